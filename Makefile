@@ -1,0 +1,64 @@
+# Limen: the commands a newcomer needs. `make run` to try it, `make test` before every commit.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: help setup run test test-services lint fmt messages translations bench clean
+
+help:
+	@echo "make run     set up (venv, install, translations, migrate, demo data) and serve web + worker + beat"
+	@echo "make test    lint and run the whole test suite"
+	@echo "make bench   print the benchmark figures"
+	@echo "make lint | fmt | messages | clean"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Limen needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/python manage.py compile_translations
+
+setup: $(STAMP) translations
+	$(BIN)/python manage.py migrate --noinput
+
+run: setup
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Limen is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
+	@echo "  Demo logins, all with the password limen-demo-2026:"
+	@echo "    Harbour Counselling:  admin@harbour.example, supervisor@harbour.example,"
+	@echo "                          supervisor2@harbour.example, ana@harbour.example, ben@harbour.example"
+	@echo "    Lindenhof Coaching:   admin@lindenhof.example, supervisor@lindenhof.example,"
+	@echo "                          chloe@lindenhof.example, daan@lindenhof.example"
+	@echo
+	HOST=127.0.0.1 DEBUG=$${DEBUG:-1} $(BIN)/honcho -f Procfile start -p $(PORT) web worker beat
+
+test: $(STAMP) translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract new strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext's xgettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages --no-obsolete -l nl -l de -l fr --ignore '.venv/*' --ignore 'data/*'
+	$(BIN)/python manage.py compile_translations
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data/static .pytest_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The demo organisations and accounts (README: "Demo logins").
+
+``seed`` is idempotent: running it again changes nothing that is already as described, and it
+never touches accounts that are not part of the demo.
+"""
+
+from datetime import time
+
+from accounts.models import Membership, Organisation, SupervisionLink, User, WorkingPeriod
+
+DEMO_PASSWORD = "limen-demo-2026"
+
+# (slug, name, time zone, [(email, full name, language, roles)], [(supervisor, supervisee)])
+DEMO_ORGANISATIONS = [
+    (
+        "harbour",
+        "Harbour Counselling",
+        "Europe/Amsterdam",
+        [
+            ("admin@harbour.example", "Hanna de Wit", "en", {"admin"}),
+            ("supervisor@harbour.example", "Sara Jansen", "en", {"supervisor"}),
+            ("supervisor2@harbour.example", "Tom Bakker", "en", {"supervisor"}),
+            ("ana@harbour.example", "Ana Martins", "en", {"practitioner"}),
+            ("ben@harbour.example", "Ben Visser", "en", {"practitioner"}),
+        ],
+        [
+            ("supervisor@harbour.example", "ana@harbour.example"),
+            ("supervisor2@harbour.example", "ben@harbour.example"),
+        ],
+    ),
+    (
+        "lindenhof",
+        "Lindenhof Coaching",
+        "Europe/Berlin",
+        [
+            ("admin@lindenhof.example", "Lena Hoffmann", "en", {"admin"}),
+            ("supervisor@lindenhof.example", "Markus Weber", "en", {"supervisor"}),
+            ("chloe@lindenhof.example", "Chloé Dubois", "en", {"practitioner"}),
+            ("daan@lindenhof.example", "Daan Smit", "en", {"practitioner"}),
+        ],
+        [
+            ("supervisor@lindenhof.example", "chloe@lindenhof.example"),
+            ("supervisor@lindenhof.example", "daan@lindenhof.example"),
+        ],
+    ),
+]
+
+
+def seed(stdout) -> None:
+    """Create or refresh the demo organisations, accounts and supervision pairs."""
+    for slug, name, tz, people, pairs in DEMO_ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(slug=slug, defaults={"name": name})
+        users = {}
+        for email, full_name, language, roles in people:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    full_name=full_name,
+                    language=language,
+                    time_zone=tz,
+                )
+            elif not user.check_password(DEMO_PASSWORD) or not user.is_active:
+                user.set_password(DEMO_PASSWORD)
+                user.is_active = True
+                user.save(update_fields=["password", "is_active"])
+            Membership.objects.update_or_create(
+                user=user,
+                defaults={
+                    "organisation": organisation,
+                    "is_practitioner": "practitioner" in roles,
+                    "is_supervisor": "supervisor" in roles,
+                    "is_admin": "admin" in roles,
+                },
+            )
+            if not user.working_periods.exists():
+                WorkingPeriod.objects.bulk_create(
+                    WorkingPeriod(user=user, weekday=day, start=time(8, 30), end=time(17, 0))
+                    for day in range(5)
+                )
+            users[email] = user
+        for supervisor, supervisee in pairs:
+            SupervisionLink.objects.get_or_create(
+                supervisor=users[supervisor],
+                supervisee=users[supervisee],
+                defaults={"organisation": organisation, "cadence_weeks": 4},
+            )
+        stdout.write(f"{name}: {len(people)} demo accounts ready.")

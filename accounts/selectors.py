@@ -1,0 +1,147 @@
+"""Scoped reads. Every other app asks these who belongs where and who may see whom.
+
+Functions that fetch one object for a user raise ``Http404`` when it is missing *or* outside the
+user's reach, so a response never confirms that something exists in another organisation.
+"""
+
+from datetime import time
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    SupervisionLink,
+    User,
+    WorkingPeriod,
+)
+
+ROLES = ("practitioner", "supervisor", "admin")
+
+
+def membership_of(user: User) -> Membership | None:
+    """The user's membership (with its organisation), or None for anonymous or unattached users."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_limen_membership", False)
+    if cached is not False:
+        return cached
+    membership = Membership.objects.select_related("organisation").filter(user_id=user.pk).first()
+    user._limen_membership = membership
+    return membership
+
+
+def organisation_of(user: User) -> Organisation | None:
+    membership = membership_of(user)
+    return membership.organisation if membership else None
+
+
+def has_role(user: User, role: str) -> bool:
+    """True when the user holds ``role`` (practitioner, supervisor or admin) in their agency."""
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    membership = membership_of(user)
+    return bool(membership and getattr(membership, f"is_{role}"))
+
+
+def same_organisation(user: User, other: User) -> bool:
+    mine, theirs = membership_of(user), membership_of(other)
+    return bool(mine and theirs and mine.organisation_id == theirs.organisation_id)
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by(
+        "user__full_name", "user__email"
+    )
+
+
+def members_visible_to_admin(user: User) -> QuerySet[Membership]:
+    """All memberships of the admin's own organisation; nothing for anyone else."""
+    if not has_role(user, "admin"):
+        return Membership.objects.none()
+    return members_of(membership_of(user).organisation)
+
+
+def member_for_admin(user: User, member_uuid: UUID | str) -> Membership:
+    try:
+        return members_visible_to_admin(user).get(uuid=member_uuid)
+    except (Membership.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def supervision_links_visible_to_admin(user: User) -> QuerySet[SupervisionLink]:
+    if not has_role(user, "admin"):
+        return SupervisionLink.objects.none()
+    return SupervisionLink.objects.filter(
+        organisation=membership_of(user).organisation
+    ).select_related("supervisor", "supervisee")
+
+
+def supervision_link_for_admin(user: User, link_uuid: UUID | str) -> SupervisionLink:
+    try:
+        return supervision_links_visible_to_admin(user).get(uuid=link_uuid)
+    except (SupervisionLink.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def supervisees_of(user: User) -> QuerySet[User]:
+    """The people this user supervises, in the same organisation."""
+    membership = membership_of(user)
+    if not membership or not membership.is_supervisor:
+        return User.objects.none()
+    return User.objects.filter(
+        supervisor_links__supervisor=user,
+        supervisor_links__organisation=membership.organisation,
+        is_active=True,
+    ).order_by("full_name", "email")
+
+
+def supervisors_of(user: User) -> QuerySet[User]:
+    membership = membership_of(user)
+    if not membership:
+        return User.objects.none()
+    return User.objects.filter(
+        supervisee_links__supervisee=user,
+        supervisee_links__organisation=membership.organisation,
+        is_active=True,
+    ).order_by("full_name", "email")
+
+
+def supervises(supervisor: User, supervisee: User) -> bool:
+    return supervisees_of(supervisor).filter(pk=supervisee.pk).exists()
+
+
+def supervision_links_of(user: User) -> QuerySet[SupervisionLink]:
+    """Pairs the user is part of, either side."""
+    membership = membership_of(user)
+    if not membership:
+        return SupervisionLink.objects.none()
+    return (
+        SupervisionLink.objects.filter(organisation=membership.organisation)
+        .filter(Q(supervisor=user) | Q(supervisee=user))
+        .select_related("supervisor", "supervisee")
+    )
+
+
+def working_hours_of(user: User) -> dict[int, tuple[time, time]]:
+    """Weekday (0 = Monday) → (start, end) in the user's own time zone.
+
+    Someone who has not set hours gets Monday to Friday, 9:00–17:00.
+    """
+    periods = {p.weekday: (p.start, p.end) for p in user.working_periods.all()}
+    if periods:
+        return periods
+    default = (WorkingPeriod.DEFAULT_START, WorkingPeriod.DEFAULT_END)
+    return dict.fromkeys(WorkingPeriod.DEFAULT_DAYS, default)
+
+
+def audit_events_for_admin(user: User, limit: int = 50) -> QuerySet[AuditEvent]:
+    if not has_role(user, "admin"):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organisation=membership_of(user).organisation).select_related(
+        "actor"
+    )[:limit]

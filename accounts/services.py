@@ -1,0 +1,285 @@
+"""Writes for accounts: members, roles, supervision pairs, profiles. Each runs in a transaction
+and leaves an audit entry beside the change."""
+
+from collections.abc import Iterable, Mapping
+from datetime import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.forms import LocalisedPasswordResetForm
+from accounts.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    SupervisionLink,
+    User,
+    WorkingPeriod,
+)
+
+
+def audit_log(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record ``action`` (a namespaced verb such as ``accounts.member.added``)."""
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(getattr(target, "uuid", None) or getattr(target, "pk", "")) if target else "",
+        data=dict(data or {}),
+    )
+
+
+def _roles_data(membership: Membership) -> dict[str, bool]:
+    return {
+        "practitioner": membership.is_practitioner,
+        "supervisor": membership.is_supervisor,
+        "admin": membership.is_admin,
+    }
+
+
+def send_password_setup_email(*, user: User, request=None) -> None:
+    """E-mail a link to choose a password, in the person's own language.
+
+    Django's reset form skips accounts without a usable password, which is exactly what a newly
+    added member has, so the link is built here with the same token generator.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.contrib.sites.requests import RequestSite
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    site = RequestSite(request) if request else None
+    context = {
+        "email": user.email,
+        "domain": site.domain if site else settings.SITE_URL.split("://", 1)[-1],
+        "site_name": "Limen",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": ("https" if request.is_secure() else "http")
+        if request
+        else settings.SITE_URL.split("://", 1)[0],
+    }
+    LocalisedPasswordResetForm().send_mail(
+        "registration/password_reset_subject.txt",
+        "registration/password_reset_email.txt",
+        context,
+        None,
+        user.email,
+        html_email_template_name="registration/password_reset_email.html",
+    )
+
+
+@transaction.atomic
+def member_add(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    language: str,
+    is_practitioner: bool,
+    is_supervisor: bool,
+    is_admin: bool,
+    by: User,
+) -> Membership:
+    """Create an account in ``organisation``; the person sets a password from an e-mailed link."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("This e-mail address cannot be added. Ask the person for another one.")}
+        )
+    if not (is_practitioner or is_supervisor or is_admin):
+        raise ValidationError(_("Give the member at least one role."))
+    user = User.objects.create_user(email=email, full_name=full_name.strip(), language=language)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    membership = Membership.objects.create(
+        user=user,
+        organisation=organisation,
+        is_practitioner=is_practitioner,
+        is_supervisor=is_supervisor,
+        is_admin=is_admin,
+    )
+    audit_log(
+        organisation=organisation,
+        actor=by,
+        action="accounts.member.added",
+        target=membership,
+        data={"email": email, **_roles_data(membership)},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_update(
+    *,
+    membership: Membership,
+    full_name: str,
+    is_practitioner: bool,
+    is_supervisor: bool,
+    is_admin: bool,
+    by: User,
+) -> Membership:
+    """Change a member's name and roles, keeping at least one admin and every pair valid."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not (is_practitioner or is_supervisor or is_admin):
+        raise ValidationError(_("Give the member at least one role."))
+    if membership.is_admin and not is_admin:
+        other_admins = Membership.objects.filter(
+            organisation=membership.organisation, is_admin=True, user__is_active=True
+        ).exclude(pk=membership.pk)
+        if not other_admins.exists():
+            raise ValidationError(_("An organisation needs at least one admin."))
+    has_pairs = SupervisionLink.objects.filter(supervisor=membership.user).exists()
+    if membership.is_supervisor and not is_supervisor and has_pairs:
+        raise ValidationError(
+            _("Remove this person's supervision pairs before taking the supervisor role away.")
+        )
+    before = _roles_data(membership)
+    membership.is_practitioner = is_practitioner
+    membership.is_supervisor = is_supervisor
+    membership.is_admin = is_admin
+    membership.save(update_fields=["is_practitioner", "is_supervisor", "is_admin"])
+    if membership.user.full_name != full_name.strip():
+        membership.user.full_name = full_name.strip()
+        membership.user.save(update_fields=["full_name"])
+    audit_log(
+        organisation=membership.organisation,
+        actor=by,
+        action="accounts.member.updated",
+        target=membership,
+        data={"before": before, "after": _roles_data(membership)},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_set_active(*, membership: Membership, active: bool, by: User) -> Membership:
+    """Deactivate (sign-in refused, data kept) or reactivate a member."""
+    if membership.user_id == by.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if not active and membership.is_admin:
+        other_admins = Membership.objects.filter(
+            organisation=membership.organisation, is_admin=True, user__is_active=True
+        ).exclude(pk=membership.pk)
+        if not other_admins.exists():
+            raise ValidationError(_("An organisation needs at least one active admin."))
+    membership.user.is_active = active
+    membership.user.save(update_fields=["is_active"])
+    audit_log(
+        organisation=membership.organisation,
+        actor=by,
+        action="accounts.member.reactivated" if active else "accounts.member.deactivated",
+        target=membership,
+    )
+    return membership
+
+
+def _check_pair(organisation: Organisation, supervisor: User, supervisee: User) -> None:
+    if supervisor.pk == supervisee.pk:
+        raise ValidationError(_("Nobody can supervise themselves."))
+    members = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            organisation=organisation, user_id__in=[supervisor.pk, supervisee.pk]
+        )
+    }
+    if supervisor.pk not in members or supervisee.pk not in members:
+        raise ValidationError(_("Both people must be members of this organisation."))
+    if not members[supervisor.pk].is_supervisor:
+        raise ValidationError({"supervisor": _("Give this person the supervisor role first.")})
+
+
+@transaction.atomic
+def supervision_link_create(
+    *,
+    organisation: Organisation,
+    supervisor: User,
+    supervisee: User,
+    cadence_weeks: int,
+    by: User,
+) -> SupervisionLink:
+    _check_pair(organisation, supervisor, supervisee)
+    if SupervisionLink.objects.filter(supervisor=supervisor, supervisee=supervisee).exists():
+        raise ValidationError(_("This supervision pair exists already."))
+    link = SupervisionLink.objects.create(
+        organisation=organisation,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        cadence_weeks=cadence_weeks,
+    )
+    audit_log(
+        organisation=organisation,
+        actor=by,
+        action="accounts.supervision.added",
+        target=link,
+        data={
+            "supervisor": supervisor.email,
+            "supervisee": supervisee.email,
+            "cadence_weeks": cadence_weeks,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def supervision_link_update(
+    *, link: SupervisionLink, cadence_weeks: int, by: User
+) -> SupervisionLink:
+    before = link.cadence_weeks
+    link.cadence_weeks = cadence_weeks
+    link.save(update_fields=["cadence_weeks"])
+    audit_log(
+        organisation=link.organisation,
+        actor=by,
+        action="accounts.supervision.updated",
+        target=link,
+        data={"cadence_weeks": [before, cadence_weeks]},
+    )
+    return link
+
+
+@transaction.atomic
+def supervision_link_delete(*, link: SupervisionLink, by: User) -> None:
+    audit_log(
+        organisation=link.organisation,
+        actor=by,
+        action="accounts.supervision.removed",
+        target=link,
+        data={"supervisor": link.supervisor.email, "supervisee": link.supervisee.email},
+    )
+    link.delete()
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    time_zone: str,
+    working_hours: Iterable[tuple[int, time, time]],
+) -> User:
+    """Save a person's own name, language, time zone and weekly working hours (replaced whole)."""
+    user.full_name = full_name.strip()
+    user.language = language
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "language", "time_zone"])
+    WorkingPeriod.objects.filter(user=user).delete()
+    WorkingPeriod.objects.bulk_create(
+        WorkingPeriod(user=user, weekday=day, start=start, end=end)
+        for day, start, end in working_hours
+    )
+    return user

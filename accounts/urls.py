@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts import views
+from accounts.forms import LocalisedPasswordResetForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=LocalisedPasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            html_email_template_name="registration/password_reset_email.html",
+        ),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
+    path("supervisees/", views.supervisees, name="supervisees"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/members/add/", views.member_add, name="member_add"),
+    path("organisation/members/<uuid:member_uuid>/", views.member_edit, name="member_edit"),
+    path(
+        "organisation/members/<uuid:member_uuid>/active/",
+        views.member_set_active,
+        name="member_set_active",
+    ),
+    path(
+        "organisation/members/<uuid:member_uuid>/invite/",
+        views.member_resend_invite,
+        name="member_resend_invite",
+    ),
+    path("organisation/pairs/add/", views.supervision_add, name="supervision_add"),
+    path("organisation/pairs/<uuid:link_uuid>/", views.supervision_edit, name="supervision_edit"),
+    path(
+        "organisation/pairs/<uuid:link_uuid>/delete/",
+        views.supervision_delete,
+        name="supervision_delete",
+    ),
+]

@@ -1,0 +1,285 @@
+"""Pages for signing in, the overview, one's profile, and the organisation admin."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    CadenceForm,
+    LoginForm,
+    MemberAddForm,
+    MemberEditForm,
+    ProfileForm,
+    SupervisionLinkForm,
+)
+
+
+def role_required(role: str):
+    """Signed in and holding ``role`` in their organisation; otherwise 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not selectors.has_role(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = selectors.membership_of(request.user)
+    context = {
+        "membership": membership,
+        "supervisors": selectors.supervisors_of(request.user),
+        "supervisees": selectors.supervisees_of(request.user),
+    }
+    if membership and membership.is_admin:
+        members = selectors.members_visible_to_admin(request.user)
+        context["member_count"] = members.filter(user__is_active=True).count()
+        context["pair_count"] = selectors.supervision_links_visible_to_admin(request.user).count()
+    return render(request, "accounts/home.html", context)
+
+
+@role_required("supervisor")
+def supervisees(request: HttpRequest) -> HttpResponse:
+    links = selectors.supervision_links_of(request.user).filter(supervisor=request.user)
+    return render(request, "accounts/supervisees.html", {"links": links})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.profile_update(
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                language=form.cleaned_data["language"],
+                time_zone=form.cleaned_data["time_zone"],
+                working_hours=form.cleaned_data["working_hours"],
+            )
+            translation.activate(user.language)
+            messages.success(request, _("Your profile was saved."))
+            response = redirect("profile")
+            response.set_cookie(
+                "django_language", user.language, samesite="Lax", secure=request.is_secure()
+            )
+            return response
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_for(user))
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person's choice is saved to their profile."""
+    from django.conf import settings
+
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("That language is not available."))
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=False,
+    )
+    return response
+
+
+# --- Organisation admin ---------------------------------------------------------------------
+
+
+@role_required("admin")
+def organisation(request: HttpRequest) -> HttpResponse:
+    members = selectors.members_visible_to_admin(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
+    context = {
+        "organisation": selectors.organisation_of(request.user),
+        "members": members,
+        "links": selectors.supervision_links_visible_to_admin(request.user),
+        "events": selectors.audit_events_for_admin(request.user, limit=15),
+        "q": query,
+    }
+    if request.htmx:
+        return render(request, "accounts/organisation.html#members", context)
+    return render(request, "accounts/organisation.html", context)
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest) -> HttpResponse:
+    organisation = selectors.organisation_of(request.user)
+    form = MemberAddForm(request.POST or None, initial={"is_practitioner": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.member_add(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                language=form.cleaned_data["language"],
+                is_practitioner=form.cleaned_data["is_practitioner"],
+                is_supervisor=form.cleaned_data["is_supervisor"],
+                is_admin=form.cleaned_data["is_admin"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            services.send_password_setup_email(user=membership.user, request=request)
+            messages.success(
+                request,
+                _("%(name)s was added and has been e-mailed a link to set a password.")
+                % {"name": membership.user},
+            )
+            return redirect("organisation")
+    return render(request, "accounts/member_form.html", {"form": form, "member": None})
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, member_uuid) -> HttpResponse:
+    membership = selectors.member_for_admin(request.user, member_uuid)
+    initial = {
+        "full_name": membership.user.full_name,
+        "is_practitioner": membership.is_practitioner,
+        "is_supervisor": membership.is_supervisor,
+        "is_admin": membership.is_admin,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(membership=membership, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was updated.") % {"name": membership.user})
+            return redirect("organisation")
+    return render(request, "accounts/member_form.html", {"form": form, "member": membership})
+
+
+@role_required("admin")
+@require_POST
+def member_set_active(request: HttpRequest, member_uuid) -> HttpResponse:
+    membership = selectors.member_for_admin(request.user, member_uuid)
+    active = request.POST.get("active") == "1"
+    try:
+        services.member_set_active(membership=membership, active=active, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if active:
+            messages.success(request, _("%(name)s can sign in again.") % {"name": membership.user})
+        else:
+            messages.success(
+                request,
+                _("%(name)s was deactivated; their records are kept.") % {"name": membership.user},
+            )
+    return redirect("organisation")
+
+
+@role_required("admin")
+@require_POST
+def member_resend_invite(request: HttpRequest, member_uuid) -> HttpResponse:
+    membership = selectors.member_for_admin(request.user, member_uuid)
+    if membership.user.is_active:
+        services.send_password_setup_email(user=membership.user, request=request)
+        messages.success(
+            request,
+            _("A new sign-in link was e-mailed to %(email)s.") % {"email": membership.user.email},
+        )
+    return redirect("organisation")
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def supervision_add(request: HttpRequest) -> HttpResponse:
+    organisation = selectors.organisation_of(request.user)
+    form = SupervisionLinkForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervision_link_create(
+                organisation=organisation,
+                supervisor=form.cleaned_data["supervisor"],
+                supervisee=form.cleaned_data["supervisee"],
+                cadence_weeks=form.cleaned_data["cadence_weeks"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The supervision pair was added."))
+            return redirect(reverse("organisation") + "#pairs")
+    return render(request, "accounts/supervision_form.html", {"form": form, "link": None})
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def supervision_edit(request: HttpRequest, link_uuid) -> HttpResponse:
+    link = selectors.supervision_link_for_admin(request.user, link_uuid)
+    form = CadenceForm(request.POST or None, initial={"cadence_weeks": link.cadence_weeks})
+    if request.method == "POST" and form.is_valid():
+        services.supervision_link_update(
+            link=link, cadence_weeks=form.cleaned_data["cadence_weeks"], by=request.user
+        )
+        messages.success(request, _("The supervision pair was updated."))
+        return redirect(reverse("organisation") + "#pairs")
+    return render(request, "accounts/supervision_form.html", {"form": form, "link": link})
+
+
+@role_required("admin")
+@require_POST
+def supervision_delete(request: HttpRequest, link_uuid) -> HttpResponse:
+    link = selectors.supervision_link_for_admin(request.user, link_uuid)
+    services.supervision_link_delete(link=link, by=request.user)
+    messages.success(request, _("The supervision pair was removed."))
+    return redirect(reverse("organisation") + "#pairs")

@@ -1,0 +1,16 @@
+"""Root URLs: each app's pages under its own prefix, plus health, i18n and the Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("inventory/", include("boundaries.urls")),
+    path("journal/", include("journal.urls")),
+    path("directory/", include("referrals.urls")),
+    path("reminders/", include("reminders.urls")),
+    path("", include("accounts.urls")),
+]

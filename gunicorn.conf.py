@@ -1,0 +1,12 @@
+"""gunicorn settings, read from the environment (the Procfile's web command stays plain)."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("WEB_THREADS", "2"))
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+accesslog = "-"
+errorlog = "-"
+# Trust X-Forwarded-* only from the load balancer's addresses (all, inside a container network).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,54 @@
+"""When may a reminder reach someone? The next moment inside their working hours.
+
+Article 004: "define your working hours and respect them". Limen applies that to itself: a
+reminder that falls due at night or at the weekend waits for the start of the next working
+window, in the recipient's own time zone (daylight-saving changes included).
+"""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# A week of windows is enough to find the next one; fourteen days covers any sparse schedule.
+_SEARCH_DAYS = 14
+
+
+def next_window_start(
+    moment: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo
+) -> datetime:
+    """The earliest instant at or after ``moment`` that lies inside a working window.
+
+    ``hours`` maps weekday (0 = Monday) to (start, end) local wall-clock times. Returns an aware
+    UTC datetime. With no hours at all, ``moment`` itself is returned.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    if not hours:
+        return moment.astimezone(UTC)
+    local = moment.astimezone(tz)
+    for offset in range(_SEARCH_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        window = hours.get(day.weekday())
+        if window is None:
+            continue
+        start = _localise(day, window[0], tz)
+        end = _localise(day, window[1], tz)
+        if end <= start:
+            continue
+        if offset == 0 and local >= end:
+            continue
+        return max(start, local).astimezone(UTC)
+    return moment.astimezone(UTC)  # pragma: no cover - hours always hold some weekday
+
+
+def within_window(moment: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo) -> bool:
+    return next_window_start(moment, hours, tz) == moment.astimezone(UTC)
+
+
+def _localise(day, wall: time, tz: ZoneInfo) -> datetime:
+    """A local wall-clock time on ``day``. In the spring-forward gap (02:00–03:00 in Europe) the
+    time does not exist; ``fold=0`` with a round trip through UTC moves it to the next valid
+    instant. In the autumn overlap the first occurrence is used."""
+    naive = datetime.combine(day, wall)
+    aware = naive.replace(tzinfo=tz, fold=0)
+    # Normalise non-existent local times (spring forward) to a real instant.
+    return aware.astimezone(UTC).astimezone(tz)

@@ -1,0 +1,52 @@
+"""Each demo role signs in and sees the navigation their roles allow; the language switches."""
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NAVIGATION = {
+    "ana@harbour.example": ["Overview"],
+    "supervisor@harbour.example": ["Overview", "Supervisees"],
+    "admin@harbour.example": ["Overview", "Organisation"],
+    "admin@lindenhof.example": ["Overview", "Organisation"],
+}
+
+
+@pytest.mark.parametrize("email", sorted(NAVIGATION))
+def test_each_role_sees_its_navigation(page, site, screenshot, email):
+    sign_in(page, site, email)
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link").all_inner_texts() == NAVIGATION[email]
+    screenshot(f"shell-{email.split('@')[0]}-{email.split('@')[1].split('.')[0]}")
+
+
+def test_admin_sees_only_their_own_organisation(page, site, screenshot):
+    sign_in(page, site, "admin@lindenhof.example")
+    page.get_by_role("link", name="Organisation").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Lindenhof Coaching"
+    table = page.locator("#members")
+    assert "chloe@lindenhof.example" in table.inner_text()
+    assert "harbour" not in table.inner_text()
+    page.get_by_label("Find a member").fill("daan")
+    page.wait_for_function("() => !document.querySelector('#members').innerText.includes('chloe@')")
+    assert "daan@lindenhof.example" in page.locator("#members").inner_text()
+    screenshot("organisation-search")
+
+
+def test_language_switch_shows_the_page_in_dutch(page, site, screenshot):
+    sign_in(page, site, "ana@harbour.example")
+    page.get_by_label("Language").select_option("nl")
+    page.wait_for_selector("html[lang=nl]")
+    assert "Overzicht" in page.locator("nav.main-nav").inner_text()
+    screenshot("home-nl")
+
+
+def test_keyboard_reaches_the_skip_link_first(page, site):
+    sign_in(page, site, "ana@harbour.example")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Skip to main content" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

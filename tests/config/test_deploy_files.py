@@ -1,0 +1,53 @@
+"""docker-compose.yml and the Procfile describe the same processes (no Docker engine runs here)."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _procfile() -> dict[str, str]:
+    processes = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, command = line.split(":", 1)
+            processes[name.strip()] = command.strip()
+    return processes
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_parses_and_has_the_whole_stack():
+    services = _compose()["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+
+
+def test_compose_commands_match_the_procfile():
+    services = _compose()["services"]
+    procfile = _procfile()
+    assert set(procfile) == {"web", "worker", "beat"}
+    for name, command in procfile.items():
+        assert services[name]["command"] == command, name
+
+
+def test_every_long_running_service_has_a_health_check():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+
+
+def test_app_services_use_postgres_and_redis_without_debug():
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"].startswith("redis://")
+        assert env["DEBUG"] == "0"
+
+
+def test_web_waits_for_migrations():
+    web = _compose()["services"]["web"]
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"

@@ -1,0 +1,111 @@
+"""Shared fixtures: the demo roles, personas for scoping tests, and gates for real services.
+
+Tests that need PostgreSQL, Redis or Chromium skip with a reason when those are absent, and fail
+instead when REQUIRE_SERVICES=1 (as CI sets it).
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import MembershipFactory, OrganisationFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (or, under REQUIRE_SERVICES=1, fail) when a real service is missing."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    need(connection.vendor == "postgresql", "PostgreSQL is not configured (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            need(False, f"Redis at {url} does not answer: {exc}")
+    need(bool(url), "Redis is not configured (set REDIS_URL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    need(
+        os.path.exists(CHROMIUM) or bool(shutil.which("chromium")),
+        f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+    )
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisations and accounts from ``seed_demo``, by their first names."""
+    from accounts.models import Organisation, User
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    users = {
+        u.email.split("@")[0] + "_" + u.email.split("@")[1].split(".")[0]: u
+        for u in User.objects.all()
+    }
+    return SimpleNamespace(
+        harbour=Organisation.objects.get(slug="harbour"),
+        lindenhof=Organisation.objects.get(slug="lindenhof"),
+        admin=users["admin_harbour"],
+        supervisor=users["supervisor_harbour"],
+        supervisor2=users["supervisor2_harbour"],
+        ana=users["ana_harbour"],
+        ben=users["ben_harbour"],
+        lindenhof_admin=users["admin_lindenhof"],
+        lindenhof_supervisor=users["supervisor_lindenhof"],
+        chloe=users["chloe_lindenhof"],
+        daan=users["daan_lindenhof"],
+    )
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def alice(org):
+    """An agency admin of ``org``."""
+    return MembershipFactory(organisation=org, is_practitioner=False, is_admin=True).user
+
+
+@pytest.fixture
+def bob(org):
+    """A practitioner in ``org``."""
+    return MembershipFactory(organisation=org).user
+
+
+@pytest.fixture
+def charlie(db):
+    """An admin of another organisation: an outsider to ``org``."""
+    return MembershipFactory(is_practitioner=False, is_admin=True).user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is deliberately slow; tests hash dozens of demo passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
