@@ -9,7 +9,6 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -59,10 +58,11 @@ def chromium_path():
 
 @pytest.fixture
 def demo(db):
-    """The demo organisations and accounts from ``seed_demo``, by their first names."""
+    """The demo organisations and accounts (only those: each app's tests make their own data)."""
+    from accounts import demo as accounts_demo
     from accounts.models import Organisation, User
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    accounts_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
     users = {
         u.email.split("@")[0] + "_" + u.email.split("@")[1].split(".")[0]: u
         for u in User.objects.all()

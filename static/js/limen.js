@@ -23,4 +23,63 @@
     var focus = event.detail.elt.querySelector && event.detail.elt.querySelector("[data-autofocus]");
     if (focus) { focus.focus(); }
   });
+
+  // --- Session entry editor --------------------------------------------------------------
+  // The server autosaves every few seconds; this tab also keeps an unsaved copy (sessionStorage,
+  // gone when the tab closes) so that text typed while a session expired is never lost.
+  var form = document.getElementById("entry-form");
+  if (form) {
+    var key = form.getAttribute("data-draft-key");
+    var fields = ["notes", "felt", "went_well", "differently", "next_steps"];
+    window.limenDirty = false;
+
+    var snapshot = function () {
+      var data = {};
+      fields.forEach(function (name) {
+        if (form.elements[name]) { data[name] = form.elements[name].value; }
+      });
+      return data;
+    };
+    var differs = function (saved) {
+      return fields.some(function (name) {
+        return form.elements[name] && saved[name] !== undefined && saved[name] !== form.elements[name].value;
+      });
+    };
+
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      if (stored && differs(stored)) {
+        var restore = document.getElementById("draft-restore");
+        restore.hidden = false;
+        restore.querySelector("[data-restore-draft]").addEventListener("click", function () {
+          fields.forEach(function (name) {
+            if (form.elements[name] && stored[name] !== undefined) { form.elements[name].value = stored[name]; }
+          });
+          restore.hidden = true;
+          window.limenDirty = true;
+          form.elements.notes.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      }
+    } catch (error) { /* storage unavailable: the server autosave still runs */ }
+
+    form.addEventListener("input", function () {
+      window.limenDirty = true;
+      try { window.sessionStorage.setItem(key, JSON.stringify(snapshot())); } catch (error) { /* full or disabled */ }
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var target = event.detail.elt;
+      if (!target || target.id !== "save-status") { return; }
+      var status = event.detail.xhr.status;
+      if (status === 200) {
+        window.limenDirty = false;
+        document.getElementById("session-expired").hidden = true;
+        try { window.sessionStorage.removeItem(key); } catch (error) { /* ignore */ }
+      } else if (status === 401) {
+        document.getElementById("session-expired").hidden = false;
+      }
+    });
+    form.addEventListener("submit", function () {
+      try { window.sessionStorage.setItem(key, JSON.stringify(snapshot())); } catch (error) { /* ignore */ }
+    });
+  }
 })();

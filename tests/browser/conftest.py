@@ -61,9 +61,10 @@ def site(live_server, transactional_db):
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, target=None) -> Path:
+        """Save a full-page PNG of ``target`` (default: the ``page`` fixture)."""
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (target or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

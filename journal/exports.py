@@ -1,0 +1,99 @@
+"""Reading out a practitioner's journal: the full JSON export, and who read an entry."""
+
+from typing import Any
+
+from accounts.models import AuditEvent, User
+from journal.models import Client, Flag, SessionEntry, SupervisionMeeting
+
+
+def reads_of(entry: SessionEntry) -> list[AuditEvent]:
+    """Who other than the author read this entry, and when (newest first)."""
+    return list(
+        AuditEvent.objects.filter(
+            target_type="journal.sessionentry",
+            target_id=str(entry.uuid),
+            action="journal.entry.read",
+        ).select_related("actor")[:50]
+    )
+
+
+def referrals_of_client(client: Client) -> list:
+    """The client's referrals, when the referral directory keeps any (reverse relation)."""
+    related = getattr(client, "referrals", None)
+    return list(related.all()) if related is not None else []
+
+
+def _flag(flag: Flag) -> dict[str, Any]:
+    return {
+        "id": str(flag.uuid),
+        "category": flag.category,
+        "source": flag.source,
+        "status": flag.status,
+        "rule": flag.rule,
+        "field": flag.field,
+        "quote": flag.quote,
+        "note": flag.note,
+        "dismiss_reason": flag.dismiss_reason,
+        "confirmed_at": flag.confirmed_at,
+        "outcome": flag.outcome,
+        "review_comment": flag.review_comment,
+        "reviewed_at": flag.reviewed_at,
+        "resolved_at": flag.resolved_at,
+        "history": [
+            {"action": e.action, "at": e.at, "detail": e.detail} for e in flag.events.all()
+        ],
+    }
+
+
+def journal_export(user: User) -> dict[str, Any]:
+    """Everything the practitioner wrote in the journal, as plain data."""
+    clients = Client.objects.filter(owner=user).prefetch_related("entries__flags__events")
+    meetings = SupervisionMeeting.objects.filter(supervisee=user).prefetch_related("flags")
+    return {
+        "format": "limen-journal-export",
+        "version": 1,
+        "account": user.email,
+        "clients": [
+            {
+                "id": str(client.uuid),
+                "code": client.code,
+                "tags": client.tag_list,
+                "notes": client.notes,
+                "created_at": client.created_at,
+                "referrals": [
+                    {"id": str(getattr(r, "uuid", r.pk)), "summary": str(r)}
+                    for r in referrals_of_client(client)
+                ],
+                "entries": [
+                    {
+                        "id": str(entry.uuid),
+                        "occurred_at": entry.occurred_at,
+                        "duration_minutes": entry.duration_minutes,
+                        "setting": entry.setting,
+                        "status": entry.status,
+                        "notes": entry.notes,
+                        "felt": entry.felt,
+                        "went_well": entry.went_well,
+                        "differently": entry.differently,
+                        "next_steps": entry.next_steps,
+                        "self_check": entry.self_check,
+                        "shared_with_supervisor_at": entry.shared_with_supervisor_at,
+                        "flags": [_flag(f) for f in entry.flags.all()],
+                    }
+                    for entry in client.entries.all()
+                ],
+            }
+            for client in clients
+        ],
+        "supervision_meetings": [
+            {
+                "id": str(m.uuid),
+                "held_on": m.held_on,
+                "supervisor": m.supervisor.email,
+                "notes": m.notes,
+                "agreed_actions": m.agreed_actions,
+                "flags": [str(f.uuid) for f in m.flags.all()],
+            }
+            for m in meetings.select_related("supervisor")
+        ],
+    }

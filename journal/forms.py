@@ -1,0 +1,226 @@
+"""Forms for clients, session entries, flags, reviews and supervision meetings."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from journal.models import Category, Client, Flag, SessionEntry
+
+# Article 004's eight principles, as the entry's self-check.
+PRINCIPLES = [
+    ("empower", _("I empowered rather than rescued: the client did their own work.")),
+    ("self_care", _("I kept to my working hours and took no work home.")),
+    (
+        "not_me_time",
+        _("Service time stayed the client's time: I shared about myself only to help."),
+    ),
+    ("wallet", _("I kept my wallet closed and used programme resources only.")),
+    ("not_employee", _("I asked no favours or services of the client.")),
+    ("consistent", _("I was consistent: I did what I said I would do.")),
+    ("role_model", _("I behaved as the role model the client may look to.")),
+    ("accountable", _("I will keep my supervisor informed about what happened.")),
+]
+SELF_CHECK_CHOICES = [
+    ("yes", _("Yes")),
+    ("partly", _("Partly")),
+    ("no", _("No")),
+]
+
+MAX_TEXT = 100_000
+
+# Obvious identifiers that do not belong in pseudonymous notes.
+IDENTIFIER_PATTERNS = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
+    (re.compile(r"(?<!\d)(?:\+|00)?\d[\d \-/().]{7,}\d(?!\d)"), _("a phone number")),
+    (re.compile(r"\b\d{3}[.\- ]?\d{2}[.\- ]?\d{3,4}\b"), _("an ID number")),
+]
+
+
+def identifier_warnings(*texts: str) -> list[str]:
+    """What looks like a personal identifier in the texts (warned about, never blocked)."""
+    found = []
+    for pattern, label in IDENTIFIER_PATTERNS:
+        if any(pattern.search(text or "") for text in texts) and label not in found:
+            found.append(label)
+    return [str(label) for label in found]
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["code", "tags", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"tags": _("Comma-separated, e.g. housing, debt.")}
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        clash = Client.objects.filter(owner=self.owner, code__iexact=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("You already have a client with this code."))
+        return code
+
+
+class NewEntryForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(owner=owner)
+
+
+class EntryForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SessionEntry
+        fields = [
+            "occurred_at",
+            "duration_minutes",
+            "setting",
+            "notes",
+            "felt",
+            "went_well",
+            "differently",
+            "next_steps",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "notes": forms.Textarea(attrs={"rows": 8}),
+            "felt": forms.Textarea(attrs={"rows": 3}),
+            "went_well": forms.Textarea(attrs={"rows": 3}),
+            "differently": forms.Textarea(attrs={"rows": 3}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+        for name, label in PRINCIPLES:
+            self.fields[f"check_{name}"] = forms.ChoiceField(
+                label=label,
+                choices=SELF_CHECK_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if self.instance and self.instance.pk:
+                self.initial.setdefault(f"check_{name}", self.instance.self_check.get(name, ""))
+        if self.instance and self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("notes", "felt", "went_well", "differently", "next_steps"):
+            if len(cleaned.get(name) or "") > MAX_TEXT:
+                self.add_error(name, _("Keep this under 100,000 characters."))
+        duration = cleaned.get("duration_minutes")
+        if duration is not None and not 1 <= duration <= 600:
+            self.add_error("duration_minutes", _("Give a duration between 1 and 600 minutes."))
+        cleaned["self_check"] = {
+            name: cleaned.pop(f"check_{name}")
+            for name, _label in PRINCIPLES
+            if cleaned.get(f"check_{name}")
+        }
+        return cleaned
+
+    def principle_fields(self):
+        return [self[f"check_{name}"] for name, _label in PRINCIPLES]
+
+    def entry_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["self_check"] = self.cleaned_data["self_check"]
+        return data
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this not a crossing?"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ReportFlagForm(forms.Form):
+    category = forms.ChoiceField(label=_("Kind of crossing"), choices=Category.choices)
+    note = forms.CharField(
+        label=_("What happened (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Flag.Outcome.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment for the practitioner"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    resolve = forms.BooleanField(label=_("Resolved: nothing more to do"), required=False)
+
+
+class EntryFilterForm(forms.Form):
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False
+    )
+    flagged = forms.ChoiceField(
+        label=_("Flags"),
+        choices=[("", _("All entries")), ("yes", _("With flags")), ("no", _("Without flags"))],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(owner=owner)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    agreed_actions = forms.CharField(
+        label=_("Agreed actions"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    flags = forms.ModelMultipleChoiceField(
+        label=_("Crossings discussed"),
+        queryset=Flag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, flags_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flags"].queryset = flags_queryset
+        self.fields["flags"].label_from_instance = lambda f: (
+            f"{f.get_category_display()} · {f.entry.client.code} · {f.entry.occurred_at:%Y-%m-%d}"
+        )

@@ -1,0 +1,237 @@
+"""Scoped reads for the journal. Everything takes the acting user; what is outside their reach
+raises Http404, whether or not it exists.
+
+Who sees an entry: its author always; a supervisor only while the entry carries a confirmed or
+self-reported flag, or was explicitly shared with supervision, and only for their own supervisees.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import has_role, membership_of, supervisees_of
+from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+
+
+def _get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# --- The practitioner's own -----------------------------------------------------------------
+
+
+def clients_of(user: User) -> QuerySet[Client]:
+    return Client.objects.filter(owner=user).annotate(entry_count=Count("entries"))
+
+
+def client_for_owner(user: User, client_uuid: UUID | str) -> Client:
+    return _get_or_404(Client.objects.filter(owner=user), uuid=client_uuid)
+
+
+def entries_of(
+    user: User,
+    *,
+    client: Client | None = None,
+    category: str = "",
+    flagged: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    query: str = "",
+) -> QuerySet[SessionEntry]:
+    """The user's own entries, filtered, newest first, with their open flags prefetched."""
+    entries = SessionEntry.objects.filter(owner=user).select_related("client")
+    if client is not None:
+        entries = entries.filter(client=client)
+    live_flags = Flag.objects.exclude(status=Flag.Status.DISMISSED)
+    if category:
+        entries = entries.filter(Exists(live_flags.filter(entry=OuterRef("pk"), category=category)))
+    if flagged == "yes":
+        entries = entries.filter(Exists(live_flags.filter(entry=OuterRef("pk"))))
+    elif flagged == "no":
+        entries = entries.exclude(Exists(live_flags.filter(entry=OuterRef("pk"))))
+    if date_from:
+        entries = entries.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(occurred_at__date__lte=date_to)
+    if query:
+        text = Q()
+        for field in ("notes", "felt", "went_well", "differently", "next_steps", "client__code"):
+            text |= Q(**{f"{field}__icontains": query})
+        entries = entries.filter(text)
+    return entries.prefetch_related(
+        Prefetch("flags", queryset=live_flags.order_by("created_at"), to_attr="live_flags")
+    )
+
+
+def entry_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
+    return _get_or_404(
+        SessionEntry.objects.filter(owner=user).select_related("client"), uuid=entry_uuid
+    )
+
+
+def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
+    return _get_or_404(
+        Flag.objects.filter(entry__owner=user).select_related("entry"), uuid=flag_uuid
+    )
+
+
+def flags_of_entry(entry: SessionEntry) -> QuerySet[Flag]:
+    return entry.flags.select_related("reviewed_by").prefetch_related("events__actor")
+
+
+# --- Supervision ------------------------------------------------------------------------------
+
+
+def _supervision_visible(supervisor: User) -> Q:
+    """Entries of this supervisor's supervisees that carry a confirmed flag or were shared."""
+    confirmed = Flag.objects.filter(entry=OuterRef("pk"), status=Flag.Status.CONFIRMED)
+    return Q(owner__in=supervisees_of(supervisor)) & (
+        Q(shared_with_supervisor_at__isnull=False) | Q(Exists(confirmed))
+    )
+
+
+def entries_visible_to(user: User) -> QuerySet[SessionEntry]:
+    """Every entry the user may read: their own, and what supervision lets them see."""
+    visible = Q(owner=user)
+    if has_role(user, "supervisor"):
+        visible |= _supervision_visible(user)
+    return SessionEntry.objects.filter(visible).select_related("client", "owner")
+
+
+def entry_for_reader(user: User, entry_uuid: UUID | str) -> SessionEntry:
+    return _get_or_404(entries_visible_to(user), uuid=entry_uuid)
+
+
+def review_queue(
+    supervisor: User, *, practitioner: User | None = None, category: str = ""
+) -> QuerySet[Flag]:
+    """Confirmed, unresolved flags of the supervisor's supervisees, oldest first."""
+    flags = Flag.objects.filter(
+        status=Flag.Status.CONFIRMED,
+        resolved_at__isnull=True,
+        entry__owner__in=supervisees_of(supervisor),
+    ).select_related("entry__owner", "entry__client", "reviewed_by")
+    if practitioner is not None:
+        flags = flags.filter(entry__owner=practitioner)
+    if category:
+        flags = flags.filter(category=category)
+    return flags.order_by("confirmed_at", "id")
+
+
+def shared_entries_for(supervisor: User, *, practitioner: User | None = None):
+    entries = SessionEntry.objects.filter(
+        owner__in=supervisees_of(supervisor), shared_with_supervisor_at__isnull=False
+    ).select_related("owner", "client")
+    if practitioner is not None:
+        entries = entries.filter(owner=practitioner)
+    return entries.order_by("shared_with_supervisor_at")
+
+
+def flag_for_reviewer(supervisor: User, flag_uuid: UUID | str) -> Flag:
+    flags = Flag.objects.filter(
+        status=Flag.Status.CONFIRMED, entry__owner__in=supervisees_of(supervisor)
+    ).select_related("entry__owner", "entry__client")
+    return _get_or_404(flags, uuid=flag_uuid)
+
+
+def meetings_of(user: User) -> QuerySet[SupervisionMeeting]:
+    """Meetings the user led or attended."""
+    return (
+        SupervisionMeeting.objects.filter(Q(supervisor=user) | Q(supervisee=user))
+        .select_related("supervisor", "supervisee")
+        .prefetch_related("flags")
+    )
+
+
+def meeting_for_participant(user: User, meeting_uuid: UUID | str) -> SupervisionMeeting:
+    return _get_or_404(meetings_of(user), uuid=meeting_uuid)
+
+
+def flags_since_last_meeting(supervisor: User, supervisee: User) -> QuerySet[Flag]:
+    """Confirmed flags of the supervisee since the pair last met (all, if they never met)."""
+    last = (
+        SupervisionMeeting.objects.filter(supervisor=supervisor, supervisee=supervisee)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    flags = Flag.objects.filter(entry__owner=supervisee, status=Flag.Status.CONFIRMED)
+    if last:
+        flags = flags.filter(confirmed_at__date__gte=last)
+    return flags.select_related("entry__client").order_by("confirmed_at")
+
+
+# --- Trends -----------------------------------------------------------------------------------
+
+
+def _month_starts(months: int, today: date) -> list[date]:
+    first = today.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def flag_trends(owners: QuerySet[User] | list[User], *, months: int = 12, today=None) -> dict:
+    """Confirmed flags per category per month over the last ``months`` months.
+
+    Returns {"months": [date...], "series": {category: [count per month]}, "totals": {...}}.
+    """
+    today = today or timezone.localdate()
+    starts = _month_starts(months, today)
+    since = timezone.make_aware(datetime.combine(starts[0], datetime.min.time()))
+    rows = (
+        Flag.objects.filter(
+            entry__owner__in=owners,
+            status=Flag.Status.CONFIRMED,
+            entry__occurred_at__gte=since,
+        )
+        .annotate(month=TruncMonth("entry__occurred_at"))
+        .values("month", "category")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[date, int]] = defaultdict(dict)
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        counts[row["category"]][month] = row["n"]
+    series = {code: [counts[code].get(m, 0) for m in starts] for code in Category.values}
+    return {
+        "months": starts,
+        "series": series,
+        "totals": {code: sum(values) for code, values in series.items()},
+    }
+
+
+def confirmed_totals_by_owner(owners, *, months: int = 12, today=None) -> dict[int, int]:
+    """Confirmed flags per practitioner over the last ``months`` months, in one query."""
+    today = today or timezone.localdate()
+    start = _month_starts(months, today)[0]
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    rows = (
+        Flag.objects.filter(
+            entry__owner__in=owners, status=Flag.Status.CONFIRMED, entry__occurred_at__gte=since
+        )
+        .values("entry__owner")
+        .annotate(n=Count("id"))
+    )
+    return {row["entry__owner"]: row["n"] for row in rows}
+
+
+def practitioner_of_supervisor(supervisor: User, user_id) -> User:
+    return _get_or_404(supervisees_of(supervisor), pk=user_id)
+
+
+def organisation_id_of(user: User) -> int | None:
+    membership = membership_of(user)
+    return membership.organisation_id if membership else None

@@ -1,0 +1,336 @@
+"""Writes for the journal. Each runs in one transaction, keeps the flag history, writes the audit
+entry, and schedules or cancels reminders in that same transaction."""
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+import reminders
+from accounts.models import User
+from accounts.selectors import membership_of, supervisors_of
+from accounts.services import audit_log
+from journal.models import (
+    FOLLOW_UP_CATEGORIES,
+    Client,
+    Flag,
+    FlagEvent,
+    SessionEntry,
+    SupervisionMeeting,
+)
+from journal.slips import Finding, detect, detect_language
+
+ENTRY_TEXT_FIELDS = ("notes", "felt", "went_well", "differently", "next_steps")
+ENTRY_FIELDS = ("occurred_at", "duration_minutes", "setting", *ENTRY_TEXT_FIELDS, "self_check")
+
+# Article 003's follow-up: a few days after the incident, check in with the client.
+FOLLOW_UP_AFTER = timedelta(days=3)
+# A confirmed crossing nobody has reviewed for a week goes to the supervisor.
+ESCALATE_AFTER = timedelta(days=7)
+
+
+class EditConflict(Exception):
+    """The entry changed (in another tab) since the editor loaded it."""
+
+    def __init__(self, entry: SessionEntry):
+        super().__init__("entry changed since it was loaded")
+        self.entry = entry
+
+
+# --- Clients ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_create(*, owner: User, code: str, tags: str = "", notes: str = "") -> Client:
+    membership = membership_of(owner)
+    return Client.objects.create(
+        owner=owner,
+        organisation=membership.organisation,
+        code=code.strip(),
+        tags=tags.strip(),
+        notes=notes,
+    )
+
+
+@transaction.atomic
+def client_update(*, client: Client, code: str, tags: str, notes: str) -> Client:
+    client.code, client.tags, client.notes = code.strip(), tags.strip(), notes
+    client.save(update_fields=["code", "tags", "notes", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def client_delete(*, client: Client, by: User) -> None:
+    """Erase a client with every entry, flag and referral about them."""
+    abouts = [
+        f"journal.flag:{uuid}"
+        for uuid in Flag.objects.filter(entry__client=client).values_list("uuid", flat=True)
+    ]
+    for about in abouts:
+        reminders.cancel(about=about)
+    audit_log(
+        organisation=client.organisation,
+        actor=by,
+        action="journal.client.erased",
+        data={"entries": client.entries.count()},
+    )
+    client.delete()
+
+
+# --- Entries ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entry_create(*, owner: User, client: Client, **fields: Any) -> SessionEntry:
+    """Start a draft entry for ``client`` (which must be the owner's own)."""
+    if client.owner_id != owner.pk:
+        raise ValueError("clients belong to their practitioner")
+    return SessionEntry.objects.create(
+        owner=owner, organisation=client.organisation, client=client, **fields
+    )
+
+
+def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> SessionEntry:
+    """Write ``data`` if nobody saved since ``base_version``; otherwise raise EditConflict."""
+    changed = SessionEntry.objects.filter(pk=entry.pk, version=base_version).update(
+        **{k: v for k, v in data.items() if k in ENTRY_FIELDS},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    entry.refresh_from_db()
+    if not changed:
+        raise EditConflict(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_autosave(*, entry: SessionEntry, data: dict[str, Any], base_version: int) -> SessionEntry:
+    """Save a draft while the practitioner types. Never overwrites a newer version."""
+    return _apply(entry, data, base_version)
+
+
+@transaction.atomic
+def entry_save(
+    *, entry: SessionEntry, data: dict[str, Any], base_version: int, by: User
+) -> SessionEntry:
+    """Save the entry and turn the detector's findings into suggested flags."""
+    entry = _apply(entry, data, base_version)
+    text = entry.text_for_detection
+    entry.language = detect_language(text) if text.strip() else ""
+    entry.status = SessionEntry.Status.SAVED
+    entry.save(update_fields=["language", "status"])
+    flags_suggest(entry=entry, findings=entry_findings(entry))
+    return entry
+
+
+def entry_findings(entry: SessionEntry, ui_lang: str | None = None) -> list[tuple[str, Finding]]:
+    """The detector's findings, field by field, read in the entry's language."""
+    lang = entry.language or None
+    return [
+        (name, finding)
+        for name in SessionEntry.DETECTED_FIELDS
+        if getattr(entry, name).strip()
+        for finding in detect(getattr(entry, name), lang=lang, ui_lang=ui_lang)
+    ]
+
+
+def flags_suggest(*, entry: SessionEntry, findings: list[tuple[str, Finding]]) -> list[Flag]:
+    """Keep suggestions in step with the text: add new findings, drop suggestions whose evidence
+    is gone. Confirmed and dismissed flags are the practitioner's decisions and stay."""
+    existing = list(entry.flags.filter(source=Flag.Source.DETECTOR))
+    seen = {(f.category, f.quote.casefold()) for f in existing}
+    current = {(f.category, f.quote.casefold()) for _, f in findings}
+    stale = [
+        f.pk
+        for f in existing
+        if f.status == Flag.Status.SUGGESTED and (f.category, f.quote.casefold()) not in current
+    ]
+    Flag.objects.filter(pk__in=stale).delete()
+    created = []
+    for field, finding in findings:
+        key = (finding.category, finding.quote.casefold())
+        if key in seen:
+            continue
+        seen.add(key)
+        flag = Flag.objects.create(
+            entry=entry,
+            category=finding.category,
+            source=Flag.Source.DETECTOR,
+            rule=finding.rule,
+            field=field,
+            quote=finding.quote[:500],
+            start=finding.start,
+            end=finding.end,
+        )
+        FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.SUGGESTED, detail=finding.rule)
+        created.append(flag)
+    return created
+
+
+@transaction.atomic
+def entry_share(*, entry: SessionEntry, by: User, shared: bool) -> SessionEntry:
+    """Share (or stop sharing) an entry with the author's supervisors."""
+    entry.shared_with_supervisor_at = timezone.now() if shared else None
+    entry.save(update_fields=["shared_with_supervisor_at"])
+    audit_log(
+        organisation=entry.organisation,
+        actor=by,
+        action="journal.entry.shared" if shared else "journal.entry.unshared",
+        target=entry,
+    )
+    return entry
+
+
+def entry_read_record(*, entry: SessionEntry, reader: User) -> None:
+    """Every read of an entry by someone other than its author is audit-logged for the author."""
+    if reader.pk != entry.owner_id:
+        audit_log(
+            organisation=entry.organisation, actor=reader, action="journal.entry.read", target=entry
+        )
+
+
+# --- Flags ------------------------------------------------------------------------------------
+
+
+def _working_morning(user: User, day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9, 0)), user.tzinfo)
+
+
+def _schedule_flag_reminders(flag: Flag) -> None:
+    entry = flag.entry
+    about = f"journal.flag:{flag.uuid}"
+    link = reverse("journal:entry", args=[entry.uuid])
+    data = {
+        "category": flag.category,
+        "client": entry.client.code,
+        "session": entry.occurred_at.date().isoformat(),
+    }
+    if flag.category in FOLLOW_UP_CATEGORIES:
+        reminders.schedule(
+            kind="flag_followup",
+            recipient=entry.owner,
+            due_at=_working_morning(entry.owner, (flag.confirmed_at + FOLLOW_UP_AFTER).date()),
+            about=about,
+            key=f"flag_followup:{flag.uuid}",
+            link=link,
+            data=data,
+        )
+    for supervisor in supervisors_of(entry.owner):
+        reminders.schedule(
+            kind="flag_unreviewed",
+            recipient=supervisor,
+            due_at=flag.confirmed_at + ESCALATE_AFTER,
+            about=about,
+            key=f"flag_unreviewed:{flag.uuid}:{supervisor.pk}",
+            link=reverse("journal:review_flag", args=[flag.uuid]),
+            data={"category": flag.category, "practitioner": entry.owner.get_full_name()},
+        )
+
+
+@transaction.atomic
+def flag_confirm(*, flag: Flag, by: User) -> Flag:
+    """The practitioner agrees this was a crossing worth bringing to supervision."""
+    if flag.status == Flag.Status.CONFIRMED:
+        return flag
+    flag.status = Flag.Status.CONFIRMED
+    flag.confirmed_at = timezone.now()
+    flag.dismiss_reason = ""
+    flag.save(update_fields=["status", "confirmed_at", "dismiss_reason"])
+    FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.CONFIRMED, actor=by)
+    _schedule_flag_reminders(flag)
+    return flag
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, by: User, reason: str) -> Flag:
+    """Not a crossing, in the practitioner's judgement; the reason is kept."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a dismissal keeps its reason")
+    flag.status = Flag.Status.DISMISSED
+    flag.dismiss_reason = reason[:500]
+    flag.save(update_fields=["status", "dismiss_reason"])
+    FlagEvent.objects.create(
+        flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:500]
+    )
+    reminders.cancel(about=f"journal.flag:{flag.uuid}")
+    return flag
+
+
+@transaction.atomic
+def flag_report(*, entry: SessionEntry, category: str, note: str, by: User) -> Flag:
+    """A crossing the practitioner noticed themselves (the detector missed it)."""
+    flag = Flag.objects.create(
+        entry=entry,
+        category=category,
+        source=Flag.Source.SELF,
+        status=Flag.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        note=note.strip(),
+    )
+    FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REPORTED, actor=by)
+    _schedule_flag_reminders(flag)
+    return flag
+
+
+@transaction.atomic
+def flag_review(*, flag: Flag, by: User, outcome: str, comment: str, resolve: bool) -> Flag:
+    """The supervisor's reading of a crossing; resolving closes it."""
+    if outcome not in Flag.Outcome.values:
+        raise ValueError("unknown outcome")
+    flag.outcome = outcome
+    flag.review_comment = comment.strip()
+    flag.reviewed_by = by
+    flag.reviewed_at = timezone.now()
+    fields = ["outcome", "review_comment", "reviewed_by", "reviewed_at"]
+    if resolve and flag.resolved_at is None:
+        flag.resolved_at = timezone.now()
+        fields.append("resolved_at")
+    flag.save(update_fields=fields)
+    FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REVIEWED, actor=by, detail=outcome)
+    if resolve:
+        FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.RESOLVED, actor=by)
+    reminders.cancel(about=f"journal.flag:{flag.uuid}", kinds=["flag_unreviewed"])
+    audit_log(
+        organisation=flag.entry.organisation,
+        actor=by,
+        action="journal.flag.reviewed",
+        target=flag,
+        data={"outcome": outcome, "resolved": resolve},
+    )
+    return flag
+
+
+# --- Supervision meetings -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    supervisor: User,
+    supervisee: User,
+    held_on,
+    notes: str,
+    agreed_actions: str,
+    flags: list[Flag],
+) -> SupervisionMeeting:
+    meeting = SupervisionMeeting.objects.create(
+        organisation=membership_of(supervisor).organisation,
+        supervisor=supervisor,
+        supervisee=supervisee,
+        held_on=held_on,
+        notes=notes,
+        agreed_actions=agreed_actions,
+    )
+    meeting.flags.set(flags)
+    audit_log(
+        organisation=meeting.organisation,
+        actor=supervisor,
+        action="journal.meeting.recorded",
+        target=meeting,
+        data={"flags": [str(f.uuid) for f in flags]},
+    )
+    return meeting

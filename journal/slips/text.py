@@ -1,0 +1,67 @@
+"""Tokenising, accent folding and cached stemming shared by the rules and the detector."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER_NAMES = {"en": "english", "nl": "dutch", "de": "german", "fr": "french"}
+
+# Words are runs of letters (so apostrophes split French elisions such as "l'argent" and English
+# "didn't"), numbers and currency signs. Sentences end at . ! ? and line breaks; commas, colons,
+# semicolons, brackets and dashes end clauses, which bound how far a negation reaches.
+SENTENCE_RE = re.compile(r"[^.!?\n]+")
+CLAUSE_RE = re.compile(r"[,;:()\u2013\u2014]")
+
+WORD_RE = re.compile(r"[^\W\d_]+|\d+|[€$£]")
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Lowercase and strip accents so that "géén" and "geen" compare equal."""
+    word = word.lower().replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=8)
+def _stemmer(lang: str):
+    return snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+
+
+def stem(word: str, lang: str) -> str:
+    """Stem a lowercased word, then fold accents out of the stem.
+
+    Stemming before folding lets the French stemmer see "donnée" and strip it to "don" like
+    "donné"; folding after keeps the comparison accent-blind.
+    """
+    return fold(_stemmer(lang).stemWord(word))
+
+
+def split(text: str) -> list[tuple[int, str, list[str], list[int]]]:
+    """Split text into sentences: (character offset, sentence text, its words, clause of each word).
+
+    Works sentence by sentence with C-level regex calls rather than a Python step per word;
+    character spans of single words are recovered only when a finding needs them.
+    """
+    sentences = []
+    for match in SENTENCE_RE.finditer(text):
+        sentence = match.group()
+        words: list[str] = []
+        clauses: list[int] = []
+        for number, clause in enumerate(CLAUSE_RE.split(sentence)):
+            found = WORD_RE.findall(clause)
+            if found:
+                words += found
+                clauses += [number] * len(found)
+        if words:
+            sentences.append((match.start(), sentence, words, clauses))
+    return sentences
+
+
+def word_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character (start, end) of every word of a sentence, in the order ``split`` counts them."""
+    return [m.span() for m in WORD_RE.finditer(sentence)]

@@ -1,0 +1,568 @@
+"""Journal pages: clients, session entries with live flags, the review queue, meetings, trends."""
+
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.selectors import has_role, supervisees_of
+from accounts.views import role_required
+from journal import exports, selectors, services
+from journal.charts import trend_chart
+from journal.forms import (
+    PRINCIPLES,
+    ClientForm,
+    DismissForm,
+    EntryFilterForm,
+    EntryForm,
+    MeetingForm,
+    NewEntryForm,
+    ReportFlagForm,
+    ReviewForm,
+    identifier_warnings,
+)
+from journal.hot_buttons import hot_button_prompts
+from journal.models import Category, Flag, SessionEntry
+from journal.slips import detect, detect_language, explain
+
+PAGE_SIZE = 20
+
+
+def _ui_lang() -> str:
+    language = (translation.get_language() or "en")[:2]
+    return language if language in ("en", "nl", "de", "fr") else "en"
+
+
+def practitioner_view(view):
+    """Signed in with the practitioner role; the journal is theirs alone."""
+    return role_required("practitioner")(view)
+
+
+def _htmx_login_required(view):
+    """Like login_required, but an htmx request from an expired session gets 401 (the page keeps
+    the text and says so) instead of a redirect whose login page would be swapped in."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated and request.htmx:
+            response = HttpResponse(status=401)
+            return trigger_client_event(response, "limen:session-expired")
+        return practitioner_view(view)(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- Entries ----------------------------------------------------------------------------------
+
+
+@practitioner_view
+def entry_list(request: HttpRequest) -> HttpResponse:
+    form = EntryFilterForm(request.GET or None, owner=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.entries_of(
+        request.user,
+        client=filters.get("client"),
+        category=filters.get("category", ""),
+        flagged=filters.get("flagged", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "journal/entry_list.html#results" if request.htmx else "journal/entry_list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if request.GET.get("client"):
+        client = selectors.client_for_owner(request.user, request.GET["client"])
+        initial["client"] = client
+    form = NewEntryForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        entry = services.entry_create(
+            owner=request.user,
+            client=form.cleaned_data["client"],
+            occurred_at=form.cleaned_data["occurred_at"],
+        )
+        return redirect("journal:entry_edit", entry.uuid)
+    has_clients = selectors.clients_of(request.user).exists()
+    return render(request, "journal/entry_new.html", {"form": form, "has_clients": has_clients})
+
+
+def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
+    return {
+        "entry": entry,
+        "form": form,
+        "flags": selectors.flags_of_entry(entry),
+        "report_form": ReportFlagForm(),
+        "text_fields": [form[name] for name in ("notes", "felt", "went_well", "differently")],
+        "next_field": form["next_steps"],
+    }
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
+    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    if request.method == "POST":
+        form = EntryForm(request.POST, instance=entry)
+        if form.is_valid():
+            try:
+                services.entry_save(
+                    entry=entry,
+                    data=form.entry_data(),
+                    base_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except services.EditConflict:
+                form.add_error(
+                    None,
+                    _(
+                        "This entry was changed in another tab or window since you opened it. "
+                        "Your text is still below: copy what you need, then reload the page."
+                    ),
+                )
+                return render(
+                    request,
+                    "journal/entry_edit.html",
+                    _entry_context(request, entry, form),
+                    status=409,
+                )
+            suggested = entry.flags.filter(status=Flag.Status.SUGGESTED).count()
+            if suggested:
+                messages.info(
+                    request,
+                    _("Saved. Limen noticed possible crossings: confirm or dismiss each below."),
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("journal:entry", entry.uuid)
+        return render(
+            request, "journal/entry_edit.html", _entry_context(request, entry, form), status=422
+        )
+    form = EntryForm(instance=entry)
+    return render(request, "journal/entry_edit.html", _entry_context(request, entry, form))
+
+
+@_htmx_login_required
+@require_POST
+def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
+    """Save the draft while typing; answers with the "saved" indicator (or a conflict)."""
+    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    form = EntryForm(request.POST, instance=entry)
+    if not form.is_valid():
+        return render(
+            request,
+            "journal/entry_edit.html#save-status",
+            {"entry": entry, "state": "invalid", "errors": form.errors},
+            status=422,
+        )
+    try:
+        entry = services.entry_autosave(
+            entry=entry, data=form.entry_data(), base_version=form.cleaned_data["version"]
+        )
+    except services.EditConflict as conflict:
+        return render(
+            request,
+            "journal/entry_edit.html#save-status",
+            {"entry": conflict.entry, "state": "conflict"},
+            status=409,
+        )
+    return render(
+        request, "journal/entry_edit.html#save-status", {"entry": entry, "state": "saved"}
+    )
+
+
+@_htmx_login_required
+@require_POST
+def detect_live(request: HttpRequest) -> HttpResponse:
+    """The detector's findings for the text being typed (debounced htmx), never stored."""
+    fields = {name: request.POST.get(name, "")[:100_000] for name in SessionEntry.DETECTED_FIELDS}
+    text = "\n\n".join(v for v in fields.values() if v.strip())
+    ui_lang = _ui_lang()
+    lang = detect_language(text) if text.strip() else None
+    findings = [
+        (name, finding)
+        for name, value in fields.items()
+        if value.strip()
+        for finding in detect(value, lang=lang, ui_lang=ui_lang)
+    ]
+    context = {
+        "findings": [
+            {
+                "field": SessionEntry._meta.get_field(name).verbose_name,
+                "finding": f,
+                "label": Category(f.category).label,
+                "explanation": explain(f.category, ui_lang),
+            }
+            for name, f in findings
+        ],
+        "prompts": hot_button_prompts(request.user, text),
+        "warnings": identifier_warnings(*fields.values()),
+    }
+    return render(request, "journal/entry_edit.html#live-findings", context)
+
+
+@login_required
+def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
+    """The author's entry with its flags; a supervisor's read-only view (audit-logged)."""
+    entry = selectors.entry_for_reader(request.user, entry_uuid)
+    is_owner = entry.owner_id == request.user.pk
+    if not is_owner:
+        services.entry_read_record(entry=entry, reader=request.user)
+    flags = list(selectors.flags_of_entry(entry))
+    ui_lang = _ui_lang()
+    context = {
+        "entry": entry,
+        "is_owner": is_owner,
+        "flags": flags,
+        "explanations": {f.category: explain(f.category, ui_lang) for f in flags},
+        "sections": _highlighted_sections(entry, flags),
+        "self_check": [(label, entry.self_check.get(name, "")) for name, label in PRINCIPLES],
+        "report_form": ReportFlagForm(),
+        "dismiss_form": DismissForm(),
+        "review_form": ReviewForm(),
+        "reads": exports.reads_of(entry) if is_owner else [],
+        "prompts": hot_button_prompts(entry.owner, entry.text_for_detection) if is_owner else [],
+        "warnings": identifier_warnings(entry.notes, entry.felt, entry.client.notes)
+        if is_owner
+        else [],
+    }
+    return render(request, "journal/entry_detail.html", context)
+
+
+def _highlighted_sections(entry: SessionEntry, flags: list[Flag]) -> list[dict]:
+    sections = []
+    for name in ("notes", "felt", "went_well", "differently", "next_steps"):
+        text = getattr(entry, name)
+        if not text:
+            continue
+        spans = [
+            (f.start, f.end, f.category)
+            for f in flags
+            if f.field == name
+            and f.status != Flag.Status.DISMISSED
+            and f.start is not None
+            and text[f.start : f.end] == f.quote
+        ]
+        sections.append(
+            {
+                "label": SessionEntry._meta.get_field(name).verbose_name,
+                "text": text,
+                "spans": spans,
+            }
+        )
+    return sections
+
+
+@practitioner_view
+@require_POST
+def entry_share(request: HttpRequest, entry_uuid) -> HttpResponse:
+    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    share = request.POST.get("share") == "1"
+    services.entry_share(entry=entry, by=request.user, shared=share)
+    if share:
+        messages.success(request, _("Shared with your supervisor."))
+    else:
+        messages.success(request, _("No longer shared."))
+    return redirect("journal:entry", entry.uuid)
+
+
+@practitioner_view
+@require_POST
+def flag_report(request: HttpRequest, entry_uuid) -> HttpResponse:
+    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    form = ReportFlagForm(request.POST)
+    if form.is_valid():
+        services.flag_report(
+            entry=entry,
+            category=form.cleaned_data["category"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(request, _("Added. It goes to your supervisor's review queue."))
+    else:
+        messages.error(request, _("Choose what kind of crossing it was."))
+    return redirect(reverse("journal:entry", args=[entry.uuid]) + "#flags")
+
+
+def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
+    if request.htmx:
+        flag.refresh_from_db()
+        context = {
+            "flag": flag,
+            "explanations": {flag.category: explain(flag.category, _ui_lang())},
+            "dismiss_form": DismissForm(),
+            "is_owner": True,
+        }
+        return render(request, "journal/entry_detail.html#flag-card", context)
+    return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
+
+
+@practitioner_view
+@require_POST
+def flag_confirm(request: HttpRequest, flag_uuid) -> HttpResponse:
+    flag = selectors.flag_for_owner(request.user, flag_uuid)
+    if flag.status == Flag.Status.SUGGESTED or flag.status == Flag.Status.DISMISSED:
+        services.flag_confirm(flag=flag, by=request.user)
+    return _flag_response(request, flag)
+
+
+@practitioner_view
+@require_POST
+def flag_dismiss(request: HttpRequest, flag_uuid) -> HttpResponse:
+    flag = selectors.flag_for_owner(request.user, flag_uuid)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            context = {
+                "flag": flag,
+                "explanations": {flag.category: explain(flag.category, _ui_lang())},
+                "dismiss_form": form,
+                "is_owner": True,
+            }
+            return render(request, "journal/entry_detail.html#flag-card", context, status=422)
+        messages.error(request, _("Say in a few words why this is not a crossing."))
+        return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
+    if flag.status == Flag.Status.SUGGESTED:
+        services.flag_dismiss(flag=flag, by=request.user, reason=form.cleaned_data["reason"])
+    return _flag_response(request, flag)
+
+
+# --- Clients ----------------------------------------------------------------------------------
+
+
+@practitioner_view
+def client_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "journal/client_list.html", {"clients": selectors.clients_of(request.user)}
+    )
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_create(owner=request.user, **form.cleaned_data)
+        for warning in identifier_warnings(client.notes, client.code):
+            messages.warning(
+                request,
+                _("The notes seem to contain %(what)s. Keep clients pseudonymous.")
+                % {"what": warning},
+            )
+        return redirect("journal:client", client.uuid)
+    return render(request, "journal/client_form.html", {"form": form, "client": None})
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = selectors.client_for_owner(request.user, client_uuid)
+    form = ClientForm(request.POST or None, instance=client, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.client_update(client=client, **form.cleaned_data)
+        for warning in identifier_warnings(client.notes, client.code):
+            messages.warning(
+                request,
+                _("The notes seem to contain %(what)s. Keep clients pseudonymous.")
+                % {"what": warning},
+            )
+        return redirect("journal:client", client.uuid)
+    return render(request, "journal/client_form.html", {"form": form, "client": client})
+
+
+@practitioner_view
+def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = selectors.client_for_owner(request.user, client_uuid)
+    entries = selectors.entries_of(request.user, client=client)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "client": client,
+        "page": page,
+        "warnings": identifier_warnings(client.notes),
+        "referrals": exports.referrals_of_client(client),
+    }
+    return render(request, "journal/client_detail.html", context)
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = selectors.client_for_owner(request.user, client_uuid)
+    if request.method == "POST":
+        if request.POST.get("confirm_code", "").strip() != client.code:
+            messages.error(request, _("Type the client code exactly to confirm."))
+            return redirect("journal:client_delete", client.uuid)
+        code = client.code
+        services.client_delete(client=client, by=request.user)
+        messages.success(
+            request, _("%(code)s and everything about them was deleted.") % {"code": code}
+        )
+        return redirect("journal:clients")
+    counts = {
+        "entries": client.entries.count(),
+        "flags": Flag.objects.filter(entry__client=client).count(),
+        "referrals": len(exports.referrals_of_client(client)),
+    }
+    return render(request, "journal/client_delete.html", {"client": client, "counts": counts})
+
+
+# --- Supervision --------------------------------------------------------------------------------
+
+
+@role_required("supervisor")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    supervisees = supervisees_of(request.user)
+    practitioner = None
+    if request.GET.get("practitioner"):
+        try:
+            practitioner = supervisees.get(pk=int(request.GET["practitioner"]))
+        except (ValueError, supervisees.model.DoesNotExist):
+            practitioner = None
+    category = request.GET.get("category", "")
+    if category not in Category.values:
+        category = ""
+    flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "supervisees": supervisees,
+        "practitioner": practitioner,
+        "category": category,
+        "categories": Category.choices,
+        "shared": selectors.shared_entries_for(request.user, practitioner=practitioner)[:50],
+        "review_form": ReviewForm(),
+    }
+    template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@role_required("supervisor")
+@require_POST
+def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
+    flag = selectors.flag_for_reviewer(request.user, flag_uuid)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        services.flag_review(flag=flag, by=request.user, **form.cleaned_data)
+        flag.refresh_from_db()
+        if not request.htmx:
+            messages.success(request, _("Your review was saved; the practitioner can read it."))
+            return redirect("journal:review")
+    elif not request.htmx:
+        messages.error(request, _("Choose an outcome."))
+        return redirect("journal:review")
+    response = render(
+        request,
+        "journal/review_queue.html#review-item",
+        {"flag": flag, "review_form": form, "just_reviewed": form.is_valid()},
+        status=200 if form.is_valid() else 422,
+    )
+    return response
+
+
+@role_required("supervisor")
+def review_flag_redirect(request: HttpRequest, flag_uuid) -> HttpResponse:
+    """Links in reminders point here: open the entry with the flag in view."""
+    flag = selectors.flag_for_reviewer(request.user, flag_uuid)
+    return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    if not (has_role(request.user, "supervisor") or has_role(request.user, "practitioner")):
+        raise PermissionDenied
+    meetings = selectors.meetings_of(request.user)
+    return render(
+        request,
+        "journal/meeting_list.html",
+        {"meetings": meetings, "supervisees": supervisees_of(request.user)},
+    )
+
+
+@role_required("supervisor")
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    supervisee = selectors.practitioner_of_supervisor(
+        request.user, request.GET.get("supervisee") or request.POST.get("supervisee") or 0
+    )
+    flags = selectors.flags_since_last_meeting(request.user, supervisee)
+    form = MeetingForm(
+        request.POST or None,
+        flags_queryset=flags,
+        initial={"held_on": timezone.localdate(), "flags": list(flags)},
+    )
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_record(
+            supervisor=request.user, supervisee=supervisee, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("The meeting was recorded; %(name)s can read it.")
+            % {"name": supervisee.get_full_name()},
+        )
+        return redirect("journal:meeting", meeting.uuid)
+    return render(request, "journal/meeting_form.html", {"form": form, "supervisee": supervisee})
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
+    meeting = selectors.meeting_for_participant(request.user, meeting_uuid)
+    return render(request, "journal/meeting_detail.html", {"meeting": meeting})
+
+
+# --- Trends and export ------------------------------------------------------------------------
+
+
+@practitioner_view
+def trends(request: HttpRequest) -> HttpResponse:
+    data = selectors.flag_trends([request.user])
+    return render(request, "journal/trends.html", {"chart": trend_chart(data), "team": False})
+
+
+@role_required("supervisor")
+def team_trends(request: HttpRequest) -> HttpResponse:
+    supervisees = supervisees_of(request.user)
+    data = selectors.flag_trends(supervisees)
+    per_person = [
+        (person, sum(selectors.flag_trends([person])["totals"].values())) for person in supervisees
+    ]
+    return render(
+        request,
+        "journal/trends.html",
+        {"chart": trend_chart(data), "team": True, "per_person": per_person},
+    )
+
+
+@practitioner_view
+def export(request: HttpRequest) -> HttpResponse:
+    payload = exports.journal_export(request.user)
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"limen-journal-{date.today():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,126 @@
+import pytest
+
+from accounts.models import AuditEvent
+from journal import services
+from journal.models import Flag, FlagEvent, SessionEntry
+from reminders.models import Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saving_turns_findings_into_suggested_flags(demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    assert flag.category == "giving_money"
+    assert flag.status == Flag.Status.SUGGESTED
+    assert flag.field == "notes"
+    assert entry.notes[flag.start : flag.end] == flag.quote
+    assert list(flag.events.values_list("action", flat=True)) == ["suggested"]
+
+
+def test_resaving_does_not_duplicate_suggestions(demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    data = {"notes": entry.notes}
+    services.entry_save(entry=entry, data=data, base_version=entry.version, by=demo.ana)
+    assert entry.flags.count() == 1
+
+
+def test_suggestion_disappears_when_its_evidence_is_edited_away(demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    services.entry_save(
+        entry=entry, data={"notes": "We made a budget."}, base_version=entry.version, by=demo.ana
+    )
+    assert entry.flags.count() == 0
+
+
+def test_decided_flags_stay_when_the_text_changes(confirmed_flag, demo):
+    entry = confirmed_flag.entry
+    services.entry_save(
+        entry=entry, data={"notes": "Rewritten."}, base_version=entry.version, by=demo.ana
+    )
+    assert entry.flags.filter(pk=confirmed_flag.pk, status="confirmed").exists()
+
+
+def test_dismissed_flag_keeps_reason(demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    services.flag_dismiss(flag=flag, by=demo.ana, reason="It was the programme's emergency fund.")
+    flag.refresh_from_db()
+    assert flag.status == "dismissed"
+    assert flag.dismiss_reason == "It was the programme's emergency fund."
+    event = flag.events.get(action=FlagEvent.Action.DISMISSED)
+    assert event.actor == demo.ana and "emergency fund" in event.detail
+
+
+def test_dismissal_needs_a_reason(demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    with pytest.raises(ValueError):
+        services.flag_dismiss(flag=entry.flags.get(), by=demo.ana, reason="   ")
+
+
+def test_confirming_a_follow_up_category_schedules_a_follow_up(confirmed_flag, demo):
+    followup = Reminder.objects.get(kind="flag_followup")
+    assert followup.recipient == demo.ana
+    assert followup.about == f"journal.flag:{confirmed_flag.uuid}"
+    assert followup.status == "pending"
+    assert followup.deliver_after >= followup.due_at
+
+
+def test_confirming_schedules_the_seven_day_escalation_to_the_supervisor(confirmed_flag, demo):
+    escalation = Reminder.objects.get(kind="flag_unreviewed")
+    assert escalation.recipient == demo.supervisor
+    assert (escalation.due_at - confirmed_flag.confirmed_at).days == 7
+
+
+def test_rescuing_gets_no_follow_up_reminder(demo, make_entry):
+    entry = make_entry(demo.ana, "I filled in all his benefit forms for him.")
+    services.flag_confirm(flag=entry.flags.get(category="rescuing"), by=demo.ana)
+    assert not Reminder.objects.filter(kind="flag_followup").exists()
+    assert Reminder.objects.filter(kind="flag_unreviewed").exists()
+
+
+def test_review_cancels_the_escalation_and_keeps_history(confirmed_flag, demo):
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="Talk soon.", resolve=True
+    )
+    confirmed_flag.refresh_from_db()
+    assert confirmed_flag.outcome == "watch" and confirmed_flag.resolved_at
+    assert Reminder.objects.get(kind="flag_unreviewed").status == "cancelled"
+    assert Reminder.objects.get(kind="flag_followup").status == "pending"
+    actions = list(confirmed_flag.events.values_list("action", flat=True))
+    assert actions == ["suggested", "confirmed", "reviewed", "resolved"]
+
+
+def test_self_reported_flag_goes_straight_to_supervision(demo, make_entry):
+    entry = make_entry(demo.ana)
+    flag = services.flag_report(
+        entry=entry, category="dual_relationship", note="Met at a party.", by=demo.ana
+    )
+    assert flag.status == "confirmed" and flag.source == "self"
+    assert Reminder.objects.filter(kind="flag_followup", recipient=demo.ana).exists()
+
+
+def test_edit_based_on_an_old_version_is_refused(demo, make_entry):
+    entry = make_entry(demo.ana, "First text.")
+    stale_version = entry.version
+    services.entry_autosave(entry=entry, data={"notes": "Tab one."}, base_version=stale_version)
+    with pytest.raises(services.EditConflict):
+        services.entry_autosave(entry=entry, data={"notes": "Tab two."}, base_version=stale_version)
+    entry.refresh_from_db()
+    assert entry.notes == "Tab one."
+
+
+def test_deleting_a_client_erases_entries_flags_and_cancels_reminders(confirmed_flag, demo):
+    client = confirmed_flag.entry.client
+    services.client_delete(client=client, by=demo.ana)
+    assert not SessionEntry.objects.filter(client_id=client.pk).exists()
+    assert not Flag.objects.filter(pk=confirmed_flag.pk).exists()
+    assert not Reminder.objects.filter(status="pending", about__startswith="journal.flag").exists()
+    assert AuditEvent.objects.filter(action="journal.client.erased").exists()
+
+
+def test_supervisor_reads_are_audit_logged(confirmed_flag, demo):
+    services.entry_read_record(entry=confirmed_flag.entry, reader=demo.supervisor)
+    services.entry_read_record(entry=confirmed_flag.entry, reader=demo.ana)
+    reads = AuditEvent.objects.filter(action="journal.entry.read")
+    assert [event.actor for event in reads] == [demo.supervisor]

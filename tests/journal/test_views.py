@@ -1,0 +1,358 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from journal import services
+from journal.models import Client, Flag, SessionEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _entry_form(entry, **overrides):
+    data = {
+        "version": entry.version,
+        "occurred_at": entry.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 60,
+        "setting": "office",
+        "notes": entry.notes,
+        "felt": "",
+        "went_well": "",
+        "differently": "",
+        "next_steps": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_new_entry_starts_a_draft_for_the_chosen_client(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:entry_new"), {"client": own.pk, "occurred_at": "2026-11-20T10:00"}
+    )
+    entry = SessionEntry.objects.get(client=own)
+    assert response.url == reverse("journal:entry_edit", args=[entry.uuid])
+    assert entry.status == "draft"
+
+
+def test_new_entry_refuses_someone_elses_client(client, demo):
+    other = services.client_create(owner=demo.ben, code="B-1")
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:entry_new"), {"client": other.pk, "occurred_at": "2026-11-20T10:00"}
+    )
+    assert response.status_code == 200
+    assert not SessionEntry.objects.exists()
+
+
+def test_autosave_saves_and_returns_the_new_version(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entry_autosave", args=[entry.uuid])
+    response = client.post(
+        url, _entry_form(entry, notes="Typed more."), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Draft saved" in body
+    assert f'value="{entry.version + 1}"' in body and 'hx-swap-oob="true"' in body
+    entry.refresh_from_db()
+    assert entry.notes == "Typed more."
+
+
+def test_second_tab_gets_a_conflict_not_an_overwrite(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entry_autosave", args=[entry.uuid])
+    client.post(url, _entry_form(entry, notes="Tab one."), headers={"HX-Request": "true"})
+    response = client.post(
+        url, _entry_form(entry, notes="Tab two."), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409
+    assert "another tab" in response.content.decode()
+    assert "hx-trigger" not in response.content.decode()  # autosave stops
+    entry.refresh_from_db()
+    assert entry.notes == "Tab one."
+
+
+def test_saving_with_a_stale_version_keeps_the_typed_text(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    data = _entry_form(entry, notes="My careful paragraph.")
+    services.entry_autosave(entry=entry, data={"notes": "Other tab"}, base_version=entry.version)
+    response = client.post(reverse("journal:entry_edit", args=[entry.uuid]), data)
+    assert response.status_code == 409
+    assert "My careful paragraph." in response.content.decode()
+
+
+def test_live_detection_shows_evidence_and_question(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:detect"),
+        {"notes": "I gave him twenty euros from my own wallet."},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<mark class="evidence">' in body
+    assert "Giving money or gifts" in body
+    assert "<html" not in body
+
+
+def test_live_detection_speaks_the_ui_language(client, demo):
+    demo.ana.language = "nl"
+    demo.ana.save()
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:detect"), {"notes": "I gave him twenty euros from my own wallet."}
+    )
+    assert '<mark class="evidence">' in response.content.decode()
+    from journal.slips import explain
+
+    assert explain("giving_money", "nl").question in response.content.decode()
+
+
+def test_live_detection_warns_about_identifiers(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:detect"),
+        {"notes": "Her e-mail is jane.doe@example.org, call +31 6 1234 5678"},
+    )
+    body = response.content.decode()
+    assert "an e-mail address" in body and "a phone number" in body
+
+
+def test_saving_redirects_to_the_entry_with_suggestions(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]),
+        _entry_form(entry, notes="I paid for her lunch with my own money."),
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("journal:entry", args=[entry.uuid])
+    assert "confirm or dismiss" in response.content.decode()
+    assert entry.flags.filter(status="suggested", category="giving_money").exists()
+
+
+def test_confirm_and_dismiss_answer_htmx_with_the_flag_card(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_dismiss", args=[flag.uuid]),
+        {"reason": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    flag.refresh_from_db()
+    assert flag.status == "suggested"
+    response = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert f'id="flag-{flag.uuid}"' in response.content.decode()
+    flag.refresh_from_db()
+    assert flag.status == "confirmed"
+
+
+def test_double_confirm_is_harmless(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    for _ in range(2):
+        client.post(reverse("journal:flag_confirm", args=[flag.uuid]))
+    assert flag.events.filter(action="confirmed").count() == 1
+
+
+def test_html_and_script_are_shown_escaped(client, demo, make_entry):
+    entry = make_entry(demo.ana, "<script>alert('x')</script> I gave him money from my own wallet.")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert" in body
+
+
+def test_emoji_and_right_to_left_text_survive(client, demo, make_entry):
+    text = "😊 الجلسة كانت هادئة. שלום. We talked calmly."
+    entry = make_entry(demo.ana, text)
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "😊" in body and "שלום" in body
+
+
+def test_very_long_text_is_saved(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    long_text = ("We worked on the budget plan together and he did the sums himself. " * 1500)[
+        :99_000
+    ]
+    response = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]), _entry_form(entry, notes=long_text)
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert len(entry.notes) == len(long_text.strip())
+
+
+def test_text_over_the_limit_is_refused_and_kept(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]), _entry_form(entry, notes="x" * 100_001)
+    )
+    assert response.status_code == 422
+    assert "100,000" in response.content.decode()
+
+
+def test_self_check_is_stored(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]),
+        _entry_form(entry, check_wallet="no", check_empower="yes", check_bogus="yes"),
+    )
+    entry.refresh_from_db()
+    assert entry.self_check == {"empower": "yes", "wallet": "no"}
+
+
+def test_list_filters(client, demo, make_entry):
+    money = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    quiet = make_entry(demo.ana, "A quiet session about the exams.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entries")
+    flagged = client.get(url, {"flagged": "yes"}).context["page"].object_list
+    assert [e.pk for e in flagged] == [money.pk]
+    unflagged = client.get(url, {"flagged": "no"}).context["page"].object_list
+    assert [e.pk for e in unflagged] == [quiet.pk]
+    by_category = client.get(url, {"category": "giving_money"}).context["page"].object_list
+    assert [e.pk for e in by_category] == [money.pk]
+    searched = client.get(url, {"q": "exams"}).context["page"].object_list
+    assert [e.pk for e in searched] == [quiet.pk]
+
+
+def test_list_answers_htmx_with_results_only(client, demo, make_entry):
+    make_entry(demo.ana, "A quiet session about the exams.")
+    client.force_login(demo.ana)
+    response = client.get(reverse("journal:entries"), headers={"HX-Request": "true"})
+    assert response.content.decode().lstrip().startswith('<div id="results">')
+    assert response["Vary"].find("HX-Request") >= 0
+
+
+def test_client_code_is_unique_per_practitioner(client, demo):
+    services.client_create(owner=demo.ana, code="K-17")
+    services.client_create(owner=demo.ben, code="K-18")
+    client.force_login(demo.ana)
+    response = client.post(reverse("journal:client_new"), {"code": "k-17", "tags": "", "notes": ""})
+    assert "already have a client" in response.content.decode()
+    response = client.post(reverse("journal:client_new"), {"code": "K-18", "tags": "", "notes": ""})
+    assert response.status_code == 302  # another practitioner's code is no clash
+
+
+def test_identifier_in_client_notes_warns_but_saves(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:client_new"),
+        {"code": "K-20", "tags": "", "notes": "Phone 06-12345678"},
+        follow=True,
+    )
+    assert Client.objects.filter(code="K-20").exists()
+    assert "a phone number" in response.content.decode()
+
+
+def test_client_delete_needs_the_code_typed(client, demo, confirmed_flag):
+    own = confirmed_flag.entry.client
+    client.force_login(demo.ana)
+    url = reverse("journal:client_delete", args=[own.uuid])
+    client.post(url, {"confirm_code": "wrong"})
+    assert Client.objects.filter(pk=own.pk).exists()
+    client.post(url, {"confirm_code": own.code})
+    assert not Client.objects.filter(pk=own.pk).exists()
+    assert not Flag.objects.filter(pk=confirmed_flag.pk).exists()
+
+
+def test_export_holds_everything_of_the_practitioner_only(client, demo, confirmed_flag, make_entry):
+    make_entry(demo.ben, "Ben's own session.")
+    client.force_login(demo.ana)
+    response = client.get(reverse("journal:export"))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"] == "ana@harbour.example"
+    entries = [e for c in data["clients"] for e in c["entries"]]
+    assert len(entries) == 1
+    flag = entries[0]["flags"][0]
+    assert flag["status"] == "confirmed"
+    assert [h["action"] for h in flag["history"]] == ["suggested", "confirmed"]
+    assert "Ben's own session." not in response.content.decode()
+
+
+def test_review_inline_saves_and_practitioner_sees_it(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    queue = client.get(reverse("journal:review"))
+    assert confirmed_flag in queue.context["page"].object_list
+    response = client.post(
+        reverse("journal:review_save", args=[confirmed_flag.uuid]),
+        {"outcome": "helpful", "comment": "Fine this time.", "resolve": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "Review saved" in response.content.decode()
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[confirmed_flag.entry.uuid])).content.decode()
+    assert "Harmless or helpful crossing" in body and "Fine this time." in body
+
+
+def test_review_with_unknown_outcome_is_refused(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    response = client.post(
+        reverse("journal:review_save", args=[confirmed_flag.uuid]),
+        {"outcome": "guilty"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    confirmed_flag.refresh_from_db()
+    assert confirmed_flag.outcome == ""
+
+
+def test_review_queue_filters(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    url = reverse("journal:review")
+    assert list(client.get(url, {"category": "rescuing"}).context["page"].object_list) == []
+    assert list(client.get(url, {"category": "giving_money"}).context["page"].object_list) == [
+        confirmed_flag
+    ]
+    assert list(client.get(url, {"practitioner": "abc"}).context["page"].object_list) == [
+        confirmed_flag
+    ]
+
+
+def test_meeting_records_discussed_flags(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    url = reverse("journal:meeting_new") + f"?supervisee={demo.ana.pk}"
+    page = client.get(url)
+    assert confirmed_flag in page.context["form"].fields["flags"].queryset
+    response = client.post(
+        url,
+        {
+            "supervisee": demo.ana.pk,
+            "held_on": "2026-11-20",
+            "notes": "Talked it through.",
+            "agreed_actions": "Use the travel fund.",
+            "flags": [confirmed_flag.pk],
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(demo.ana)
+    body = client.get(response.url).content.decode()
+    assert "Use the travel fund." in body
+
+
+def test_trends_count_confirmed_crossings(client, demo, confirmed_flag):
+    client.force_login(demo.ana)
+    chart = client.get(reverse("journal:trends")).context["chart"]
+    totals = {item["code"]: item["total"] for item in chart["legend"]}
+    assert totals["giving_money"] == 1 and sum(totals.values()) == 1
+    client.force_login(demo.supervisor)
+    response = client.get(reverse("journal:team"))
+    assert response.context["per_person"] == [(demo.ana, 1)]
+    assert "<svg" in response.content.decode()
