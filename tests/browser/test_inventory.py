@@ -1,0 +1,140 @@
+"""The self-inventory by keyboard only: start, answer, leave halfway, resume, finish, compare."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TARGET = 4  # the normalised score every answer aims for (the previous take scored 2)
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches ``selector``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def answer_by_keyboard(page, item) -> None:
+    """Tab into the item's radio group, check the first option with Space, arrow to the answer."""
+    tab_to(page, f'input[name="item-{item.pk}"]')
+    value = item.scale_min + item.scale_max - TARGET if item.reverse else TARGET
+    page.keyboard.press("Space")
+    for _ in range(value - item.scale_min):
+        page.keyboard.press("ArrowRight")
+    assert page.locator(f'input[name="item-{item.pk}"]:checked').get_attribute("value") == str(
+        value
+    )
+
+
+def wait_for_answered(page, count: int) -> None:
+    page.locator("#take-progress label", has_text=f"{count} of 35 answered").wait_for()
+
+
+def test_inventory_by_keyboard_with_resume_and_comparison(page, site, screenshot):
+    from accounts.models import User
+    from boundaries.models import Item, Take
+    from tests.boundaries.conftest import completed_take
+
+    ana = User.objects.get(email="ana@harbour.example")
+    previous = completed_take(ana, days_ago=3, score=2)
+    items = list(Item.objects.filter(version=previous.version).order_by("position"))
+    by_step: dict[int, list] = {}
+    for item in items:
+        by_step.setdefault(item.section.position, []).append(item)
+
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/inventory/")
+    tab_to(page, "form[action$='/inventory/start/'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/inventory/take/.+/step/1/$"))
+    take = Take.objects.get(user=ana, completed_at__isnull=True)
+
+    # Steps 1 and 2, then half of step 3: every answer is saved as it is given.
+    answered = 0
+    for step in (1, 2):
+        for item in by_step[step]:
+            answer_by_keyboard(page, item)
+            answered += 1
+            wait_for_answered(page, answered)
+        assert "Saved" in page.locator("#answer-status").inner_text()
+        if step == 1:
+            screenshot("inventory-step-1-answered")
+        tab_to(page, "button.primary[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(rf"/step/{step + 1}/$"))
+        # htmx swapped the next step in and moved focus to its heading.
+        page.wait_for_function("() => document.activeElement?.id === 'step-heading'")
+    for item in by_step[3][:2]:
+        answer_by_keyboard(page, item)
+        answered += 1
+        wait_for_answered(page, answered)
+    screenshot("inventory-step-3-halfway")
+    assert take.answers.count() == answered == 18
+
+    # Leave halfway, come back later: the inventory resumes at the first unanswered item.
+    page.goto(f"{site}/")
+    page.goto(f"{site}/inventory/")
+    assert "18 of 35 answered" in page.locator("main").inner_text()
+    screenshot("inventory-home-resume")
+    tab_to(page, "a.button.primary")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/step/3/$"))
+    for step in (3, 4, 5):
+        todo = by_step[step][2:] if step == 3 else by_step[step]
+        for item in todo:
+            answer_by_keyboard(page, item)
+            answered += 1
+            wait_for_answered(page, answered)
+        tab_to(page, "button.primary[type=submit]")
+        page.keyboard.press("Enter")
+        if step < 5:
+            page.wait_for_url(re.compile(rf"/step/{step + 1}/$"))
+
+    # The last step leads to the review; finishing shows the comparison.
+    page.wait_for_url(re.compile(r"/finish/$"))
+    assert "35 of 35 answered" in page.locator("main").inner_text()
+    screenshot("inventory-finish")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/inventory/results/.+/$"))
+    take.refresh_from_db()
+    assert take.completed_at is not None
+    values = dict(take.answers.values_list("item__code", "value"))
+    assert all(
+        values[i.code] == (i.scale_min + i.scale_max - TARGET if i.reverse else TARGET)
+        for i in items
+    )
+
+    main = page.locator("main")
+    assert "Your profile, and what changed" in main.inner_text()
+    chart = page.locator("svg[role=img]")
+    assert chart.locator("title").text_content().startswith("Score per section")
+    assert chart.locator("rect.bar.previous").count() == 5
+    assert chart.locator("rect.bar.current").count() == 5
+    table = page.locator("table.scores").first
+    assert table.locator("tbody tr").count() == 5
+    assert "+2.0" in table.inner_text()
+    screenshot("inventory-results-comparison")
+
+    page.goto(f"{site}/inventory/")
+    assert "Next re-take suggested on" in page.locator("main").inner_text()
+    screenshot("inventory-home-after")
+
+    page.goto(f"{site}/inventory/register/")
+    assert "Religion and abortion" in page.locator("main").inner_text()
+    screenshot("inventory-register")
+    page.goto(f"{site}/inventory/sharing/")
+    screenshot("inventory-sharing")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}/inventory/results/{take.uuid}/")
+    path = screenshot("inventory-results-mobile")
+    page.locator("#profile-heading").locator("..").screenshot(
+        path=str(path.with_name("inventory-results-mobile-chart.png"))
+    )
