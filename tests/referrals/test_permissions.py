@@ -1,0 +1,131 @@
+"""Every directory URL for every role: anonymous → sign in, practitioners cannot maintain (403),
+another agency's anything is a 404."""
+
+import pytest
+from django.urls import reverse
+
+from referrals.models import DirectoryImport, PendingCorrection, Service
+from tests.factories import MembershipFactory
+from tests.referrals.conftest import SVC
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objects(imported, alice):
+    service = Service.objects.get(owner=imported, hsds_id=SVC)
+    directory_import = DirectoryImport.objects.create(
+        organisation=imported, created_by=alice, filename="x.zip", status="valid"
+    )
+    correction = PendingCorrection.objects.create(
+        service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
+    )
+    return {"service": service.uuid, "import": directory_import.uuid, "correction": correction.uuid}
+
+
+MEMBER_PAGES = [("referrals:search", None), ("referrals:service", "service")]
+ADMIN_PAGES = [
+    ("referrals:manage", None),
+    ("referrals:service_create", None),
+    ("referrals:service_edit", "service"),
+    ("referrals:service_request_verification", "service"),
+    ("referrals:verification", None),
+    ("referrals:categories", None),
+    ("referrals:corrections", None),
+    ("referrals:correction", "correction"),
+    ("referrals:import_upload", None),
+    ("referrals:import_detail", "import"),
+    ("referrals:export", None),
+]
+ADMIN_POSTS = [
+    ("referrals:service_status", "service"),
+    ("referrals:service_do_not_refer", "service"),
+    ("referrals:service_verify", "service"),
+    ("referrals:import_confirm", "import"),
+]
+PRACTITIONER_PAGES = [("referrals:referral_list", None), ("referrals:referral_create", None)]
+
+
+def url(name, key, objects):
+    return reverse(name, args=[objects[key]] if key else [])
+
+
+ALL = MEMBER_PAGES + ADMIN_PAGES + PRACTITIONER_PAGES
+
+
+@pytest.mark.parametrize(("name", "key"), ALL + ADMIN_POSTS)
+def test_anonymous_is_sent_to_sign_in(client, objects, name, key):
+    method = client.post if (name, key) in ADMIN_POSTS else client.get
+    response = method(url(name, key, objects))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "key"), MEMBER_PAGES + PRACTITIONER_PAGES)
+def test_practitioner_can_search_and_refer(client, bob, objects, name, key):
+    client.force_login(bob)
+    assert client.get(url(name, key, objects)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "key"), ADMIN_PAGES)
+def test_practitioner_cannot_maintain(client, bob, objects, name, key):
+    client.force_login(bob)
+    assert client.get(url(name, key, objects)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "key"), ADMIN_POSTS)
+def test_practitioner_cannot_change_anything(client, bob, objects, name, key):
+    client.force_login(bob)
+    assert client.post(url(name, key, objects), {"status": "inactive"}).status_code == 403
+    assert Service.objects.get(uuid=objects["service"]).status == "active"
+
+
+@pytest.mark.parametrize(("name", "key"), MEMBER_PAGES + ADMIN_PAGES)
+def test_admin_can_see_every_page(client, alice, objects, name, key):
+    client.force_login(alice)
+    assert client.get(url(name, key, objects)).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "key"), [p for p in MEMBER_PAGES + ADMIN_PAGES if p[1]])
+def test_another_agency_gets_404_for_every_object(client, charlie, objects, name, key):
+    client.force_login(charlie)
+    assert client.get(url(name, key, objects)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "key"), ADMIN_POSTS)
+def test_another_agency_cannot_post_to_objects(client, charlie, objects, name, key):
+    client.force_login(charlie)
+    assert client.post(url(name, key, objects), {"status": "inactive"}).status_code == 404
+
+
+def test_another_agencys_lists_show_nothing_of_ours(client, charlie, objects):
+    client.force_login(charlie)
+    assert "Blijfhuis" not in client.get(reverse("referrals:manage")).content.decode()
+    assert "Blijfhuis" not in client.get(reverse("referrals:search")).content.decode()
+
+
+def test_supervisor_without_practitioner_role_can_search_but_not_refer(client, org, objects):
+    supervisor = MembershipFactory(organisation=org, is_practitioner=False, is_supervisor=True).user
+    client.force_login(supervisor)
+    assert client.get(reverse("referrals:search")).status_code == 200
+    assert client.get(reverse("referrals:referral_list")).status_code == 403
+
+
+def test_confidential_address_is_shown_to_admins_only(client, alice, bob, objects):
+    page = reverse("referrals:service", args=[objects["service"]])
+    client.force_login(bob)
+    body = client.get(page).content.decode()
+    assert "Geheimestraat" not in body and "Amersfoort" not in body
+    assert "+31 30 555 0100" in body and "Confidential address" in body
+    client.force_login(alice)
+    assert "Geheimestraat" in client.get(page).content.decode()
+
+
+def test_confidential_address_never_reaches_practitioners_search(client, bob, objects):
+    client.force_login(bob)
+    body = client.get(reverse("referrals:search"), {"q": "blijfhuis"}).content.decode()
+    assert "Geheimestraat" not in body and "Amersfoort" not in body
+
+
+def test_public_verification_page_needs_no_account_but_a_valid_token(client):
+    assert client.get(reverse("referrals:public_verify", args=["not-a-token"])).status_code == 404
