@@ -55,6 +55,15 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The e-mail digest this reminder goes (or went) out in. A reminder is in at most one digest:
+    # a digest that may have reached the server is only ever re-sent whole, never regrouped.
+    digest = models.ForeignKey(
+        "reminders.Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
 
     class Meta:
         ordering = ["deliver_after", "id"]
@@ -76,3 +85,87 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Digest(models.Model):
+    """One e-mail to one person carrying several reminders.
+
+    Written (state SENDING) and committed before the SMTP conversation, so that a worker killed
+    mid-send leaves a record: the same reminders are later re-sent under the same Message-ID,
+    which mail clients treat as one message.
+    """
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    # Deterministic: derived from the recipient and the sorted reminder uuids.
+    message_id = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.state})"
+
+
+class Delivery(models.Model):
+    """Proof that a reminder reached its recipient by one channel; at most one per channel."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        IN_APP = "in_app", _("in Limen")
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    digest = models.ForeignKey(
+        Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    delivered_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-delivered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "channel"], name="one_delivery_per_reminder_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder_id} by {self.channel}"
+
+
+class ReminderPreference(models.Model):
+    """How one person wants their reminders. No row means the defaults: every kind by e-mail
+    and in Limen, as they fall due inside working hours."""
+
+    class Window(models.TextChoices):
+        WORKING_WINDOW = "window", _("As they fall due, inside my working hours")
+        DAILY = "daily", _("Once a day, at the start of my working day")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    # Kinds switched off per channel (lists of Reminder.Kind values), so that a kind added later
+    # reaches everyone until they opt out.
+    email_off = models.JSONField(default=list, blank=True)
+    in_app_off = models.JSONField(default=list, blank=True)
+    window = models.CharField(max_length=8, choices=Window.choices, default=Window.WORKING_WINDOW)
+    # The secret in the calendar feed's URL; empty when the feed is switched off.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"reminder preferences of {self.user}"
+
+    def wants(self, kind: str, channel: str) -> bool:
+        off = self.email_off if channel == Delivery.Channel.EMAIL else self.in_app_off
+        return kind not in off

@@ -1,10 +1,16 @@
-"""Reads about reminder delivery."""
+"""Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
 
 from datetime import datetime
+from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 
-from reminders.models import WorkerHeartbeat
+from accounts.models import User
+from accounts.selectors import has_role, membership_of
+from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
 
 
 def worker_last_seen() -> datetime | None:
@@ -14,3 +20,88 @@ def worker_last_seen() -> datetime | None:
     except DatabaseError:
         return None
     return beat.beat_at if beat else None
+
+
+def preference_of(user: User) -> ReminderPreference:
+    """The person's reminder preferences; the (unsaved) defaults when they never changed them."""
+    preference = ReminderPreference.objects.filter(user_id=user.pk).first()
+    return preference or ReminderPreference(user_id=user.pk)
+
+
+def inbox_of(user: User) -> QuerySet[Reminder]:
+    """Reminders delivered to ``user`` in Limen and not yet done, newest delivery first."""
+    delivered = Delivery.objects.filter(
+        reminder=OuterRef("pk"), channel=Delivery.Channel.IN_APP
+    ).values("delivered_at")[:1]
+    return (
+        Reminder.objects.filter(recipient_id=user.pk, done_at__isnull=True)
+        .exclude(status=Reminder.Status.CANCELLED)
+        .annotate(delivered_at=Subquery(delivered))
+        .filter(delivered_at__isnull=False)
+        .order_by("-delivered_at", "-id")
+    )
+
+
+def unread_count_of(user: User) -> int:
+    """How many delivered in-app reminders ``user`` has not opened yet (the badge)."""
+    if not user.is_authenticated:
+        return 0
+    return (
+        Reminder.objects.filter(
+            recipient_id=user.pk,
+            done_at__isnull=True,
+            read_at__isnull=True,
+            deliveries__channel=Delivery.Channel.IN_APP,
+        )
+        .exclude(status=Reminder.Status.CANCELLED)
+        .count()
+    )
+
+
+def reminder_for_user(user: User, reminder_uuid: UUID | str) -> Reminder:
+    """One of the user's own reminders; 404 for anyone else's, as for a missing one."""
+    try:
+        return Reminder.objects.get(uuid=reminder_uuid, recipient_id=user.pk)
+    except (Reminder.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def failed_for_admin(user: User) -> QuerySet[Reminder]:
+    """Reminders that could not be delivered, in the admin's own organisation only."""
+    if not has_role(user, "admin"):
+        return Reminder.objects.none()
+    return (
+        Reminder.objects.filter(
+            organisation=membership_of(user).organisation, status=Reminder.Status.FAILED
+        )
+        .select_related("recipient")
+        .order_by("-due_at", "-id")
+    )
+
+
+def failed_reminder_for_admin(user: User, reminder_uuid: UUID | str) -> Reminder:
+    try:
+        return failed_for_admin(user).get(uuid=reminder_uuid)
+    except (Reminder.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def calendar_owner(token: str) -> User | None:
+    """Whose calendar feed ``token`` opens, if it is a live token."""
+    if not token or len(token) < 20:
+        return None
+    preference = (
+        ReminderPreference.objects.filter(calendar_token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return preference.user if preference else None
+
+
+def calendar_reminders_of(user: User) -> QuerySet[Reminder]:
+    """Reminders still to act on: waiting or delivered, not done and not cancelled."""
+    return Reminder.objects.filter(
+        recipient_id=user.pk,
+        done_at__isnull=True,
+        status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED, Reminder.Status.SENT],
+    ).order_by("due_at", "id")

@@ -1,5 +1,9 @@
-"""Writes for reminders: schedule, cancel, and the worker heartbeat."""
+"""Writes for reminders: schedule, cancel, preferences, inbox actions and the worker heartbeat.
 
+Dispatching and delivery (claims, digests, back-off) live in ``reminders.delivery``.
+"""
+
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -9,13 +13,19 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import membership_of, working_hours_of
-from reminders.models import Reminder, WorkerHeartbeat
-from reminders.windows import next_window_start
+from accounts.services import audit_log
+from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.selectors import preference_of
+from reminders.windows import next_window_opening, next_window_start, start_of_local_day
 
 
 def deliver_after_for(recipient: User, due_at: datetime) -> datetime:
-    """The first moment in the recipient's working hours at or after ``due_at``."""
-    return next_window_start(due_at, working_hours_of(recipient), recipient.tzinfo)
+    """The first moment in the recipient's working hours at or after ``due_at`` (or, for someone
+    who wants one digest a day, the start of their next working day)."""
+    hours = working_hours_of(recipient)
+    if preference_of(recipient).window == ReminderPreference.Window.DAILY:
+        return next_window_opening(due_at, hours, recipient.tzinfo)
+    return next_window_start(due_at, hours, recipient.tzinfo)
 
 
 def reminder_schedule(
@@ -82,6 +92,122 @@ def reminder_cancel(
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return rows.update(status=Reminder.Status.CANCELLED)
+
+
+# --- Preferences and the calendar feed --------------------------------------------------------
+
+
+def preference_update(
+    *, user: User, email_kinds: Iterable[str], in_app_kinds: Iterable[str], window: str
+) -> ReminderPreference:
+    """Save which kinds reach ``user`` by which channel, and how often digests come."""
+    if window not in ReminderPreference.Window.values:
+        raise ValueError(f"Unknown digest window {window!r}")
+    email, in_app = set(email_kinds), set(in_app_kinds)
+    preference, _ = ReminderPreference.objects.get_or_create(user=user)
+    preference.email_off = [kind for kind in Reminder.Kind.values if kind not in email]
+    preference.in_app_off = [kind for kind in Reminder.Kind.values if kind not in in_app]
+    preference.window = window
+    preference.save()
+    return preference
+
+
+def preference_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
+    """Stop e-mails of one kind (from the link in a digest; no sign-in needed)."""
+    if kind not in Reminder.Kind.values:
+        raise ValueError(f"Unknown reminder kind {kind!r}")
+    with transaction.atomic():
+        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(user=user)
+        if kind not in preference.email_off:
+            preference.email_off = [*preference.email_off, kind]
+            preference.save(update_fields=["email_off", "updated_at"])
+    return preference
+
+
+def calendar_token_regenerate(*, user: User) -> str:
+    """Give ``user`` a new secret feed address; the old one stops working at once."""
+    token = secrets.token_urlsafe(32)
+    preference, _ = ReminderPreference.objects.get_or_create(user=user)
+    preference.calendar_token = token
+    preference.save(update_fields=["calendar_token", "updated_at"])
+    return token
+
+
+def calendar_token_revoke(*, user: User) -> None:
+    ReminderPreference.objects.filter(user=user).update(calendar_token="")
+
+
+# --- The inbox --------------------------------------------------------------------------------
+
+
+def reminder_mark_read(*, reminder: Reminder) -> None:
+    if reminder.read_at is None:
+        reminder.read_at = timezone.now()
+        Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(
+            read_at=reminder.read_at
+        )
+
+
+def reminder_mark_done(*, reminder: Reminder) -> None:
+    """Done: it leaves the inbox and the calendar feed."""
+    now = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, done_at__isnull=True).update(
+        done_at=now, read_at=reminder.read_at or now
+    )
+
+
+def snooze_until(*, user: User, choice: str, now: datetime | None = None) -> datetime:
+    """When a snoozed reminder comes back: ``tomorrow`` is the start of the next working day
+    after today, ``next_week`` the start of the first working day from next Monday on."""
+    now = now or timezone.now()
+    tz = user.tzinfo
+    if choice == "tomorrow":
+        after = start_of_local_day(now, tz, days_ahead=1)
+    elif choice == "next_week":
+        weekday = now.astimezone(tz).weekday()
+        after = start_of_local_day(now, tz, days_ahead=7 - weekday)
+    else:
+        raise ValueError(f"Unknown snooze {choice!r}")
+    return next_window_opening(after, working_hours_of(user), tz)
+
+
+def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
+    """Take the reminder out of the inbox until ``until``, when it is delivered in Limen again
+    (not e-mailed again: the e-mail has been sent). False when it is being delivered just now."""
+    with transaction.atomic():
+        moved = Reminder.objects.filter(
+            pk=reminder.pk, status__in=[Reminder.Status.SENT, Reminder.Status.PENDING]
+        ).update(
+            status=Reminder.Status.PENDING,
+            deliver_after=until,
+            read_at=None,
+            claim_token=None,
+            claimed_at=None,
+        )
+        if moved:
+            Delivery.objects.filter(reminder=reminder, channel=Delivery.Channel.IN_APP).delete()
+    return bool(moved)
+
+
+def reminder_retry(*, reminder: Reminder, by: User) -> None:
+    """An admin sends a failed reminder again, from the next working window on."""
+    with transaction.atomic():
+        retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
+            status=Reminder.Status.PENDING,
+            attempts=0,
+            deliver_after=deliver_after_for(reminder.recipient, timezone.now()),
+            claim_token=None,
+            claimed_at=None,
+            digest=None,
+        )
+        if retried:
+            audit_log(
+                organisation=reminder.organisation,
+                actor=by,
+                action="reminders.reminder.retried",
+                target=reminder,
+                data={"kind": reminder.kind, "last_error": reminder.last_error[:200]},
+            )
 
 
 def worker_heartbeat_record() -> None:

@@ -24,20 +24,51 @@ def next_window_start(
         raise ValueError("moment must be timezone-aware")
     if not hours:
         return moment.astimezone(UTC)
-    local = moment.astimezone(tz)
+    # Compare instants in UTC: aware datetimes sharing one tzinfo compare by wall clock, which
+    # is wrong in the spring-forward gap and the autumn overlap.
+    instant = moment.astimezone(UTC)
+    local = instant.astimezone(tz)
     for offset in range(_SEARCH_DAYS + 1):
         day = local.date() + timedelta(days=offset)
         window = hours.get(day.weekday())
         if window is None:
             continue
-        start = _localise(day, window[0], tz)
-        end = _localise(day, window[1], tz)
-        if end <= start:
+        start = _localise(day, window[0], tz).astimezone(UTC)
+        end = _localise(day, window[1], tz).astimezone(UTC)
+        if end <= start or instant >= end:
             continue
-        if offset == 0 and local >= end:
-            continue
-        return max(start, local).astimezone(UTC)
+        return max(start, instant)
     return moment.astimezone(UTC)  # pragma: no cover - hours always hold some weekday
+
+
+def next_window_opening(
+    moment: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo
+) -> datetime:
+    """The first start of a working window at or after ``moment`` (for once-a-day digests:
+    something due mid-morning waits for the next working day's start). Aware UTC datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    if not hours:
+        return moment.astimezone(UTC)
+    instant = moment.astimezone(UTC)
+    local = instant.astimezone(tz)
+    for offset in range(_SEARCH_DAYS + 1):
+        day = local.date() + timedelta(days=offset)
+        window = hours.get(day.weekday())
+        if window is None:
+            continue
+        start = _localise(day, window[0], tz).astimezone(UTC)
+        if _localise(day, window[1], tz).astimezone(UTC) <= start or start < instant:
+            continue
+        return start
+    return moment.astimezone(UTC)  # pragma: no cover - hours always hold some weekday
+
+
+def start_of_local_day(moment: datetime, tz: ZoneInfo, *, days_ahead: int = 0) -> datetime:
+    """Midnight (or the first instant after it, on a day that skips it) ``days_ahead`` days
+    after ``moment``'s local date."""
+    day = moment.astimezone(tz).date() + timedelta(days=days_ahead)
+    return _localise(day, time(0, 0), tz).astimezone(UTC)
 
 
 def within_window(moment: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo) -> bool:

@@ -1,0 +1,364 @@
+"""Dispatching and delivering due reminders: claims, digests, retries.
+
+The row is the truth and the broker only a nudge. ``reminders_dispatch`` (beat, every minute)
+hands back abandoned claims, claims what is due and asks for one ``deliver_digest`` per person;
+``digest_deliver`` delivers in Limen and sends one e-mail per person. The guarantees:
+
+* a row is claimed by one dispatcher only (``SKIP LOCKED`` on PostgreSQL, a compare-and-swap
+  update on SQLite), and each delivery task works only on the rows carrying its claim token;
+* an e-mail digest is recorded (state SENDING) and committed *before* the SMTP conversation, with
+  a Message-ID derived from the recipient and its reminders. A worker killed mid-send leaves the
+  digest in SENDING; the sweep returns its rows to the queue and the next delivery re-sends that
+  same digest, whole, under the same Message-ID, so a reminder is never in two different e-mails;
+* one ``Delivery`` per reminder and channel (a unique constraint) keeps a channel from being
+  used twice, e.g. after a snooze or a retry.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from accounts.selectors import working_hours_of
+from reminders.models import Delivery, Digest, Reminder
+from reminders.selectors import preference_of
+from reminders.texts import reminder_text
+from reminders.windows import next_window_start
+
+log = logging.getLogger(__name__)
+
+# A claim older than this was abandoned (a killed worker): every delivery task has a hard time
+# limit far below it, and refreshes its claim when it starts.
+STALE_CLAIM_AFTER = timedelta(minutes=10)
+CLAIM_BATCH = 500
+MAX_BATCHES_PER_RUN = 20
+MAX_ATTEMPTS = 6
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+
+Enqueue = Callable[[int, str], None]
+
+
+# --- Claiming ---------------------------------------------------------------------------------
+
+
+def reminder_claims_sweep(*, now: datetime | None = None) -> int:
+    """Put rows claimed more than ten minutes ago (their worker died) back in the queue."""
+    now = now or timezone.now()
+    swept = Reminder.objects.filter(
+        status=Reminder.Status.CLAIMED, claimed_at__lt=now - STALE_CLAIM_AFTER
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+    if swept:
+        log.warning("Returned %d abandoned reminder claim(s) to the queue", swept)
+    return swept
+
+
+def reminders_claim_due(
+    *, now: datetime | None = None, limit: int = CLAIM_BATCH
+) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to ``limit`` due rows under a fresh token; return it with the recipients' ids.
+
+    Call inside ``transaction.atomic()``: on PostgreSQL the row locks are held until commit, so a
+    second dispatcher skips these rows instead of waiting for them or claiming them again.
+    """
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    due = Reminder.objects.filter(status=Reminder.Status.PENDING, deliver_after__lte=now).order_by(
+        "deliver_after", "id"
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
+        claimed = Reminder.objects.filter(pk__in=ids).update(
+            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+        )
+    else:
+        # SQLite: no row locks. The conditional update is the claim; a row another dispatcher
+        # took in between no longer matches ``status='pending'`` and is simply not counted.
+        ids = list(due.values_list("id", flat=True)[:limit])
+        claimed = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+        )
+    if not claimed:
+        return token, []
+    recipients = list(
+        Reminder.objects.filter(claim_token=token)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    mine = Reminder.objects.filter(claim_token=token, status=Reminder.Status.CLAIMED).count()
+    if mine != claimed:  # pragma: no cover - would mean the database broke the update's promise
+        raise RuntimeError(f"Claimed {claimed} reminders but read back {mine}")
+    return token, recipients
+
+
+def reminder_claim_release(*, claim_token: str | uuid.UUID, recipient_id: int) -> int:
+    """Give claimed rows back at once (the delivery task could not be enqueued)."""
+    return Reminder.objects.filter(
+        claim_token=claim_token, recipient_id=recipient_id, status=Reminder.Status.CLAIMED
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+
+
+def reminders_dispatch(*, enqueue: Enqueue, now: datetime | None = None) -> int:
+    """Sweep abandoned claims, then claim due rows batch by batch and, after each commit, ask
+    for one delivery per recipient. Returns how many rows were claimed."""
+    now = now or timezone.now()
+    reminder_claims_sweep(now=now)
+    total = 0
+    for _ in range(MAX_BATCHES_PER_RUN):
+        with transaction.atomic():
+            token, recipients = reminders_claim_due(now=now)
+            for recipient_id in recipients:
+                transaction.on_commit(_enqueue_or_release(enqueue, recipient_id, str(token)))
+        if not recipients:
+            break
+        total += Reminder.objects.filter(claim_token=token).count()
+    return total
+
+
+def _enqueue_or_release(enqueue: Enqueue, recipient_id: int, token: str) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            enqueue(recipient_id, token)
+        except Exception:
+            # The broker is down: hand the rows back now rather than after the sweep's ten
+            # minutes, so that the next dispatch (once the broker is back) picks them up.
+            log.exception("Could not enqueue the delivery of %s; released the claim", token)
+            reminder_claim_release(claim_token=token, recipient_id=recipient_id)
+
+    return run
+
+
+# --- Delivering -------------------------------------------------------------------------------
+
+
+def digest_message_id(recipient: User, reminders: Iterable[Reminder]) -> str:
+    """The same recipient and reminders always give the same Message-ID."""
+    uuids = ",".join(sorted(str(r.uuid) for r in reminders))
+    digest = hashlib.sha256(f"{recipient.pk}:{uuids}".encode()).hexdigest()[:40]
+    domain = urlsplit(settings.SITE_URL).hostname or "limen.localhost"
+    return f"<reminders.{digest}@{domain}>"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8, 16… minutes after the first, second, third… failure."""
+    return timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def digest_deliver(
+    *, recipient_id: int, claim_token: str | uuid.UUID, now: datetime | None = None
+) -> int:
+    """Deliver the rows claimed under ``claim_token``: in Limen, and as one e-mail.
+
+    Idempotent: rows already delivered, swept and claimed again by a newer token, or deleted are
+    left alone. Returns how many reminders were e-mailed.
+    """
+    now = now or timezone.now()
+    recipient = User.objects.filter(pk=recipient_id).first()
+    if recipient is None:
+        return 0
+    try:
+        token = uuid.UUID(str(claim_token))
+    except ValueError:
+        return 0
+    mine = Reminder.objects.filter(
+        recipient_id=recipient_id, claim_token=token, status=Reminder.Status.CLAIMED
+    )
+    # Renew the claim: the sweep counts from when the work started, not when it was queued.
+    if not mine.update(claimed_at=now):
+        return 0
+    rows = list(mine.select_related("digest"))
+    preference = preference_of(recipient)
+
+    in_app = [r for r in rows if preference.wants(r.kind, Delivery.Channel.IN_APP)]
+    Delivery.objects.bulk_create(
+        [Delivery(reminder=r, channel=Delivery.Channel.IN_APP, delivered_at=now) for r in in_app],
+        ignore_conflicts=True,
+    )
+    emailed_before = set(
+        Delivery.objects.filter(reminder__in=rows, channel=Delivery.Channel.EMAIL).values_list(
+            "reminder_id", flat=True
+        )
+    )
+    by_email = [
+        r
+        for r in rows
+        if r.pk not in emailed_before
+        and (r.digest_id is not None or preference.wants(r.kind, Delivery.Channel.EMAIL))
+    ]
+    # Rows that need no e-mail are done now.
+    _mark_sent([r.pk for r in rows if r not in by_email], now)
+    if not by_email or not recipient.email:
+        _mark_sent([r.pk for r in by_email], now)
+        return 0
+
+    sent = 0
+    unfinished = {r.digest_id: r.digest for r in by_email if r.digest_id is not None}
+    for digest in unfinished.values():
+        if digest.state == Digest.State.SENT:
+            _digest_finish(digest, now)  # sent, but the rows were not marked: finish the job
+            continue
+        # Left in SENDING by a crash: it may have reached the server. Send the same again.
+        sent += _digest_send(digest, recipient, now)
+    fresh = [r for r in by_email if r.digest_id is None]
+    if fresh:
+        digest = _digest_open(recipient, fresh, now)
+        sent += _digest_send(digest, recipient, now)
+    return sent
+
+
+def _mark_sent(ids: list[int], now: datetime) -> None:
+    if ids:
+        Reminder.objects.filter(pk__in=ids, status=Reminder.Status.CLAIMED).update(
+            status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error=""
+        )
+
+
+def _digest_open(recipient: User, reminders: list[Reminder], now: datetime) -> Digest:
+    """Record the digest and its reminders, committed before anything is sent."""
+    message_id = digest_message_id(recipient, reminders)
+    with transaction.atomic():
+        digest, _ = Digest.objects.get_or_create(
+            message_id=message_id, defaults={"recipient": recipient, "created_at": now}
+        )
+        Reminder.objects.filter(pk__in=[r.pk for r in reminders], digest__isnull=True).update(
+            digest=digest
+        )
+    return digest
+
+
+def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
+    reminders = list(
+        digest.reminders.exclude(status__in=[Reminder.Status.CANCELLED]).order_by("due_at", "id")
+    )
+    if not reminders:
+        digest.delete()
+        return 0
+    Digest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
+    try:
+        message = digest_message(digest, recipient, reminders)
+        message.send(fail_silently=False)
+    except Exception as exc:  # SMTP refusals, connection errors, timeouts
+        _digest_failed(digest, reminders, exc, now)
+        return 0
+    _digest_finish(digest, now)
+    return len(reminders)
+
+
+def _digest_finish(digest: Digest, now: datetime) -> None:
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest.pk).update(state=Digest.State.SENT, sent_at=now)
+        ids = list(digest.reminders.values_list("pk", flat=True))
+        Delivery.objects.bulk_create(
+            [Delivery(reminder_id=pk, channel=Delivery.Channel.EMAIL, digest=digest) for pk in ids],
+            ignore_conflicts=True,
+        )
+        Reminder.objects.filter(pk__in=ids).filter(
+            Q(status=Reminder.Status.CLAIMED) | Q(status=Reminder.Status.PENDING)
+        ).update(status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error="")
+
+
+def _digest_failed(
+    digest: Digest, reminders: list[Reminder], exc: Exception, now: datetime
+) -> None:
+    """The server refused or could not be reached: count the attempt and try again later, with
+    back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    log.warning("E-mail digest %s failed: %s", digest.message_id, error)
+    recipient = digest.recipient
+    hours = working_hours_of(recipient)
+    with transaction.atomic():
+        for reminder in reminders:
+            attempts = reminder.attempts + 1
+            fields = {"attempts": attempts, "last_error": error, "claim_token": None}
+            if attempts >= MAX_ATTEMPTS:
+                fields["status"] = Reminder.Status.FAILED
+            else:
+                fields["status"] = Reminder.Status.PENDING
+                fields["deliver_after"] = next_window_start(
+                    now + retry_delay(attempts), hours, recipient.tzinfo
+                )
+            Reminder.objects.filter(pk=reminder.pk).update(digest=None, **fields)
+        # The server said no, so nothing reached anyone: the rows may be regrouped next time.
+        digest.delete()
+
+
+# --- The e-mail -------------------------------------------------------------------------------
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_payload(token: str) -> tuple[int, str] | None:
+    """(user id, kind) from a link in a digest, or None when it was tampered with."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return int(data["u"]), str(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def digest_message(
+    digest: Digest, recipient: User, reminders: list[Reminder]
+) -> EmailMultiAlternatives:
+    """The digest as a text and HTML e-mail in the recipient's language."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        items = []
+        kinds_seen: dict[str, str] = {}
+        for reminder in reminders:
+            if reminder.kind not in kinds_seen:
+                kinds_seen[reminder.kind] = _absolute(
+                    reverse(
+                        "reminders:unsubscribe", args=[unsubscribe_token(recipient, reminder.kind)]
+                    )
+                )
+            items.append(
+                {
+                    "text": reminder_text(reminder),
+                    "kind": reminder.get_kind_display(),
+                    "url": _absolute(reminder.link) if reminder.link.startswith("/") else "",
+                    "unsubscribe_url": kinds_seen[reminder.kind],
+                }
+            )
+        context = {
+            "user": recipient,
+            "items": items,
+            "settings_url": _absolute(reverse("reminders:settings")),
+            "inbox_url": _absolute(reverse("reminders:inbox")),
+        }
+        subject = ngettext(
+            "Limen: %(count)d reminder", "Limen: %(count)d reminders", len(items)
+        ) % {"count": len(items)}
+        text = render_to_string("reminders/email/digest.txt", context)
+        html = render_to_string("reminders/email/digest.html", context)
+    headers = {"Message-ID": digest.message_id, "Auto-Submitted": "auto-generated"}
+    if len(kinds_seen) == 1:
+        # One-click unsubscribe (RFC 8058) when the digest holds one kind only.
+        headers["List-Unsubscribe"] = f"<{next(iter(kinds_seen.values()))}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[recipient.email],
+        headers=headers,
+        connection=get_connection(),
+    )
+    message.attach_alternative(html, "text/html")
+    return message

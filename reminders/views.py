@@ -1,0 +1,215 @@
+"""Reminder pages: the inbox and its badge, settings, the calendar feed, unsubscribing, and the
+admins' list of reminders that could not be delivered."""
+
+from django.conf import settings as django_settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import User
+from accounts.views import role_required
+from reminders import selectors, services
+from reminders.calendar import calendar_feed
+from reminders.delivery import unsubscribe_payload
+from reminders.forms import PreferenceForm
+from reminders.models import Reminder
+from reminders.texts import reminder_text
+
+
+def _badge_poll_seconds() -> int:
+    return getattr(django_settings, "REMINDERS_BADGE_POLL_SECONDS", 60)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox_page(request)
+
+
+def _inbox_page(request: HttpRequest) -> HttpResponse:
+    reminders = list(selectors.inbox_of(request.user)[:100])
+    for reminder in reminders:
+        reminder.text = reminder_text(reminder)
+    context = {
+        "reminders": reminders,
+        "unread": selectors.unread_count_of(request.user),
+        "poll_seconds": _badge_poll_seconds(),
+    }
+    template = "reminders/inbox.html#inbox-list" if request.htmx else "reminders/inbox.html"
+    return render(request, template, context)
+
+
+@require_GET
+@never_cache
+def badge(request: HttpRequest) -> HttpResponse:
+    """The unread count, polled by htmx. Signed out: 204, so nothing is swapped in."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    context = {
+        "unread": selectors.unread_count_of(request.user),
+        "poll_seconds": _badge_poll_seconds(),
+    }
+    return render(request, "reminders/_badge.html", context)
+
+
+@login_required
+@require_GET
+def open_reminder(request: HttpRequest, reminder_uuid) -> HttpResponse:
+    """Mark the reminder read and follow its link (only ever to a path inside Limen)."""
+    reminder = selectors.reminder_for_user(request.user, reminder_uuid)
+    services.reminder_mark_read(reminder=reminder)
+    target = reminder.link
+    if not (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    ):
+        target = "reminders:inbox"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def done(request: HttpRequest, reminder_uuid) -> HttpResponse:
+    reminder = selectors.reminder_for_user(request.user, reminder_uuid)
+    services.reminder_mark_done(reminder=reminder)
+    return _after_action(request, _("Marked as done."))
+
+
+@login_required
+@require_POST
+def snooze(request: HttpRequest, reminder_uuid) -> HttpResponse:
+    reminder = selectors.reminder_for_user(request.user, reminder_uuid)
+    choice = request.POST.get("until", "")
+    if choice not in ("tomorrow", "next_week"):
+        return HttpResponse(status=400)
+    until = services.snooze_until(user=request.user, choice=choice)
+    if not services.reminder_snooze(reminder=reminder, until=until):
+        return _after_action(request, _("This reminder is being delivered; try again."))
+    local = until.astimezone(request.user.tzinfo)
+    return _after_action(
+        request,
+        _("Snoozed until %(when)s.") % {"when": date_format(local, "DATETIME_FORMAT")},
+    )
+
+
+def _after_action(request: HttpRequest, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        response = _inbox_page(request)
+        response["HX-Trigger"] = "reminders-changed"
+        return response
+    return redirect("reminders:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest) -> HttpResponse:
+    preference = selectors.preference_of(request.user)
+    if request.method == "POST":
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            services.preference_update(
+                user=request.user,
+                email_kinds=form.cleaned_data["email_kinds"],
+                in_app_kinds=form.cleaned_data["in_app_kinds"],
+                window=form.cleaned_data["window"],
+            )
+            messages.success(request, _("Your reminder settings were saved."))
+            return redirect("reminders:settings")
+    else:
+        form = PreferenceForm(initial=PreferenceForm.initial_for(preference))
+    calendar_url = ""
+    if preference.calendar_token:
+        calendar_url = request.build_absolute_uri(
+            reverse("reminders:calendar", args=[preference.calendar_token])
+        )
+    kinds = [
+        {
+            "value": value,
+            "label": label,
+            "email": value in (form["email_kinds"].value() or []),
+            "in_app": value in (form["in_app_kinds"].value() or []),
+        }
+        for value, label in Reminder.Kind.choices
+    ]
+    return render(
+        request,
+        "reminders/settings.html",
+        {"form": form, "kinds": kinds, "calendar_url": calendar_url},
+    )
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_regenerate(user=request.user)
+    messages.success(
+        request, _("Your calendar has a new address. The previous address no longer works.")
+    )
+    return redirect("reminders:settings")
+
+
+@login_required
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_revoke(user=request.user)
+    messages.success(request, _("The calendar feed is switched off."))
+    return redirect("reminders:settings")
+
+
+@require_GET
+@never_cache
+def calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed: the secret in the URL is the only key (calendar apps cannot sign in)."""
+    user = selectors.calendar_owner(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(calendar_feed(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="limen.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# The signed token is the credential: one-click unsubscribe (RFC 8058) posts without a CSRF
+# token from the mail provider's servers.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    payload = unsubscribe_payload(token)
+    user = User.objects.filter(pk=payload[0], is_active=True).first() if payload else None
+    if user is None or payload[1] not in Reminder.Kind.values:
+        raise Http404
+    kind_label = Reminder.Kind(payload[1]).label
+    if request.method == "POST":
+        services.preference_unsubscribe(user=user, kind=payload[1])
+        return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": True})
+    return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": False})
+
+
+@role_required("admin")
+@require_GET
+def failed(request: HttpRequest) -> HttpResponse:
+    reminders = list(selectors.failed_for_admin(request.user)[:200])
+    for reminder in reminders:
+        reminder.text = reminder.get_kind_display()
+    return render(request, "reminders/failed.html", {"reminders": reminders})
+
+
+@role_required("admin")
+@require_POST
+def retry(request: HttpRequest, reminder_uuid) -> HttpResponse:
+    reminder = selectors.failed_reminder_for_admin(request.user, reminder_uuid)
+    services.reminder_retry(reminder=reminder, by=request.user)
+    messages.success(request, _("The reminder will be sent again."))
+    return redirect("reminders:failed")

@@ -1,0 +1,218 @@
+"""The inbox, badge, snooze/done/open, settings, calendar feed and the admins' failed list."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from reminders import services
+from reminders.models import Delivery, Reminder
+from reminders.selectors import preference_of, unread_count_of
+from tests.factories import MembershipFactory
+from tests.reminders.conftest import make_reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def delivered(recipient, **fields) -> Reminder:
+    reminder = make_reminder(recipient, status=Reminder.Status.SENT, **fields)
+    Delivery.objects.create(reminder=reminder, channel=Delivery.Channel.IN_APP)
+    return reminder
+
+
+@pytest.fixture
+def signed_in(client, practitioner):
+    client.force_login(practitioner)
+    return client
+
+
+def test_inbox_lists_delivered_reminders_newest_first(signed_in, practitioner):
+    older = delivered(practitioner)
+    Delivery.objects.filter(reminder=older).update(delivered_at=timezone.now() - timedelta(hours=1))
+    newer = delivered(practitioner, data={"client": "C-99", "session": "2026-03-01"})
+    make_reminder(practitioner)  # still waiting: not in the inbox
+    response = signed_in.get(reverse("reminders:inbox"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index(str(newer.uuid)) < body.index(str(older.uuid))
+    assert "C-99" in body
+    assert body.count('class="reminder-item unread"') == 2
+
+
+def test_badge_counts_unread(signed_in, practitioner):
+    delivered(practitioner)
+    delivered(practitioner, read_at=timezone.now())
+    response = signed_in.get(reverse("reminders:badge"))
+    assert response.status_code == 200
+    assert 'data-testid="reminders-unread">1<' in response.content.decode()
+    assert unread_count_of(practitioner) == 1
+
+
+def test_badge_for_someone_signed_out_swaps_nothing(client):
+    assert client.get(reverse("reminders:badge")).status_code == 204
+
+
+def test_open_marks_read_and_follows_an_internal_link(signed_in, practitioner):
+    reminder = delivered(practitioner, link="/journal/entries/abc/")
+    response = signed_in.get(reverse("reminders:open", args=[reminder.uuid]))
+    assert response.status_code == 302 and response["Location"] == "/journal/entries/abc/"
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+
+
+@pytest.mark.parametrize("link", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_open_never_leaves_limen(signed_in, practitioner, link):
+    reminder = delivered(practitioner, link=link)
+    response = signed_in.get(reverse("reminders:open", args=[reminder.uuid]))
+    assert response["Location"] == reverse("reminders:inbox")
+
+
+def test_done_takes_it_out_of_the_inbox(signed_in, practitioner):
+    reminder = delivered(practitioner)
+    response = signed_in.post(reverse("reminders:done", args=[reminder.uuid]))
+    assert response.status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.done_at is not None
+    assert str(reminder.uuid) not in signed_in.get(reverse("reminders:inbox")).content.decode()
+
+
+def test_snooze_until_tomorrow_redelivers_in_app_at_the_next_working_morning(
+    signed_in, practitioner
+):
+    reminder = delivered(practitioner)
+    Delivery.objects.create(reminder=reminder, channel=Delivery.Channel.EMAIL)
+    response = signed_in.post(
+        reverse("reminders:snooze", args=[reminder.uuid]), {"until": "tomorrow"}
+    )
+    assert response.status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.PENDING
+    local = reminder.deliver_after.astimezone(practitioner.tzinfo)
+    assert (local.hour, local.minute) == (9, 0) and local.weekday() < 5
+    assert local.date() > timezone.localtime(timezone.now(), practitioner.tzinfo).date()
+    assert not Delivery.objects.filter(reminder=reminder, channel="in_app").exists()
+    assert Delivery.objects.filter(reminder=reminder, channel="email").exists()
+
+
+def test_snooze_until_next_week_is_a_monday_morning(practitioner):
+    from datetime import datetime
+
+    wednesday = datetime(2026, 3, 4, 15, 0, tzinfo=practitioner.tzinfo)
+    until = services.snooze_until(user=practitioner, choice="next_week", now=wednesday)
+    assert until == datetime(2026, 3, 9, 9, 0, tzinfo=practitioner.tzinfo)
+    friday = datetime(2026, 3, 6, 15, 0, tzinfo=practitioner.tzinfo)
+    until = services.snooze_until(user=practitioner, choice="tomorrow", now=friday)
+    assert until == datetime(2026, 3, 9, 9, 0, tzinfo=practitioner.tzinfo)
+
+
+def test_snooze_with_htmx_answers_with_the_list(signed_in, practitioner):
+    reminder = delivered(practitioner)
+    response = signed_in.post(
+        reverse("reminders:snooze", args=[reminder.uuid]),
+        {"until": "next_week"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "reminders-changed"
+    assert str(reminder.uuid) not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["open", "done", "snooze"])
+def test_another_persons_reminder_is_404(client, org, practitioner, name):
+    reminder = delivered(practitioner)
+    client.force_login(MembershipFactory(organisation=org).user)
+    url = reverse(f"reminders:{name}", args=[reminder.uuid])
+    response = client.get(url) if name == "open" else client.post(url, {"until": "tomorrow"})
+    assert response.status_code == 404
+    assert client.post(reverse("reminders:done", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_pages_need_sign_in(client):
+    for name in ("inbox", "settings"):
+        assert client.get(reverse(f"reminders:{name}")).status_code == 302
+
+
+def test_failed_page_is_for_admins_of_the_organisation(client, alice, bob, charlie):
+    failed = make_reminder(bob, status=Reminder.Status.FAILED, attempts=6, last_error="451 no")
+    client.force_login(bob)
+    assert client.get(reverse("reminders:failed")).status_code == 403
+    client.force_login(charlie)
+    response = client.get(reverse("reminders:failed"))
+    assert response.status_code == 200 and str(failed.uuid) not in response.content.decode()
+    assert client.post(reverse("reminders:retry", args=[failed.uuid])).status_code == 404
+    client.force_login(alice)
+    response = client.get(reverse("reminders:failed"))
+    assert bob.email in response.content.decode() and "451 no" in response.content.decode()
+    assert client.post(reverse("reminders:retry", args=[failed.uuid])).status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (Reminder.Status.PENDING, 0)
+    from accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="reminders.reminder.retried").count() == 1
+
+
+def test_settings_page_saves_channels_and_window(signed_in, practitioner):
+    assert signed_in.get(reverse("reminders:settings")).status_code == 200
+    kinds = Reminder.Kind.values
+    response = signed_in.post(
+        reverse("reminders:settings"),
+        {
+            "email_kinds": [k for k in kinds if k != "directory_stale"],
+            "in_app_kinds": kinds,
+            "window": "daily",
+        },
+    )
+    assert response.status_code == 302
+    preference = preference_of(practitioner)
+    assert preference.email_off == ["directory_stale"] and preference.in_app_off == []
+    assert preference.window == "daily"
+
+
+def test_defaults_are_everything_by_both_channels(practitioner):
+    preference = preference_of(practitioner)
+    assert all(preference.wants(k, "email") for k in Reminder.Kind.values)
+    assert all(preference.wants(k, "in_app") for k in Reminder.Kind.values)
+    assert preference.window == "window"
+
+
+def test_calendar_feed_lists_open_followups_and_meetings(client, signed_in, practitioner, org):
+    followup = make_reminder(practitioner, due_at=timezone.now() + timedelta(days=2))
+    make_reminder(practitioner, status=Reminder.Status.CANCELLED)
+    make_reminder(practitioner, status=Reminder.Status.SENT, done_at=timezone.now())
+    supervisor = MembershipFactory(organisation=org, is_supervisor=True).user
+    meeting = apps.get_model("journal", "SupervisionMeeting").objects.create(
+        organisation=org,
+        supervisor=supervisor,
+        supervisee=practitioner,
+        held_on=date.today(),
+        notes="Very private notes",
+    )
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    token = preference_of(practitioner).calendar_token
+    response = client.get(reverse("reminders:calendar", args=[token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    todos = list(calendar.walk("VTODO"))
+    events = list(calendar.walk("VEVENT"))
+    assert [str(t["uid"]).split("@")[0] for t in todos] == [f"reminder-{followup.uuid}"]
+    assert str(todos[0]["summary"]) == "Follow up after a boundary crossing: C-17"
+    assert [str(e["uid"]).split("@")[0] for e in events] == [f"meeting-{meeting.uuid}"]
+    assert b"Very private" not in response.content
+
+
+def test_calendar_token_can_be_regenerated_and_revoked(client, signed_in, practitioner):
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    first = preference_of(practitioner).calendar_token
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    second = preference_of(practitioner).calendar_token
+    assert first != second
+    assert client.get(reverse("reminders:calendar", args=[first])).status_code == 404
+    assert client.get(reverse("reminders:calendar", args=[second])).status_code == 200
+    signed_in.post(reverse("reminders:calendar_revoke"))
+    assert client.get(reverse("reminders:calendar", args=[second])).status_code == 404
+    assert client.get(reverse("reminders:calendar", args=["x" * 43])).status_code == 404
