@@ -24,9 +24,41 @@ def navigation(request) -> dict:
         return {"nav_items": [], "membership": None}
     membership = membership_of(user)
     items = [NavItem(_("Overview"), reverse("home"), "home")]
+    if membership and membership.is_practitioner:
+        items.append(NavItem(_("Journal"), reverse("journal:entries"), "journal"))
+        items.append(NavItem(_("Self-inventory"), reverse("boundaries:home"), "inventory"))
+    if membership:
+        items.append(NavItem(_("Directory"), reverse("referrals:search"), "directory"))
     if membership and membership.is_supervisor:
+        items.append(NavItem(_("Review queue"), reverse("journal:review"), "review"))
         items.append(NavItem(_("Supervisees"), reverse("supervisees"), "supervisees"))
+        items.append(NavItem(_("Shared with me"), reverse("boundaries:shared"), "shared"))
     if membership and membership.is_admin:
+        items.append(NavItem(_("Directory upkeep"), reverse("referrals:manage"), "upkeep"))
         items.append(NavItem(_("Organisation"), reverse("organisation"), "organisation"))
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = _current_section(request)
     return {"nav_items": items, "membership": membership, "nav_current": current}
+
+
+# Which navigation item a page belongs to, by URL namespace or name.
+SECTIONS = {
+    "review": "review",
+    "review_flag": "review",
+    "meetings": "review",
+    "meeting": "review",
+    "meeting_new": "review",
+    "team": "review",
+}
+
+
+def _current_section(request) -> str:
+    match = request.resolver_match
+    if match is None:
+        return ""
+    if match.namespace == "journal":
+        return SECTIONS.get(match.url_name, "journal")
+    if match.namespace == "boundaries":
+        return "shared" if match.url_name.startswith("shared") else "inventory"
+    if match.namespace == "referrals":
+        return "upkeep" if match.route.startswith("directory/manage/") else "directory"
+    return match.url_name or ""

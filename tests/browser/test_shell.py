@@ -7,10 +7,16 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAVIGATION = {
-    "ana@harbour.example": ["Overview"],
-    "supervisor@harbour.example": ["Overview", "Supervisees"],
-    "admin@harbour.example": ["Overview", "Organisation"],
-    "admin@lindenhof.example": ["Overview", "Organisation"],
+    "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory"],
+    "supervisor@harbour.example": [
+        "Overview",
+        "Directory",
+        "Review queue",
+        "Supervisees",
+        "Shared with me",
+    ],
+    "admin@harbour.example": ["Overview", "Directory", "Directory upkeep", "Organisation"],
+    "admin@lindenhof.example": ["Overview", "Directory", "Directory upkeep", "Organisation"],
 }
 
 
