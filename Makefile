@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: help setup run test test-services lint fmt messages translations bench clean
+.PHONY: help setup run serve test test-services lint fmt messages translations bench clean
 
 help:
 	@echo "make run     set up (venv, install, translations, migrate, demo data) and serve web + worker + beat"
@@ -37,7 +37,13 @@ run: setup
 	@echo "    Lindenhof Coaching:   admin@lindenhof.example, supervisor@lindenhof.example,"
 	@echo "                          chloe@lindenhof.example, daan@lindenhof.example"
 	@echo
-	HOST=127.0.0.1 DEBUG=$${DEBUG:-1} $(BIN)/honcho -f Procfile start -p $(PORT) web worker beat
+	@$(MAKE) --no-print-directory serve
+
+# The three processes of the Procfile; the virtualenv goes first on PATH so they find gunicorn
+# and celery without an activated environment.
+serve: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 DEBUG=$${DEBUG:-1} \
+		$(BIN)/honcho -f Procfile start -p $(PORT) web worker beat
 
 test: $(STAMP) translations
 	$(BIN)/ruff check .

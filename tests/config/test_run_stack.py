@@ -1,4 +1,6 @@
-"""The three processes `make run` starts (web, worker, beat) come up together and stay healthy."""
+"""The three processes `make run` starts (web, worker, beat) come up together and stay healthy.
+
+It starts them the way `make run` does, through `make serve`, without an activated virtualenv."""
 
 import json
 import os
@@ -40,14 +42,15 @@ def test_web_worker_and_beat_run_together(tmp_path):
         "DEBUG": "1",
         "LIMEN_DATA_DIR": str(tmp_path),
         "LIMEN_HEARTBEAT_SECONDS": "2",
-        "HOST": "127.0.0.1",
-        "PATH": f"{BIN}:{os.environ['PATH']}",
+        # Like a fresh shell: the virtualenv is not activated, `make serve` must cope.
+        "PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if Path(p) != BIN),
     }
+    env.pop("VIRTUAL_ENV", None)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     stack = subprocess.Popen(
-        [str(BIN / "honcho"), "-f", "Procfile", "start", "-p", str(port), "web", "worker", "beat"],
+        ["make", "--no-print-directory", "serve", f"PORT={port}", f"PYTHON={sys.executable}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
