@@ -24,6 +24,7 @@ from accounts.forms import (
     ProfileForm,
     SupervisionLinkForm,
 )
+from config import overview
 
 
 def role_required(role: str):
@@ -63,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "supervisors": selectors.supervisors_of(request.user),
         "supervisees": selectors.supervisees_of(request.user),
+        "glances": overview.glances(request.user, membership),
     }
     if membership and membership.is_admin:
         members = selectors.members_visible_to_admin(request.user)
