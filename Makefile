@@ -58,9 +58,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Extract new strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext's xgettext).
+# Extract new strings into locale/*/LC_MESSAGES/django.po (needs GNU gettext's xgettext). All
+# translations live in locale/ (LOCALE_PATHS), none in app directories; file names without line
+# numbers keep the catalogues stable while code moves.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages --no-obsolete -l nl -l de -l fr --ignore '.venv/*' --ignore 'data/*'
+	$(BIN)/python manage.py makemessages --no-obsolete --add-location=file -l nl -l de -l fr \
+		--ignore '.venv/*' --ignore 'data/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'test-results/*'
 	$(BIN)/python manage.py compile_translations
 
 bench: setup

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from config.overview import glances
 from journal import services as journal_services
@@ -31,7 +32,8 @@ def _entry(owner, notes):
 
 
 def _texts(user, membership):
-    return {g.key: [line.text for line in g.lines] for g in glances(user, membership)}
+    with translation.override("en"):
+        return {g.key: [line.text for line in g.lines] for g in glances(user, membership)}
 
 
 def test_practitioner_sees_sessions_and_crossings_waiting_for_a_decision(demo):
