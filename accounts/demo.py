@@ -34,9 +34,9 @@ DEMO_ORGANISATIONS = [
         "Europe/Berlin",
         [
             ("admin@lindenhof.example", "Lena Hoffmann", "en", {"admin"}),
-            ("supervisor@lindenhof.example", "Markus Weber", "en", {"supervisor"}),
-            ("chloe@lindenhof.example", "Chloé Dubois", "en", {"practitioner"}),
-            ("daan@lindenhof.example", "Daan Smit", "en", {"practitioner"}),
+            ("supervisor@lindenhof.example", "Markus Weber", "de", {"supervisor"}),
+            ("chloe@lindenhof.example", "Chloé Dubois", "fr", {"practitioner"}),
+            ("daan@lindenhof.example", "Daan Smit", "nl", {"practitioner"}),
         ],
         [
             ("supervisor@lindenhof.example", "chloe@lindenhof.example"),
