@@ -8,7 +8,8 @@ exists. The only way in for anyone else is a summary shared with a supervisor.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -129,6 +130,7 @@ class StepItem:
     item: Item
     choices: list[tuple[int, str]]
     value: int | None
+    invalid: bool = False  # a refused post carried an answer that is not one of the choices
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,26 @@ def step_of(take: Take, number: int) -> Step:
         ],
         progress=Progress(answered=len(answers), total=sum(s.item_total for s in sections)),
     )
+
+
+def step_with_posted(step: Step, posted: Mapping[str, str]) -> Step:
+    """``step`` as the practitioner just filled it in (a refused post saves nothing): each valid
+    choice posted replaces the stored answer, each invalid one is marked."""
+    rows = []
+    for row in step.items:
+        raw = posted.get(str(row.item.pk))
+        if raw is None:
+            rows.append(row)
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is not None and row.item.accepts(value):
+            rows.append(replace(row, value=value))
+        else:
+            rows.append(replace(row, invalid=True))
+    return replace(step, items=rows)
 
 
 def profiles_of(takes: list[Take]) -> dict[int, scoring.Profile]:
@@ -271,8 +293,16 @@ def shares_given_by(user: User) -> QuerySet[SummaryShare]:
     )
 
 
-def share_given_by(user: User, share_uuid: UUID | str) -> SummaryShare:
-    share = shares_given_by(user).filter(uuid=share_uuid).first()
+def share_given_by(
+    user: User, share_uuid: UUID | str, *, include_revoked: bool = False
+) -> SummaryShare:
+    """One of the user's own shares (active ones only, unless asked); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    shares = shares_given_by(user)
+    if include_revoked:
+        shares = SummaryShare.objects.filter(owner=user).select_related("supervisor", "take")
+    share = shares.filter(uuid=share_uuid).first()
     if share is None:
         raise Http404
     return share

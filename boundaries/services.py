@@ -175,19 +175,34 @@ def take_complete(*, take: Take, at: datetime | None = None) -> Take:
     return take
 
 
-def retake_schedule(*, take: Take) -> None:
-    """Suggest a re-take 90 days after ``take`` was completed (one waiting reminder per person).
+def retake_key(take: Take) -> str:
+    """The idempotency key of the re-take suggested after ``take``: one per take, so a reminder
+    already delivered for an earlier take never swallows the next one."""
+    return f"inventory_retake:{take.uuid}"
 
-    Call it in the transaction that completes the take.
+
+def retake_schedule(*, take: Take) -> None:
+    """Suggest a re-take 90 days after ``take`` was completed, and withdraw the suggestion still
+    waiting from the take before it (only the latest take's re-take is ever pending).
+
+    Call it in the transaction that completes the take. Someone who is no longer part of an
+    organisation has nobody to deliver to, so nothing is scheduled for them.
     """
+    if membership_of(take.user) is None:
+        return
+    previous = selectors.previous_completed_take(take)
+    if previous is not None:
+        reminders.cancel(key=retake_key(previous))
+    # Rows written before keys were per take carried one key per person.
+    reminders.cancel(key=f"inventory_retake:{take.user_id}")
     reminders.schedule(
         kind="inventory_retake",
         recipient=take.user,
         due_at=take.completed_at + selectors.RETAKE_AFTER,
         about=f"boundaries.take:{take.uuid}",
-        key=f"inventory_retake:{take.user_id}",
+        key=retake_key(take),
         link=reverse("boundaries:home"),
-        data={"completed": take.completed_at.date().isoformat()},
+        data={"completed": timezone.localdate(take.completed_at, take.user.tzinfo).isoformat()},
     )
 
 
@@ -202,6 +217,22 @@ def _clean_keywords(keywords: Iterable[str]) -> list[str]:
             seen.add(keyword.casefold())
             result.append(keyword)
     return result
+
+
+def _refuse_duplicate_topic(entry: HotButtonTopic) -> None:
+    # One entry per topic keeps the register (and the journal's prompts) unambiguous, and makes a
+    # double-submitted form harmless.
+    same = HotButtonTopic.objects.filter(user_id=entry.user_id, topic__iexact=entry.topic)
+    if entry.pk is not None:
+        same = same.exclude(pk=entry.pk)
+    if same.exists():
+        raise ValidationError(
+            {
+                "topic": _("Your register already has an entry “%(topic)s”; change that one.")
+                % {"topic": entry.topic}
+            },
+            code="duplicate",
+        )
 
 
 @transaction.atomic
@@ -226,6 +257,7 @@ def topic_create(
         refer_when_at_stake=refer_when_at_stake,
     )
     entry.full_clean()
+    _refuse_duplicate_topic(entry)
     entry.save()
     return entry
 
@@ -243,6 +275,7 @@ def topic_update(*, entry: HotButtonTopic, **fields: Any) -> HotButtonTopic:
             value = value.strip()
         setattr(entry, name, value)
     entry.full_clean()
+    _refuse_duplicate_topic(entry)
     entry.save()
     return entry
 

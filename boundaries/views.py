@@ -84,22 +84,36 @@ def _leave_step(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+def _already_finished(request: HttpRequest, take) -> HttpResponse:
+    """A change sent to a take finished meanwhile (another tab, a double submit): say so."""
+    if request.htmx:
+        messages.info(request, _("This inventory was already finished; nothing was changed."))
+        return HttpResponseClientRedirect(reverse("boundaries:results", args=[take.uuid]))
+    return render(request, "boundaries/already_finished.html", {"take": take}, status=400)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def step(request: HttpRequest, take_uuid: UUID, number: int) -> HttpResponse:
+    take = selectors.take_for_owner(request.user, take_uuid)
     if request.method == "GET":
-        take = selectors.take_for_owner(request.user, take_uuid)
         if take.is_complete:
             return redirect("boundaries:results", take.uuid)
         return _render_step(request, selectors.step_of(take, number))
 
-    take = selectors.open_take_for_owner(request.user, take_uuid)
     current = selectors.step_of(take, number)
+    if take.is_complete:
+        return _already_finished(request, take)
+    posted = answers_in(request.POST)
     try:
-        services.answers_save(take=take, answers=answers_in(request.POST))
+        services.answers_save(take=take, answers=posted)
+    except services.AlreadyFinished:
+        return _already_finished(request, take)
     except ValidationError as exc:
-        return _render_step(request, current, errors=exc.messages, status=422)
+        # Nothing was saved; show the page again with what was chosen, the faulty ones marked.
+        step = selectors.step_with_posted(current, posted)
+        return _render_step(request, step, errors=exc.messages, status=422)
     go = request.POST.get("go")
     if go == "later":
         messages.success(request, _("Your answers are saved. Resume whenever you like."))
@@ -120,7 +134,7 @@ def step(request: HttpRequest, take_uuid: UUID, number: int) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
     """Save the one answer just given (htmx, on change of a radio group)."""
-    take = selectors.open_take_for_owner(request.user, take_uuid)
+    take = selectors.take_for_owner(request.user, take_uuid)
     given = answers_in(request.POST)
     context = {"take": take, "saved": None, "errors": []}
     if len(given) != 1:
@@ -128,7 +142,14 @@ def answer(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
         return render(request, "boundaries/take_step.html#answer-status", context, status=400)
     ((item_id, value),) = given.items()
     try:
+        if take.is_complete:
+            raise services.AlreadyFinished(take)
         saved = services.answer_save(take=take, item_id=item_id, value=value)
+    except services.AlreadyFinished:
+        if not request.htmx:
+            return _already_finished(request, take)
+        context["errors"] = [_("This inventory was already finished; nothing was changed.")]
+        return render(request, "boundaries/take_step.html#answer-status", context, status=400)
     except ValidationError as exc:
         context["errors"] = exc.messages
         return render(request, "boundaries/take_step.html#answer-status", context, status=422)
@@ -222,9 +243,13 @@ def register(request: HttpRequest) -> HttpResponse:
 def topic_create(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.topic_create(user=request.user, **form.cleaned_data)
-        messages.success(request, _("The entry was added to your register."))
-        return redirect("boundaries:register")
+        try:
+            services.topic_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The entry was added to your register."))
+            return redirect("boundaries:register")
     return render(request, "boundaries/topic_form.html", {"form": form, "entry": None})
 
 
@@ -234,9 +259,14 @@ def topic_edit(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
     entry = selectors.topic_for_owner(request.user, topic_uuid)
     form = TopicForm(request.POST or None, initial=TopicForm.initial_for(entry))
     if request.method == "POST" and form.is_valid():
-        services.topic_update(entry=entry, **form.cleaned_data)
-        messages.success(request, _("Your changes were saved."))
-        return redirect("boundaries:register")
+        try:
+            services.topic_update(entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            entry.refresh_from_db()  # the refused values were set on it; show the saved ones
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("boundaries:register")
     return render(request, "boundaries/topic_form.html", {"form": form, "entry": entry})
 
 
@@ -292,12 +322,13 @@ def sharing(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, share_uuid: UUID) -> HttpResponse:
-    share = selectors.share_given_by(request.user, share_uuid)
+    share = selectors.share_given_by(request.user, share_uuid, include_revoked=True)
+    name = share.supervisor.get_full_name()
+    if not share.is_active:  # a double click, or a second tab
+        messages.info(request, _("%(name)s already no longer sees this summary.") % {"name": name})
+        return redirect("boundaries:sharing")
     services.share_revoke(share=share, by=request.user)
-    messages.success(
-        request,
-        _("%(name)s can no longer see your summary.") % {"name": share.supervisor.get_full_name()},
-    )
+    messages.success(request, _("%(name)s can no longer see your summary.") % {"name": name})
     return redirect("boundaries:sharing")
 
 

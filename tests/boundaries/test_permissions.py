@@ -17,7 +17,9 @@ ROLES = [
     "supervisor2",
     "admin",
     "lindenhof_admin",
+    "lindenhof_supervisor",
     "chloe",
+    "daan",
 ]
 
 
@@ -50,22 +52,22 @@ def urls(demo, v1):
     }
 
 
-PRIVATE = [302, 200, 404, 404, 404, 404, 404, 404]
+PRIVATE = [302, 200, 404, 404, 404, 404, 404, 404, 404, 404]
 # Expected GET status per URL and role (ROLES order). 302 for anonymous = sent to sign in.
 EXPECTED = {
-    "home": [302, 200, 200, 403, 403, 403, 403, 200],
-    "register": [302, 200, 200, 403, 403, 403, 403, 200],
-    "topic_create": [302, 200, 200, 403, 403, 403, 403, 200],
-    "sharing": [302, 200, 200, 403, 403, 403, 403, 200],
-    "shared": [302, 403, 403, 200, 200, 403, 403, 403],
-    "take": [302, 302, 404, 404, 404, 404, 404, 404],  # the owner is sent to her step
+    "home": [302, 200, 200, 403, 403, 403, 403, 403, 200, 200],
+    "register": [302, 200, 200, 403, 403, 403, 403, 403, 200, 200],
+    "topic_create": [302, 200, 200, 403, 403, 403, 403, 403, 200, 200],
+    "sharing": [302, 200, 200, 403, 403, 403, 403, 403, 200, 200],
+    "shared": [302, 403, 403, 200, 200, 403, 403, 200, 403, 403],
+    "take": [302, 302, 404, 404, 404, 404, 404, 404, 404, 404],  # the owner goes to her step
     "step": PRIVATE,
     "finish": PRIVATE,
     "results": PRIVATE,
     "topic_edit": PRIVATE,
     "topic_delete": PRIVATE,
-    "shared_summary": [302, 404, 404, 200, 404, 404, 404, 404],
-    "revoked_summary": [302, 404, 404, 404, 404, 404, 404, 404],
+    "shared_summary": [302, 404, 404, 200, 404, 404, 404, 404, 404, 404],
+    "revoked_summary": [302, 404, 404, 404, 404, 404, 404, 404, 404, 404],
 }
 
 
@@ -88,7 +90,18 @@ def test_every_boundaries_url_is_in_the_matrix():
     assert named - post_only <= set(EXPECTED)
 
 
-@pytest.mark.parametrize("role", ["ben", "supervisor", "admin", "lindenhof_admin", "chloe"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "ben",
+        "supervisor",
+        "supervisor2",
+        "admin",
+        "lindenhof_admin",
+        "lindenhof_supervisor",
+        "chloe",
+    ],
+)
 def test_nobody_else_can_post_to_anas_inventory(client, demo, urls, role):
     from boundaries.models import Answer, HotButtonTopic, SummaryShare, Take
 

@@ -72,6 +72,30 @@ def test_editing_shows_keywords_comma_separated_and_saves_changes(signed_in, pra
     assert mine.status == "under_control"
 
 
+def test_a_double_submitted_entry_is_stored_once_with_a_message(signed_in, practitioner):
+    data = {"topic": "Religion", "keywords": "religion, geloof", "status": "noticed"}
+    assert signed_in.post(reverse("boundaries:topic_create"), data).status_code == 302
+    response = signed_in.post(reverse("boundaries:topic_create"), dict(data, topic=" religion "))
+    assert response.status_code == 200
+    assert "already has an entry" in response.content.decode()
+    assert 'value="religion, geloof"' in response.content.decode()  # what was typed stays
+    assert HotButtonTopic.objects.filter(user=practitioner).count() == 1
+
+
+def test_renaming_an_entry_to_another_ones_topic_is_refused(signed_in, practitioner):
+    entry(practitioner, "Alcohol", ["alcohol"])
+    mine = entry(practitioner, "Divorce", ["divorce"])
+    url = reverse("boundaries:topic_edit", args=[mine.uuid])
+    response = signed_in.post(url, {"topic": "ALCOHOL", "keywords": "x", "status": "noticed"})
+    assert "already has an entry" in response.content.decode()
+    mine.refresh_from_db()
+    assert (mine.topic, mine.keywords) == ("Divorce", ["divorce"])
+    # Saving an entry under its own name is of course fine.
+    signed_in.post(url, {"topic": "divorce", "keywords": "divorce", "status": "noticed"})
+    mine.refresh_from_db()
+    assert mine.topic == "divorce"
+
+
 def test_deleting_asks_first_then_deletes(signed_in, practitioner):
     mine = entry(practitioner, "Divorce", ["divorce"])
     url = reverse("boundaries:topic_delete", args=[mine.uuid])

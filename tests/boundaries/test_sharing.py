@@ -103,6 +103,18 @@ def test_revoking_ends_access_and_is_audit_logged(client, demo, setup):
     assert demo.ana.get_full_name() not in client.get(reverse("boundaries:shared")).content.decode()
 
 
+def test_revoking_twice_says_so_instead_of_failing(client, demo, setup):
+    _old, new, _topics = setup
+    shared = share(demo, new, [])
+    client.force_login(demo.ana)
+    url = reverse("boundaries:share_revoke", args=[shared.uuid])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "already no longer sees this summary" in response.content.decode()
+    assert AuditEvent.objects.filter(action="boundaries.summary.revoked").count() == 1
+
+
 def test_only_the_owner_can_revoke(client, demo, setup):
     _old, new, _topics = setup
     shared = share(demo, new, [])

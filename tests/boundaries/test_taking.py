@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.models import Membership
 from boundaries import selectors, services
 from boundaries.models import Answer, Item, Take
 from reminders.models import Reminder
@@ -225,13 +226,38 @@ def test_a_step_with_one_bad_answer_saves_none_of_them(signed_in, take):
     assert not take.answers.exists()
 
 
-def test_answering_a_finished_take_is_404(signed_in, practitioner, v1):
+def test_a_refused_step_keeps_what_was_chosen_and_marks_the_faulty_answer(signed_in, take):
+    items = list(Item.objects.filter(version_id=take.version_id, section__code="values"))
+    data = {f"item-{i.pk}": "4" for i in items[:-1]}
+    data[f"item-{items[-1].pk}"] = "many"
+    for headers in ({}, HTMX):
+        response = signed_in.post(reverse("boundaries:step", args=[take.uuid, 1]), data, **headers)
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert page.count('value="4" checked') == len(items) - 1
+        assert f'id="error-{items[-1].pk}"' in page
+        assert page.count('class="error" id="error-') == 1
+        assert "could not be read" in page
+    assert not take.answers.exists()
+
+
+def test_answering_a_finished_take_is_refused_with_a_message(signed_in, practitioner, v1):
     done = completed_take(practitioner)
     target = item(done, "values_list_biases")
     before = done.answers.get(item=target).value
-    assert signed_in.post(answer_url(done), {f"item-{target.pk}": "1"}).status_code == 404
+    response = signed_in.post(answer_url(done), {f"item-{target.pk}": "1"}, **HTMX)
+    assert response.status_code == 400
+    assert "already finished" in response.content.decode()
+    response = signed_in.post(answer_url(done), {f"item-{target.pk}": "1"})
+    assert response.status_code == 400
+    assert "already finished" in response.content.decode()
     step_url = reverse("boundaries:step", args=[done.uuid, 1])
-    assert signed_in.post(step_url, {f"item-{target.pk}": "1"}).status_code == 404
+    response = signed_in.post(step_url, {f"item-{target.pk}": "1"})
+    assert response.status_code == 400
+    assert "already finished" in response.content.decode()
+    # With htmx (a second tab still showing a step) the page moves on to the results.
+    response = signed_in.post(step_url, {f"item-{target.pk}": "1"}, **HTMX)
+    assert response["HX-Redirect"] == reverse("boundaries:results", args=[done.uuid])
     assert done.answers.get(item=target).value == before
     assert signed_in.get(step_url).url == reverse("boundaries:results", args=[done.uuid])
 
@@ -274,7 +300,7 @@ def test_finishing_completes_the_take_and_schedules_a_retake_in_90_days(signed_i
     assert reminder.recipient == take.user
     assert reminder.due_at == take.completed_at + timedelta(days=90)
     assert reminder.about == f"boundaries.take:{take.uuid}"
-    assert reminder.idempotency_key == f"inventory_retake:{take.user_id}"
+    assert reminder.idempotency_key == f"inventory_retake:{take.uuid}"
     assert reminder.link == reverse("boundaries:home")
 
 
@@ -300,7 +326,7 @@ def test_the_finish_service_is_a_compare_and_swap(take):
         services.take_complete(take=stale)
 
 
-def test_retaking_moves_the_waiting_reminder(practitioner, v1):
+def test_retaking_replaces_the_waiting_reminder(practitioner, v1):
     first = services.take_start(user=practitioner)
     answer_all(first, 3)
     services.take_complete(take=first)
@@ -308,9 +334,57 @@ def test_retaking_moves_the_waiting_reminder(practitioner, v1):
     assert second != first
     answer_all(second, 4)
     services.take_complete(take=second)
-    reminder = Reminder.objects.get()
     second.refresh_from_db()
-    assert reminder.due_at == second.completed_at + timedelta(days=90)
+    waiting = Reminder.objects.get(status=Reminder.Status.PENDING)
+    assert waiting.about == f"boundaries.take:{second.uuid}"
+    assert waiting.due_at == second.completed_at + timedelta(days=90)
+    withdrawn = Reminder.objects.get(about=f"boundaries.take:{first.uuid}")
+    assert withdrawn.status == Reminder.Status.CANCELLED
+
+
+def test_a_retake_after_the_last_suggestion_was_delivered_gets_a_new_one(practitioner, v1):
+    first = services.take_start(user=practitioner)
+    answer_all(first, 3)
+    services.take_complete(take=first)
+    Reminder.objects.update(status=Reminder.Status.SENT)  # the 90 days passed, it was delivered
+    second = services.take_start(user=practitioner)
+    answer_all(second, 4)
+    services.take_complete(take=second)
+    second.refresh_from_db()
+    delivered, waiting = Reminder.objects.order_by("id")
+    assert delivered.status == Reminder.Status.SENT  # history stays as it was
+    assert waiting.status == Reminder.Status.PENDING
+    assert waiting.due_at == second.completed_at + timedelta(days=90)
+
+
+def test_a_suggestion_under_the_old_per_person_key_is_withdrawn_too(practitioner, v1):
+    import reminders
+
+    old = completed_take(practitioner, days_ago=20)
+    reminders.schedule(
+        kind="inventory_retake",
+        recipient=practitioner,
+        due_at=old.completed_at + timedelta(days=90),
+        about=f"boundaries.take:{old.uuid}",
+        key=f"inventory_retake:{practitioner.pk}",
+    )
+    take = services.take_start(user=practitioner)
+    answer_all(take, 3)
+    services.take_complete(take=take)
+    assert list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("about", flat=True)
+    ) == [f"boundaries.take:{take.uuid}"]
+
+
+def test_finishing_without_an_organisation_schedules_nothing_and_does_not_fail(practitioner, v1):
+    take = services.take_start(user=practitioner)
+    answer_all(take, 3)
+    Membership.objects.filter(user=practitioner).delete()
+    take = Take.objects.get(pk=take.pk)
+    services.take_complete(take=take)
+    take.refresh_from_db()
+    assert take.completed_at is not None
+    assert not Reminder.objects.exists()
 
 
 def test_home_suggests_the_next_retake_date(signed_in, practitioner, v1):

@@ -138,3 +138,89 @@ def test_inventory_by_keyboard_with_resume_and_comparison(page, site, screenshot
     page.locator("#profile-heading").locator("..").screenshot(
         path=str(path.with_name("inventory-results-mobile-chart.png"))
     )
+
+
+def test_a_summary_shared_in_dutch_reaches_the_supervisor_until_revoked(
+    browser, page, site, screenshot
+):
+    """Ana works in Dutch, shares one finished inventory and one register entry with her
+    supervisor, who sees exactly that and nothing else, until Ana revokes it."""
+    from boundaries.models import Item, SummaryShare, Take
+
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/inventory/")
+    page.locator("#language-select").select_option("nl")
+    page.wait_for_function("() => document.documentElement.lang === 'nl'")
+
+    # The inventory itself speaks Dutch: a step of a new take, then the demo results.
+    page.locator("form[action$='/inventory/start/'] button").click()
+    page.wait_for_url(re.compile(r"/step/1/$"))
+    page.locator(".steps a", has_text="Aannames over cliënten").click()
+    page.wait_for_url(re.compile(r"/step/2/$"))
+    assert "Ik ga ervan uit dat mijn cliënt" in page.locator("main").inner_text()
+    screenshot("inventory-nl-step-2")
+
+    # A tampered answer (a value off the scale) is refused where it was given, and refused
+    # again with the whole step, which keeps the other answers chosen and saves none of them.
+    take = Take.objects.get(user__email="ana@harbour.example", completed_at__isnull=True)
+    first, second = Item.objects.filter(version=take.version, section__position=2).order_by(
+        "position"
+    )[:2]
+    page.locator(f'input[name="item-{first.pk}"][value="2"]').check()
+    page.locator('#take-progress-bar[value="1"]').wait_for(state="attached")
+    page.locator(f'input[name="item-{second.pk}"][value="3"]').evaluate(
+        "input => { input.value = '9'; input.click(); }"
+    )
+    page.locator("#answer-status .is-error").wait_for()
+    page.locator("main form button.primary[type=submit]").click()
+    page.locator("#take-step .form-errors").wait_for()
+    assert page.locator(f"#error-{second.pk}").is_visible()
+    assert page.locator(f'input[name="item-{first.pk}"][value="2"]').is_checked()
+    assert dict(take.answers.values_list("item_id", "value")) == {first.pk: 2}
+    screenshot("inventory-nl-step-2-refused")
+    page.goto(f"{site}/inventory/")
+    page.locator("a[href*='/inventory/results/']").first.click()
+    main = page.locator("main")
+    assert "Waarden en gevoelige onderwerpen" in main.inner_text()
+    assert page.locator("svg[role=img] rect.bar.previous").count() == 5
+    screenshot("inventory-nl-results")
+
+    # Share the latest take and one of two register entries.
+    page.goto(f"{site}/inventory/sharing/")
+    page.get_by_label("Religion and abortion").check()
+    assert page.get_by_label("Sara Jansen").is_checked()
+    page.locator("main form button.primary[type=submit]").click()
+    page.wait_for_url(re.compile(r"/inventory/sharing/$"))
+    rows = page.locator("main table").first.locator("tbody tr")
+    assert rows.count() == 1 and "Sara Jansen" in rows.inner_text()
+    screenshot("inventory-nl-shared")
+    share = SummaryShare.objects.get(revoked_at__isnull=True)
+
+    supervisor_context = browser.new_context(
+        locale="en-GB", viewport={"width": 1280, "height": 860}
+    )
+    supervisor = supervisor_context.new_page()
+    supervisor.set_default_timeout(10_000)
+    try:
+        sign_in(supervisor, site, "supervisor@harbour.example")
+        supervisor.goto(f"{site}/inventory/shared/")
+        supervisor.get_by_role("link", name=re.compile("Open summary")).click()
+        supervisor.wait_for_url(re.compile(rf"/inventory/shared/{share.uuid}/$"))
+        text = supervisor.locator("main").inner_text()
+        assert "Ana Martins" in text
+        assert "Religion and abortion" in text
+        assert "Alcohol" not in text  # not chosen, so not shown
+        assert "I know which topics are hot buttons" not in text  # never the answers
+        assert supervisor.locator("table.scores tbody tr").count() == 5
+        screenshot("inventory-supervisor-summary", supervisor)
+
+        # Ana revokes; from then on the summary is a 404 for the supervisor.
+        page.locator("main form[action$='/revoke/'] button").click()
+        page.wait_for_url(re.compile(r"/inventory/sharing/$"))
+        response = supervisor.goto(f"{site}/inventory/shared/{share.uuid}/")
+        assert response.status == 404
+        supervisor.goto(f"{site}/inventory/shared/")
+        assert "Ana Martins" not in supervisor.locator("main").inner_text()
+        screenshot("inventory-supervisor-after-revoke", supervisor)
+    finally:
+        supervisor_context.close()

@@ -9,10 +9,14 @@
   // A refused answer (400/422) carries a message meant to be shown where the answer was given.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if ((status === 400 || status === 422) && inInventory(event.detail.elt)) {
+    if (!inInventory(event.detail.elt)) { return; }
+    if (status === 400 || status === 422) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    // A fresh answer replaces the message of an earlier failure.
+    var saveStatus = document.getElementById("answer-status");
+    if (saveStatus && event.detail.shouldSwap) { saveStatus.classList.remove("is-error"); }
   });
 
   // Anything else that failed (a lost connection, a take finished in another tab) must not
