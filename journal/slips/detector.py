@@ -10,7 +10,7 @@ from .engine import Engine
 from .language import detect_language_of_words
 from .principles import Explanation, explain
 from .rules import rule_set
-from .text import CLAUSE_RE, SENTENCE_RE, WORD_RE
+from .text import CLAUSE_RE, SEGMENT_RE, SENTENCE_RE, WORD_RE
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,32 @@ def _clauses(sentence: str) -> list[int]:
     for number, clause in enumerate(CLAUSE_RE.split(sentence)):
         numbers += [number] * len(WORD_RE.findall(clause))
     return numbers
+
+
+def _segments(sentence: str) -> list[int] | None:
+    """The part (between semicolons and colons) of every word, or None for a one-part sentence."""
+    if ";" not in sentence and ":" not in sentence:
+        return None
+    numbers: list[int] = []
+    for number, part in enumerate(SEGMENT_RE.split(sentence)):
+        numbers += [number] * len(WORD_RE.findall(part))
+    return numbers
+
+
+# A quote shows the whole clause its evidence stands in, up to this many words either side.
+_QUOTE_REACH = 12
+
+
+def _clause_span(clause_of: list[int], start: int, end: int) -> tuple[int, int]:
+    """Widen evidence words [start, end) to the clause(s) they stand in (bounded)."""
+    first, last = clause_of[start], clause_of[end - 1]
+    low = max(0, start - _QUOTE_REACH)
+    while start > low and clause_of[start - 1] == first:
+        start -= 1
+    high = min(len(clause_of), end + _QUOTE_REACH)
+    while end < high and clause_of[end] == last:
+        end += 1
+    return start, end
 
 
 # Words that leave a quote hanging ("from my own", "gave him a"): the quote is carried on to the
@@ -223,17 +249,14 @@ _DANGLING: dict[str, frozenset[str]] = {
 _MAX_CARRY = 3
 
 
-def _complete(sentence: str, spans, start: int, end: int, lang: str) -> int:
+def _complete(sentence: str, spans, start: int, end: int, lang: str, clause_of) -> int:
     """Carry a quote that ends on a dangling word on to the noun, within its clause (cheap)."""
     dangling = _DANGLING[lang]
     if sentence[spans[end - 1][0] : spans[end - 1][1]].lower() not in dangling:
         return end
     limit = min(len(spans), end + _MAX_CARRY)
-    clause_of = None
     new_end = end
     while new_end < limit:
-        if clause_of is None:
-            clause_of = _clauses(sentence)
         if clause_of[new_end] != clause_of[end - 1]:
             return end
         new_end += 1
@@ -257,7 +280,15 @@ def detect(text: str, lang: str | None = None, *, ui_lang: str | None = None) ->
     if lang is None:
         lang = detect_language_of_words([w for words in words_of for w in words], lowered=False)
     ui_lang = ui_lang or lang
-    hits = engine(lang).note(words_of, lambda number: _clauses(sentences[number]))
+    clause_cache: dict[int, list[int]] = {}
+
+    def clauses_of(number: int) -> list[int]:
+        found = clause_cache.get(number)
+        if found is None:
+            found = clause_cache[number] = _clauses(sentences[number])
+        return found
+
+    hits = engine(lang).note(words_of, clauses_of, lambda number: _segments(sentences[number]))
     if not hits:
         return []
     offsets = [m.start() for m in SENTENCE_RE.finditer(text)]
@@ -267,7 +298,9 @@ def detect(text: str, lang: str | None = None, *, ui_lang: str | None = None) ->
         spans = spans_of.get(number)
         if spans is None:
             spans = spans_of[number] = [m.span() for m in WORD_RE.finditer(sentences[number])]
-        end = _complete(sentences[number], spans, start, end, lang)
+        clause_of = clauses_of(number)
+        end = _complete(sentences[number], spans, start, end, lang, clause_of)
+        start, end = _clause_span(clause_of, start, end)
         offset = offsets[number]
         char_start = offset + spans[start][0]
         char_end = offset + spans[end - 1][1]

@@ -23,6 +23,13 @@ NEGATION_BEFORE = 5
 NEGATION_AFTER = 2
 # Refusals reach further and across commas: "He asked to borrow money, but I said no."
 REFUSAL_WINDOW = 10
+# A request by someone else covers what follows it in its clause: "she asked for my number".
+REQUEST_AFTER = 5
+# A plan or a "what would I do differently" opens its sentence: "Next time I will ...".
+PLAN_LEAD = 4
+# An "unless" word right after "instead of" names the road not taken, so it does not cancel:
+# "I filled it in for her instead of showing her how".
+INSTEAD_REACH = 3
 # Bounds the work on pathological sentences that repeat a rule's words many times.
 MAX_COMBINATIONS = 256
 # Evidence of two rules of one category is joined when at most this many words lie between.
@@ -102,16 +109,23 @@ class Engine:
         self.negations = self._slot(rules.negations)
         self.instead = self._slot(rules.instead)
         self.refusals = self._slot(rules.refusals)
+        self.requests = self._slot(rules.requests)
+        self.plans = self._slot(rules.plans)
+        self.suppressor_slots = (
+            self.negations,
+            self.instead,
+            self.refusals,
+            self.requests,
+            self.plans,
+        )
+        self.suppressor_units = frozenset().union(*self.suppressor_slots)
         every_rule = (1 << len(compiled)) - 1
-        for units in (self.negations, self.instead, self.refusals):
+        for units in self.suppressor_slots:
             for unit in units:
                 self.unit_relevance[unit] = every_rule
         # Every one-word unit the matcher may look up: slots, unless-words and suppressors.
         self.tracked = frozenset(
-            unit
-            for units in (self.negations, self.instead, self.refusals)
-            for unit in units
-            if unit >= 0
+            unit for units in self.suppressor_slots for unit in units if unit >= 0
         ) | frozenset(
             unit
             for compiled_rule in compiled
@@ -198,12 +212,16 @@ class Engine:
         self.cache[word] = result
         return result
 
-    def note(self, sentences: list[list[str]], clauses) -> list[tuple[int, Rule, int, int]]:
+    def note(
+        self, sentences: list[list[str]], clauses, segments=None
+    ) -> list[tuple[int, Rule, int, int]]:
         """The rules that fire in each sentence (at most one per category and sentence).
 
         ``sentences`` holds the words of every sentence; the result lists (sentence number,
         rule, first word, end word). ``clauses(number)`` gives the clause number of every word
-        of a sentence; it is only called when a negation has to be placed.
+        of a sentence; it is only called when a negation has to be placed. ``segments(number)``
+        gives the part of the sentence (between semicolons and colons) of every word, or None
+        when the sentence has one part: the evidence of one rule never spans two parts.
         """
         get = self.cache.get
         info = self.info
@@ -283,7 +301,7 @@ class Engine:
                 if bits & mask != mask:
                     continue
                 if context is None:
-                    context = _Context(self, where, clauses, number)
+                    context = _Context(self, where, clauses, number, segments)
                 span = _match(compiled, where, context)
                 if span is None:
                     continue
@@ -299,31 +317,54 @@ class Engine:
         return found
 
 
+_NO_SUPPRESSORS: tuple[list[int], ...] = ([], [], [], [], [])
+
+
 class _Context:
     """Negation, "instead of" and refusal positions of a sentence, found when first needed."""
 
-    __slots__ = ("engine", "where", "clause_source", "number", "_found", "_clauses")
+    __slots__ = (
+        "engine",
+        "where",
+        "clause_source",
+        "segment_source",
+        "number",
+        "_found",
+        "_clauses",
+        "_segments",
+    )
 
-    def __init__(self, engine: Engine, where, clauses, number: int):
+    def __init__(self, engine: Engine, where, clauses, number: int, segments=None):
         self.engine = engine
         self.where = where
         self.clause_source = clauses
+        self.segment_source = segments
         self.number = number
         self._found = None
         self._clauses = None
+        self._segments = False
 
     def suppressors(self):
+        """Start positions of negations, "instead of", refusals, requests and plans."""
         if self._found is None:
             where = self.where
-            self._found = tuple(
-                sorted(s for unit in units.intersection(where) for s, _ in where[unit])
-                for units in (self.engine.negations, self.engine.instead, self.engine.refusals)
-            )
+            if self.engine.suppressor_units.isdisjoint(where):
+                self._found = _NO_SUPPRESSORS
+            else:
+                self._found = tuple(
+                    sorted(s for unit in units.intersection(where) for s, _ in where[unit])
+                    for units in self.engine.suppressor_slots
+                )
         return self._found
 
     def any_suppressor(self) -> bool:
-        negated, instead, refused = self.suppressors()
-        return bool(negated or instead or refused)
+        return any(self.suppressors())
+
+    def segments(self) -> list[int] | None:
+        if self._segments is False:
+            source = self.segment_source
+            self._segments = source(self.number) if source is not None else None
+        return self._segments
 
     def clauses(self) -> list[int]:
         if self._clauses is None:
@@ -381,9 +422,20 @@ def _match(rule: CompiledRule, where, context: _Context) -> tuple[int, int] | No
                 start = ordered[0][0]
                 if end - start <= within:
                     candidates.append((start, end - start, end, ordered))
+    if candidates:
+        segment_of = context.segments()
+        if segment_of is not None:
+            candidates = [c for c in candidates if segment_of[c[0]] == segment_of[c[2] - 1]]
     if not candidates:
         return None
     unless = _occurrences(rule.unless, where) if rule.unless else ()
+    if unless:
+        instead = context.suppressors()[1]
+        if instead:
+            # "instead of showing her how": the unless word names what was not done.
+            unless = [
+                (s, e) for s, e in unless if not any(s - INSTEAD_REACH <= p < s for p in instead)
+            ]
     if not unless and (rule.ignore_negation or not context.any_suppressor()):
         if len(candidates) == 1:
             return candidates[0][0], candidates[0][2]
@@ -425,13 +477,21 @@ def _widest(candidates) -> tuple[int, int]:
 
 
 def _suppressed(start: int, end: int, matched: set[int], context: _Context) -> bool:
-    negated, instead, refused = context.suppressors()
-    if not (negated or instead or refused):
+    negated, instead, refused, requested, planned = context.suppressors()
+    if not (negated or instead or refused or requested or planned):
         return False
     for pos in refused:
         if start - REFUSAL_WINDOW <= pos < end + REFUSAL_WINDOW:
             return True
+    # "Next time I will ...", "What I would do differently: ..." - a plan, not a slip.
+    for pos in planned:
+        if pos < PLAN_LEAD and pos < start:
+            return True
     clause_of = context.clauses()
+    # Someone else's request is not the practitioner's act: "he asked for my private number".
+    for pos in requested:
+        if start - REQUEST_AFTER <= pos < start and clause_of[pos] == clause_of[start]:
+            return True
     first_clause, last_clause = clause_of[start], clause_of[end - 1]
     # "instead of" cancels only what follows it: "I referred him instead of calling myself".
     for pos in instead:

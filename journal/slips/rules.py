@@ -16,7 +16,7 @@ from .text import WORD_RE, fold, stem
 
 RULES_DIR = Path(__file__).parent / "rules"
 
-_TOP_KEYS = {"lang", "negations", "instead", "refusals", "rules"}
+_TOP_KEYS = {"lang", "negations", "instead", "refusals", "requests", "plans", "rules"}
 _RULE_KEYS = {
     "id",
     "category",
@@ -142,6 +142,8 @@ class RuleSet:
     negations: Slot
     instead: Slot
     refusals: Slot
+    requests: Slot
+    plans: Slot
     by_anchor: dict[int, tuple[Rule, ...]]
 
 
@@ -218,6 +220,8 @@ def load_rule_file(path: Path) -> RuleSet:
     negations = _merge(lexicon, _strings(data.get("negations", []), path, "negations"), path, "")
     refusals = _merge(lexicon, _strings(data.get("refusals", []), path, "refusals"), path, "")
     instead = _merge(lexicon, _strings(data.get("instead", []), path, "instead"), path, "")
+    requests = _merge(lexicon, _strings(data.get("requests", []), path, "requests"), path, "")
+    plans = _merge(lexicon, _strings(data.get("plans", []), path, "plans"), path, "")
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise _fail(path, "rules", "expected a non-empty list of rules")
@@ -282,6 +286,8 @@ def load_rule_file(path: Path) -> RuleSet:
         negations=negations,
         instead=instead,
         refusals=refusals,
+        requests=requests,
+        plans=plans,
         by_anchor=by_anchor,
     )
 

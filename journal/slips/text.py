@@ -13,6 +13,8 @@ _STEMMER_NAMES = {"en": "english", "nl": "dutch", "de": "german", "fr": "french"
 # semicolons, brackets and dashes end clauses, which bound how far a negation reaches.
 SENTENCE_RE = re.compile(r"[^.!?\n]+")
 CLAUSE_RE = re.compile(r"[,;:()\u2013\u2014]")
+# Semicolons and colons join independent statements: one rule's evidence stays on one side.
+SEGMENT_RE = re.compile(r"[;:]")
 
 WORD_RE = re.compile(r"[^\W\d_]+|\d+|[€$£]")
 

@@ -262,3 +262,50 @@ def test_feeling_shared_with_the_client_is_self_disclosure(text, lang):
 
 def test_every_language_is_supported():
     assert LANGUAGES == ("en", "nl", "de", "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Il m'a demandé mon numéro personnel. Je lui ai refusé mon numéro.", "fr"),
+        ("He asked for my private number; I gave him the office line.", "en"),
+        ("Hij vroeg of hij twintig euro kon lenen; ik heb hem naar het noodfonds verwezen.", "nl"),
+        ("Er wollte mir auf Instagram folgen; ich habe es erklärt.", "de"),
+    ],
+)
+def test_someone_elses_request_is_not_the_practitioners_act(text, lang):
+    assert detect(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Volgende keer wil ik duidelijk zeggen wanneer ik bereikbaar ben.", "nl"),
+        ("Next time I will not lend him money and will point him to the food bank.", "en"),
+        ("Beim nächsten Mal möchte ich pünktlich abschließen.", "de"),
+        ("La prochaine fois, je dirai clairement quand je suis joignable.", "fr"),
+    ],
+)
+def test_a_plan_for_next_time_is_not_a_slip(text, lang):
+    assert detect(text, lang) == []
+
+
+def test_client_telling_about_her_divorce_with_my_client_is_not_self_disclosure():
+    assert detect("Mijn cliënt vertelde over haar scheiding.", "nl") == []
+
+
+def test_the_road_not_taken_after_instead_of_does_not_cancel_the_rule():
+    text = "I filled in the housing form for her instead of showing her how to do it."
+    assert {f.category for f in detect(text, "en")} == {"rescuing"}
+
+
+def test_evidence_does_not_span_a_semicolon():
+    text = "Hij huilde toen hij over zijn jeugd vertelde; ik liet dat toe en we gingen verder."
+    assert detect(text, "nl") == []
+
+
+def test_quote_is_the_whole_clause_of_the_evidence():
+    text = "Yesterday was busy. I paid for his lunch from my own pocket, then we talked."
+    (finding,) = detect(text, "en")
+    assert finding.quote == "I paid for his lunch from my own pocket"
+    assert text[finding.start : finding.end] == finding.quote
