@@ -1,5 +1,6 @@
 """Demo journal: clients and session entries in several languages for each demo practitioner,
-some with crossings confirmed, dismissed or already reviewed, and a supervision meeting.
+some with crossings confirmed, dismissed or already reviewed, and a supervision meeting
+about the reviewed ones.
 
 Idempotent: a practitioner who already has the demo clients is left as they are.
 """
@@ -366,4 +367,19 @@ def seed(stdout) -> None:
                             comment="Let's talk about what made this feel necessary.",
                             resolve=days > 60,
                         )
+        # The pair met after the older crossings were reviewed and talked them through.
+        discussed = list(
+            Flag.objects.filter(entry__owner=user, reviewed_at__isnull=False).order_by("id")
+        )
+        if supervisor and discussed:
+            services.meeting_record(
+                supervisor=supervisor,
+                supervisee=user,
+                held_on=(now - timedelta(days=30)).date(),
+                notes="We went through the crossings of the last two months and what made each "
+                "one feel necessary at the time.",
+                agreed_actions="Ask the office about the emergency fund before using your own "
+                "money. Say at the start of a session how much time there is.",
+                flags=discussed,
+            )
         stdout.write(f"Journal for {email}: {entries} demo entries.")

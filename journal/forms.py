@@ -1,8 +1,10 @@
 """Forms for clients, session entries, flags, reviews and supervision meetings."""
 
 import re
+from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from journal.models import Category, Client, Flag, SessionEntry
@@ -50,21 +52,40 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ["code", "tags", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "code": forms.TextInput(attrs={"dir": "auto"}),
+            "tags": forms.TextInput(attrs={"dir": "auto"}),
+            "notes": forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        }
         help_texts = {"tags": _("Comma-separated, e.g. housing, debt.")}
+
+    # A new client whose code, tags and notes match one made this recently is a double submit.
+    RESUBMIT_WINDOW = timedelta(minutes=2)
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+        self.resubmission_of: Client | None = None
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         clash = Client.objects.filter(owner=self.owner, code__iexact=code)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
+        existing = clash.first()
+        if existing is not None:
+            if not self.instance.pk and self._same_as(existing):
+                self.resubmission_of = existing
             raise forms.ValidationError(_("You already have a client with this code."))
         return code
+
+    def _same_as(self, client: Client) -> bool:
+        return (
+            client.code == self.data.get("code", "").strip()
+            and client.tags == self.data.get("tags", "").strip()
+            and client.notes == self.data.get("notes", "").strip()
+            and client.created_at >= timezone.now() - self.RESUBMIT_WINDOW
+        )
 
 
 class NewEntryForm(forms.Form):
@@ -98,11 +119,11 @@ class EntryForm(forms.ModelForm):
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "notes": forms.Textarea(attrs={"rows": 8}),
-            "felt": forms.Textarea(attrs={"rows": 3}),
-            "went_well": forms.Textarea(attrs={"rows": 3}),
-            "differently": forms.Textarea(attrs={"rows": 3}),
-            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+            "felt": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "went_well": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "differently": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "next_steps": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -148,23 +169,36 @@ class DismissForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is this not a crossing?"),
         max_length=500,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "auto"}),
     )
 
 
 class ReportFlagForm(forms.Form):
-    category = forms.ChoiceField(label=_("Kind of crossing"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=_("Kind of crossing"),
+        choices=[("", "—")] + list(Category.choices),
+        error_messages={
+            "required": _("Choose what kind of crossing it was."),
+            "invalid_choice": _("Choose what kind of crossing it was."),
+        },
+    )
     note = forms.CharField(
         label=_("What happened (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Flag.Outcome.choices, widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=Flag.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose an outcome: harmless or helpful, to watch, or a violation."),
+            "invalid_choice": _("Choose one of the three outcomes."),
+        },
     )
     comment = forms.CharField(
         label=_("Comment for the practitioner"),
@@ -203,13 +237,16 @@ class EntryFilterForm(forms.Form):
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Notes"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
     )
     agreed_actions = forms.CharField(
         label=_("Agreed actions"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     flags = forms.ModelMultipleChoiceField(
         label=_("Crossings discussed"),

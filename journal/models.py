@@ -208,6 +208,12 @@ class FlagEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
 
+    def get_outcome_display(self) -> str:
+        """A review event keeps the outcome code in ``detail``; this is its label."""
+        if self.detail in Flag.Outcome.values:
+            return str(Flag.Outcome(self.detail).label)
+        return self.detail
+
 
 class SupervisionMeeting(models.Model):
     """A supervision conversation between a supervisor and a supervisee, and what it covered."""

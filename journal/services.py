@@ -93,12 +93,23 @@ def entry_create(*, owner: User, client: Client, **fields: Any) -> SessionEntry:
     )
 
 
+def _unchanged(entry: SessionEntry, data: dict[str, Any]) -> bool:
+    return all(getattr(entry, name) == value for name, value in data.items())
+
+
 def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> SessionEntry:
-    """Write ``data`` if nobody saved since ``base_version``; otherwise raise EditConflict."""
+    """Write ``data`` if nobody saved since ``base_version``; otherwise raise EditConflict.
+
+    Data identical to what is stored is no change at all, whatever version it was based on: a
+    double submit, two autosave triggers racing, or an idle second tab never count as conflicts
+    and never bump the version.
+    """
+    data = {k: v for k, v in data.items() if k in ENTRY_FIELDS}
+    entry.refresh_from_db()
+    if _unchanged(entry, data):
+        return entry
     changed = SessionEntry.objects.filter(pk=entry.pk, version=base_version).update(
-        **{k: v for k, v in data.items() if k in ENTRY_FIELDS},
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+        **data, version=F("version") + 1, updated_at=timezone.now()
     )
     entry.refresh_from_db()
     if not changed:
@@ -262,14 +273,19 @@ def flag_dismiss(*, flag: Flag, by: User, reason: str) -> Flag:
 
 @transaction.atomic
 def flag_report(*, entry: SessionEntry, category: str, note: str, by: User) -> Flag:
-    """A crossing the practitioner noticed themselves (the detector missed it)."""
+    """A crossing the practitioner noticed themselves (the detector missed it). Reporting the same
+    crossing twice (a double submit) keeps one flag."""
+    note = note.strip()
+    existing = entry.flags.filter(source=Flag.Source.SELF, category=category, note=note).first()
+    if existing is not None:
+        return existing
     flag = Flag.objects.create(
         entry=entry,
         category=category,
         source=Flag.Source.SELF,
         status=Flag.Status.CONFIRMED,
         confirmed_at=timezone.now(),
-        note=note.strip(),
+        note=note,
     )
     FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REPORTED, actor=by)
     _schedule_flag_reminders(flag)
@@ -278,28 +294,45 @@ def flag_report(*, entry: SessionEntry, category: str, note: str, by: User) -> F
 
 @transaction.atomic
 def flag_review(*, flag: Flag, by: User, outcome: str, comment: str, resolve: bool) -> Flag:
-    """The supervisor's reading of a crossing; resolving closes it."""
+    """The supervisor's reading of a crossing; resolving closes it and its reminders.
+
+    The same review sent twice (a double submit) is recorded once.
+    """
     if outcome not in Flag.Outcome.values:
         raise ValueError("unknown outcome")
+    comment = comment.strip()
+    newly_resolved = resolve and flag.resolved_at is None
+    if (
+        flag.reviewed_by_id == by.pk
+        and flag.outcome == outcome
+        and flag.review_comment == comment
+        and not newly_resolved
+    ):
+        return flag
+    now = timezone.now()
     flag.outcome = outcome
-    flag.review_comment = comment.strip()
+    flag.review_comment = comment
     flag.reviewed_by = by
-    flag.reviewed_at = timezone.now()
+    flag.reviewed_at = now
     fields = ["outcome", "review_comment", "reviewed_by", "reviewed_at"]
-    if resolve and flag.resolved_at is None:
-        flag.resolved_at = timezone.now()
+    if newly_resolved:
+        flag.resolved_at = now
         fields.append("resolved_at")
     flag.save(update_fields=fields)
     FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REVIEWED, actor=by, detail=outcome)
-    if resolve:
+    about = f"journal.flag:{flag.uuid}"
+    if newly_resolved:
         FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.RESOLVED, actor=by)
-    reminders.cancel(about=f"journal.flag:{flag.uuid}", kinds=["flag_unreviewed"])
+        # Resolved means nothing more to do: neither the escalation nor the follow-up is due.
+        reminders.cancel(about=about)
+    else:
+        reminders.cancel(about=about, kinds=["flag_unreviewed"])
     audit_log(
         organisation=flag.entry.organisation,
         actor=by,
         action="journal.flag.reviewed",
         target=flag,
-        data={"outcome": outcome, "resolved": resolve},
+        data={"outcome": outcome, "resolved": flag.resolved_at is not None},
     )
     return flag
 
@@ -317,6 +350,16 @@ def meeting_record(
     agreed_actions: str,
     flags: list[Flag],
 ) -> SupervisionMeeting:
+    """Record a meeting both people can read. The same record sent twice is kept once."""
+    same = SupervisionMeeting.objects.filter(
+        supervisor=supervisor,
+        supervisee=supervisee,
+        held_on=held_on,
+        notes=notes,
+        agreed_actions=agreed_actions,
+    ).first()
+    if same is not None:
+        return same
     meeting = SupervisionMeeting.objects.create(
         organisation=membership_of(supervisor).organisation,
         supervisor=supervisor,

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,7 +71,10 @@ def _htmx_login_required(view):
 @practitioner_view
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = EntryFilterForm(request.GET or None, owner=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a filter that does not parse is reported; the others still apply
+        filters = form.cleaned_data
     entries = selectors.entries_of(
         request.user,
         client=filters.get("client"),
@@ -109,6 +113,15 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/entry_new.html", {"form": form, "has_clients": has_clients})
 
 
+def _theirs(entry: SessionEntry) -> list[tuple[str, str]]:
+    """The stored text of an entry, field by field, to compare with the text in a stale tab."""
+    return [
+        (SessionEntry._meta.get_field(name).verbose_name, getattr(entry, name))
+        for name in services.ENTRY_TEXT_FIELDS
+        if getattr(entry, name)
+    ]
+
+
 def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
     return {
         "entry": entry,
@@ -134,20 +147,27 @@ def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
                     base_version=form.cleaned_data["version"],
                     by=request.user,
                 )
-            except services.EditConflict:
+            except services.EditConflict as conflict:
+                # Keep every word typed here, show what the other tab saved, and base the form on
+                # that newer version: saving again is then a deliberate choice, never an accident.
+                theirs = _theirs(conflict.entry)
+                data = request.POST.copy()
+                data["version"] = conflict.entry.version
+                form = EntryForm(data, instance=conflict.entry)
+                form.is_valid()
                 form.add_error(
                     None,
                     _(
                         "This entry was changed in another tab or window since you opened it. "
-                        "Your text is still below: copy what you need, then reload the page."
+                        "Your text is still below, and what was saved there is shown for "
+                        "comparison. Press Save again to keep your text, or load the other "
+                        "version."
                     ),
                 )
-                return render(
-                    request,
-                    "journal/entry_edit.html",
-                    _entry_context(request, entry, form),
-                    status=409,
-                )
+                context = _entry_context(request, conflict.entry, form)
+                # Autosave pauses too: keeping one text or the other is the practitioner's call.
+                context.update(theirs=theirs, state="conflict")
+                return render(request, "journal/entry_edit.html", context, status=409)
             suggested = entry.flags.filter(status=Flag.Status.SUGGESTED).count()
             if suggested:
                 messages.info(
@@ -194,6 +214,16 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
 
 
 @_htmx_login_required
+def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
+    """After signing in again in another tab: a fresh CSRF token for the open editor, and the
+    autosave restarted, so the text typed while signed out is saved without a page load."""
+    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    return render(
+        request, "journal/entry_edit.html#save-status", {"entry": entry, "state": "resumed"}
+    )
+
+
+@_htmx_login_required
 @require_POST
 def detect_live(request: HttpRequest) -> HttpResponse:
     """The detector's findings for the text being typed (debounced htmx), never stored."""
@@ -227,10 +257,23 @@ def detect_live(request: HttpRequest) -> HttpResponse:
 def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
     """The author's entry with its flags; a supervisor's read-only view (audit-logged)."""
     entry = selectors.entry_for_reader(request.user, entry_uuid)
-    is_owner = entry.owner_id == request.user.pk
-    if not is_owner:
+    if entry.owner_id != request.user.pk:
         services.entry_read_record(entry=entry, reader=request.user)
+    return _entry_page(request, entry)
+
+
+def _entry_page(
+    request: HttpRequest,
+    entry: SessionEntry,
+    *,
+    report_form: ReportFlagForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    is_owner = entry.owner_id == request.user.pk
     flags = list(selectors.flags_of_entry(entry))
+    if not is_owner:
+        # Supervision sees what the practitioner brought to it, not open or dismissed suggestions.
+        flags = [f for f in flags if f.status == Flag.Status.CONFIRMED]
     ui_lang = _ui_lang()
     context = {
         "entry": entry,
@@ -238,17 +281,18 @@ def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
         "flags": flags,
         "explanations": {f.category: explain(f.category, ui_lang) for f in flags},
         "sections": _highlighted_sections(entry, flags),
-        "self_check": [(label, entry.self_check.get(name, "")) for name, label in PRINCIPLES],
-        "report_form": ReportFlagForm(),
+        "self_check": [(label, entry.self_check.get(name, "")) for name, label in PRINCIPLES]
+        if entry.self_check
+        else [],
+        "report_form": report_form or ReportFlagForm(),
         "dismiss_form": DismissForm(),
-        "review_form": ReviewForm(),
         "reads": exports.reads_of(entry) if is_owner else [],
         "prompts": hot_button_prompts(entry.owner, entry.text_for_detection) if is_owner else [],
         "warnings": identifier_warnings(entry.notes, entry.felt, entry.client.notes)
         if is_owner
         else [],
     }
-    return render(request, "journal/entry_detail.html", context)
+    return render(request, "journal/entry_detail.html", context, status=status)
 
 
 def _highlighted_sections(entry: SessionEntry, flags: list[Flag]) -> list[dict]:
@@ -301,9 +345,8 @@ def flag_report(request: HttpRequest, entry_uuid) -> HttpResponse:
             by=request.user,
         )
         messages.success(request, _("Added. It goes to your supervisor's review queue."))
-    else:
-        messages.error(request, _("Choose what kind of crossing it was."))
-    return redirect(reverse("journal:entry", args=[entry.uuid]) + "#flags")
+        return redirect(reverse("journal:entry", args=[entry.uuid]) + "#flags")
+    return _entry_page(request, entry, report_form=form, status=422)
 
 
 def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
@@ -314,6 +357,7 @@ def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
             "explanations": {flag.category: explain(flag.category, _ui_lang())},
             "dismiss_form": DismissForm(),
             "is_owner": True,
+            "focus": True,
         }
         return render(request, "journal/entry_detail.html#flag-card", context)
     return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
@@ -340,6 +384,7 @@ def flag_dismiss(request: HttpRequest, flag_uuid) -> HttpResponse:
                 "explanations": {flag.category: explain(flag.category, _ui_lang())},
                 "dismiss_form": form,
                 "is_owner": True,
+                "focus": True,
             }
             return render(request, "journal/entry_detail.html#flag-card", context, status=422)
         messages.error(request, _("Say in a few words why this is not a crossing."))
@@ -363,16 +408,26 @@ def client_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        client = services.client_create(owner=request.user, **form.cleaned_data)
-        for warning in identifier_warnings(client.notes, client.code):
-            messages.warning(
-                request,
-                _("The notes seem to contain %(what)s. Keep clients pseudonymous.")
-                % {"what": warning},
-            )
-        return redirect("journal:client", client.uuid)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                client = services.client_create(owner=request.user, **form.cleaned_data)
+            except IntegrityError:  # the same code, created a moment ago by a parallel request
+                form.add_error("code", _("You already have a client with this code."))
+            else:
+                _warn_about_identifiers(request, client)
+                return redirect("journal:client", client.uuid)
+        elif form.resubmission_of is not None:
+            return redirect("journal:client", form.resubmission_of.uuid)
     return render(request, "journal/client_form.html", {"form": form, "client": None})
+
+
+def _warn_about_identifiers(request: HttpRequest, client) -> None:
+    for warning in identifier_warnings(client.notes, client.code):
+        messages.warning(
+            request,
+            _("The notes seem to contain %(what)s. Keep clients pseudonymous.") % {"what": warning},
+        )
 
 
 @practitioner_view
@@ -381,14 +436,13 @@ def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
     client = selectors.client_for_owner(request.user, client_uuid)
     form = ClientForm(request.POST or None, instance=client, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        services.client_update(client=client, **form.cleaned_data)
-        for warning in identifier_warnings(client.notes, client.code):
-            messages.warning(
-                request,
-                _("The notes seem to contain %(what)s. Keep clients pseudonymous.")
-                % {"what": warning},
-            )
-        return redirect("journal:client", client.uuid)
+        try:
+            services.client_update(client=client, **form.cleaned_data)
+        except IntegrityError:
+            form.add_error("code", _("You already have a client with this code."))
+        else:
+            _warn_about_identifiers(request, client)
+            return redirect("journal:client", client.uuid)
     return render(request, "journal/client_form.html", {"form": form, "client": client})
 
 
@@ -453,6 +507,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices,
         "shared": selectors.shared_entries_for(request.user, practitioner=practitioner)[:50],
         "review_form": ReviewForm(),
+        "outcomes": Flag.Outcome.choices,
     }
     template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
     response = render(request, template, context)
@@ -471,16 +526,17 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
         if not request.htmx:
             messages.success(request, _("Your review was saved; the practitioner can read it."))
             return redirect("journal:review")
-    elif not request.htmx:
-        messages.error(request, _("Choose an outcome."))
-        return redirect("journal:review")
-    response = render(
-        request,
-        "journal/review_queue.html#review-item",
-        {"flag": flag, "review_form": form, "just_reviewed": form.is_valid()},
-        status=200 if form.is_valid() else 422,
-    )
-    return response
+    context = {
+        "flag": flag,
+        "review_form": form,
+        "outcomes": Flag.Outcome.choices,
+        "just_reviewed": form.is_valid(),
+    }
+    if request.htmx:
+        template = "journal/review_queue.html#review-item"
+    else:  # without JavaScript: the one item on a page of its own, with what was typed kept
+        template = "journal/review_item.html"
+    return render(request, template, context, status=200 if form.is_valid() else 422)
 
 
 @role_required("supervisor")
@@ -546,9 +602,8 @@ def trends(request: HttpRequest) -> HttpResponse:
 def team_trends(request: HttpRequest) -> HttpResponse:
     supervisees = supervisees_of(request.user)
     data = selectors.flag_trends(supervisees)
-    per_person = [
-        (person, sum(selectors.flag_trends([person])["totals"].values())) for person in supervisees
-    ]
+    totals = selectors.confirmed_totals_by_owner(supervisees)
+    per_person = [(person, totals.get(person.pk, 0)) for person in supervisees]
     return render(
         request,
         "journal/trends.html",

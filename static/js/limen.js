@@ -67,7 +67,10 @@
       try { window.sessionStorage.setItem(key, JSON.stringify(snapshot())); } catch (error) { /* full or disabled */ }
     });
     document.body.addEventListener("htmx:afterRequest", function (event) {
-      var target = event.detail.elt;
+      // htmx reports the swapped-out element's parent as ``elt``; the request's own element
+      // is in ``requestConfig``.
+      var config = event.detail.requestConfig;
+      var target = (config && config.elt) || event.detail.elt;
       if (!target || target.id !== "save-status") { return; }
       var status = event.detail.xhr.status;
       if (status === 200) {

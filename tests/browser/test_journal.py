@@ -73,3 +73,110 @@ def test_slip_is_flagged_live_confirmed_reviewed_and_read_back(browser, site, sc
     assert "Sara Jansen" in page.locator(".flag-card").first.inner_text()
     screenshot("journal-practitioner-sees-review", page)
     practitioner.close()
+
+
+def _open_editor(page, site, code):
+    page.goto(f"{site}/journal/entries/new/")
+    page.get_by_label("Client").select_option(label=code)
+    page.get_by_role("button", name="Start writing").click()
+    page.wait_for_selector("#live-findings")
+
+
+def test_text_typed_after_the_session_expired_is_saved_after_signing_in_again(
+    browser, site, screenshot
+):
+    from accounts.models import User
+    from journal.models import SessionEntry
+
+    ana = User.objects.get(email="ana@harbour.example")
+    services.client_create(owner=ana, code="K-43")
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    _open_editor(page, site, "K-43")
+    notes = page.get_by_label("What happened", exact=True)
+    notes.press_sequentially("We made a budget plan.", delay=5)
+    page.locator("#save-status.saved").wait_for()
+
+    context.clear_cookies(name="sessionid")  # the session expires while she types
+    notes.press_sequentially(" He did the sums himself.", delay=5)
+    page.locator("#session-expired").wait_for(state="visible")
+    screenshot("journal-session-expired", page)
+
+    other = context.new_page()  # she signs in again in another tab
+    sign_in(other, site, "ana@harbour.example")
+    other.close()
+    page.get_by_role("button", name="Continue").click()
+    page.locator("#session-expired").wait_for(state="hidden")
+    page.locator("#save-status.saved").wait_for()
+    entry = SessionEntry.objects.get(client__code="K-43")
+    assert entry.notes == "We made a budget plan. He did the sums himself."
+    context.close()
+
+
+def test_two_tabs_editing_one_entry_never_overwrite_each_other(browser, site, screenshot):
+    from accounts.models import User
+    from journal.models import SessionEntry
+
+    ana = User.objects.get(email="ana@harbour.example")
+    services.client_create(owner=ana, code="K-44")
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    first = context.new_page()
+    first.set_default_timeout(10_000)
+    sign_in(first, site, "ana@harbour.example")
+    _open_editor(first, site, "K-44")
+    second = context.new_page()
+    second.set_default_timeout(10_000)
+    second.goto(first.url)
+    second.wait_for_selector("#live-findings")
+
+    first.get_by_label("What happened", exact=True).press_sequentially("Text from tab one.")
+    first.locator("#save-status.saved").wait_for()
+    second.get_by_label("What happened", exact=True).press_sequentially("Text from tab two.")
+    second.locator("#save-status.conflict").wait_for()
+    assert SessionEntry.objects.get(client__code="K-44").notes == "Text from tab one."
+    assert second.get_by_label("What happened", exact=True).input_value() == "Text from tab two."
+    screenshot("journal-edit-conflict", second)
+
+    second.get_by_role("button", name="Keep the text in this tab").click()
+    second.locator("#save-status.saved").wait_for()
+    assert SessionEntry.objects.get(client__code="K-44").notes == "Text from tab two."
+    context.close()
+
+
+def test_flags_are_confirmed_and_dismissed_with_the_keyboard(browser, site, screenshot):
+    from accounts.models import User
+
+    ana = User.objects.get(email="ana@harbour.example")
+    client = services.client_create(owner=ana, code="K-45")
+    entry = services.entry_create(owner=ana, client=client)
+    services.entry_save(
+        entry=entry,
+        data={"notes": "I gave him ten euros from my own wallet. I told her about my divorce."},
+        base_version=entry.version,
+        by=ana,
+    )
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/journal/entries/{entry.uuid}/")
+    cards = page.locator(".flag-card.status-suggested")
+    assert cards.count() == 2
+
+    confirm = cards.first.get_by_role("button", name="Yes, bring it to supervision")
+    confirm.focus()
+    page.keyboard.press("Enter")
+    page.locator(".flag-card.status-confirmed").wait_for()
+    focused = page.evaluate("document.activeElement.closest('.flag-card') !== null")
+    assert focused  # focus stays with the card that changed, not lost to the page
+
+    reason = page.locator(".flag-card.status-suggested").get_by_label("Not a crossing, because…")
+    reason.focus()
+    page.keyboard.type("It helped him open up about the relapse.")
+    page.keyboard.press("Enter")
+    page.locator(".flag-card.status-dismissed").wait_for()
+    assert "It helped him open up" in page.locator(".flag-card.status-dismissed").inner_text()
+    screenshot("journal-keyboard-decisions", page)
+    context.close()

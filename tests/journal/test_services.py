@@ -1,8 +1,10 @@
+from datetime import date
+
 import pytest
 
 from accounts.models import AuditEvent
 from journal import services
-from journal.models import Flag, FlagEvent, SessionEntry
+from journal.models import Flag, FlagEvent, SessionEntry, SupervisionMeeting
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -79,16 +81,75 @@ def test_rescuing_gets_no_follow_up_reminder(demo, make_entry):
     assert Reminder.objects.filter(kind="flag_unreviewed").exists()
 
 
-def test_review_cancels_the_escalation_and_keeps_history(confirmed_flag, demo):
+def test_review_without_resolving_cancels_only_the_escalation(confirmed_flag, demo):
+    services.flag_review(
+        flag=confirmed_flag,
+        by=demo.supervisor,
+        outcome="watch",
+        comment="Talk soon.",
+        resolve=False,
+    )
+    assert Reminder.objects.get(kind="flag_unreviewed").status == "cancelled"
+    assert Reminder.objects.get(kind="flag_followup").status == "pending"
+
+
+def test_resolving_cancels_every_reminder_and_keeps_history(confirmed_flag, demo):
     services.flag_review(
         flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="Talk soon.", resolve=True
     )
     confirmed_flag.refresh_from_db()
     assert confirmed_flag.outcome == "watch" and confirmed_flag.resolved_at
-    assert Reminder.objects.get(kind="flag_unreviewed").status == "cancelled"
-    assert Reminder.objects.get(kind="flag_followup").status == "pending"
+    assert set(Reminder.objects.values_list("kind", "status")) == {
+        ("flag_unreviewed", "cancelled"),
+        ("flag_followup", "cancelled"),
+    }
     actions = list(confirmed_flag.events.values_list("action", flat=True))
     assert actions == ["suggested", "confirmed", "reviewed", "resolved"]
+
+
+def test_the_same_review_sent_twice_is_recorded_once(confirmed_flag, demo):
+    for _ in range(2):
+        services.flag_review(
+            flag=confirmed_flag, by=demo.supervisor, outcome="helpful", comment="Ok.", resolve=True
+        )
+    actions = list(confirmed_flag.events.values_list("action", flat=True))
+    assert actions == ["suggested", "confirmed", "reviewed", "resolved"]
+    services.flag_review(
+        flag=confirmed_flag,
+        by=demo.supervisor,
+        outcome="watch",
+        comment="On reflection.",
+        resolve=True,
+    )
+    actions = list(confirmed_flag.events.values_list("action", flat=True))
+    assert actions == ["suggested", "confirmed", "reviewed", "resolved", "reviewed"]
+
+
+def test_reminders_go_through_reminders_schedule(confirmed_flag, demo, monkeypatch):
+    """The journal asks the reminders app, by its one public function, and nothing else."""
+    import reminders
+
+    calls, real_schedule = [], reminders.schedule
+    monkeypatch.setattr(
+        reminders, "schedule", lambda **kwargs: calls.append(kwargs) or real_schedule(**kwargs)
+    )
+    entry = confirmed_flag.entry
+    flag = services.flag_report(entry=entry, category="out_of_hours", note="", by=demo.ana)
+    assert {c["kind"] for c in calls} == {"flag_followup", "flag_unreviewed"}
+    assert all(c["about"] == f"journal.flag:{flag.uuid}" for c in calls)
+    followup = next(c for c in calls if c["kind"] == "flag_followup")
+    assert followup["recipient"] == demo.ana
+    assert followup["due_at"].date() == (flag.confirmed_at + services.FOLLOW_UP_AFTER).date()
+    escalation = next(c for c in calls if c["kind"] == "flag_unreviewed")
+    assert escalation["recipient"] == demo.supervisor
+    assert escalation["due_at"] == flag.confirmed_at + services.ESCALATE_AFTER
+    assert Reminder.objects.filter(about=f"journal.flag:{flag.uuid}").count() == 2
+
+
+def test_reminder_data_carries_no_note_text(confirmed_flag):
+    for reminder in Reminder.objects.all():
+        assert confirmed_flag.entry.notes not in str(reminder.data)
+        assert confirmed_flag.quote not in str(reminder.data)
 
 
 def test_self_reported_flag_goes_straight_to_supervision(demo, make_entry):
@@ -124,3 +185,38 @@ def test_supervisor_reads_are_audit_logged(confirmed_flag, demo):
     services.entry_read_record(entry=confirmed_flag.entry, reader=demo.ana)
     reads = AuditEvent.objects.filter(action="journal.entry.read")
     assert [event.actor for event in reads] == [demo.supervisor]
+
+
+def test_identical_data_is_no_change_whatever_its_version(demo, make_entry):
+    """A double submit or an idle second tab sends what is stored: no conflict, no new version."""
+    entry = make_entry(demo.ana, "First text.")
+    stale_version = entry.version
+    services.entry_autosave(entry=entry, data={"notes": "Tab one."}, base_version=stale_version)
+    version = entry.version
+    services.entry_autosave(entry=entry, data={"notes": "Tab one."}, base_version=stale_version)
+    services.entry_save(
+        entry=entry, data={"notes": "Tab one."}, base_version=stale_version, by=demo.ana
+    )
+    entry.refresh_from_db()
+    assert entry.version == version and entry.notes == "Tab one."
+
+
+def test_reporting_the_same_crossing_twice_keeps_one_flag(demo, make_entry):
+    entry = make_entry(demo.ana)
+    for _ in range(2):
+        services.flag_report(entry=entry, category="rescuing", note="Did it for her.", by=demo.ana)
+    assert entry.flags.filter(source="self").count() == 1
+    assert Reminder.objects.filter(kind="flag_unreviewed").count() == 1
+
+
+def test_the_same_meeting_sent_twice_is_recorded_once(demo, confirmed_flag):
+    kwargs = {
+        "supervisor": demo.supervisor,
+        "supervisee": demo.ana,
+        "held_on": date(2026, 11, 20),
+        "notes": "Talked.",
+        "agreed_actions": "Use the fund.",
+        "flags": [confirmed_flag],
+    }
+    assert services.meeting_record(**kwargs) == services.meeting_record(**kwargs)
+    assert SupervisionMeeting.objects.count() == 1

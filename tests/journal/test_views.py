@@ -1,4 +1,6 @@
 import json
+import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -95,7 +97,7 @@ def test_live_detection_shows_evidence_and_question(client, demo):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<mark class="evidence">' in body
+    assert '<mark class="evidence"' in body
     assert "Giving money or gifts" in body
     assert "<html" not in body
 
@@ -107,7 +109,7 @@ def test_live_detection_speaks_the_ui_language(client, demo):
     response = client.post(
         reverse("journal:detect"), {"notes": "I gave him twenty euros from my own wallet."}
     )
-    assert '<mark class="evidence">' in response.content.decode()
+    assert '<mark class="evidence"' in response.content.decode()
     from journal.slips import explain
 
     assert explain("giving_money", "nl").question in response.content.decode()
@@ -356,3 +358,241 @@ def test_trends_count_confirmed_crossings(client, demo, confirmed_flag):
     response = client.get(reverse("journal:team"))
     assert response.context["per_person"] == [(demo.ana, 1)]
     assert "<svg" in response.content.decode()
+
+
+# --- Edit conflicts, double submits and expired sessions never lose typed text ----------------
+
+
+def test_a_conflict_keeps_both_texts_and_a_second_save_is_deliberate(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entry_edit", args=[entry.uuid])
+    stale = _entry_form(entry, notes="My careful paragraph.")
+    services.entry_autosave(entry=entry, data={"notes": "Other tab"}, base_version=entry.version)
+    response = client.post(url, stale)
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "My careful paragraph." in body and "Other tab" in body
+    assert response.context["form"]["version"].value() == entry.version  # now the newer one
+    response = client.post(url, {**stale, "version": entry.version})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.notes == "My careful paragraph."
+
+
+def test_a_double_submit_of_save_is_not_a_conflict(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    data = _entry_form(entry, notes="I paid for her lunch with my own money.")
+    url = reverse("journal:entry_edit", args=[entry.uuid])
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert entry.flags.filter(category="giving_money").count() == 1
+
+
+def test_autosave_conflict_offers_to_keep_this_tabs_text(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entry_autosave", args=[entry.uuid])
+    services.entry_autosave(entry=entry, data={"notes": "Other tab"}, base_version=entry.version)
+    mine = _entry_form(entry, notes="Mine.", version=entry.version - 1)
+    response = client.post(url, mine, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Keep the text in this tab" in body
+    assert f'"version": "{entry.version}"' in body  # the button saves over the newer version
+    response = client.post(url, {**mine, "version": entry.version}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.notes == "Mine."
+
+
+def test_an_idle_second_tab_autosaving_unchanged_text_is_no_conflict(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    url = reverse("journal:entry_autosave", args=[entry.uuid])
+    form = _entry_form(entry)
+    client.post(url, form, headers={"HX-Request": "true"})  # the form's minute-precise time
+    entry.refresh_from_db()
+    for _ in range(3):
+        assert client.post(url, form, headers={"HX-Request": "true"}).status_code == 200
+    version = entry.version
+    entry.refresh_from_db()
+    assert entry.version == version
+
+
+def test_resume_after_signing_in_again_hands_the_editor_a_fresh_token(demo, make_entry):
+    from django.test import Client
+
+    entry = make_entry(demo.ana, "Start.")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(demo.ana)
+    page = browser.get(reverse("journal:entry_edit", args=[entry.uuid]))
+    old_token = page.context["csrf_token"]
+    del browser.cookies["sessionid"]  # the session expired; the CSRF cookie stays
+    autosave = reverse("journal:entry_autosave", args=[entry.uuid])
+    typed = _entry_form(entry, notes="Typed while signed out.", csrfmiddlewaretoken=old_token)
+    assert browser.post(autosave, typed, headers={"HX-Request": "true"}).status_code == 401
+    browser.get(reverse("login"))  # signing in again (in another tab) rotates the CSRF secret
+    signed_in = browser.post(
+        reverse("login"),
+        {
+            "username": "ana@harbour.example",
+            "password": "limen-demo-2026",
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"].value,
+        },
+    )
+    assert signed_in.status_code == 302
+    assert browser.post(autosave, typed, headers={"HX-Request": "true"}).status_code == 403
+    response = browser.get(
+        reverse("journal:entry_resume", args=[entry.uuid]), headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert 'id="entry-csrf"' in body and 'hx-swap-oob="true"' in body
+    assert 'hx-trigger="load,' in body
+    fresh = re.search(r'id="entry-csrf" value="([^"]+)"', body).group(1)
+    typed["csrfmiddlewaretoken"] = fresh
+    assert browser.post(autosave, typed, headers={"HX-Request": "true"}).status_code == 200
+    entry.refresh_from_db()
+    assert entry.notes == "Typed while signed out."
+
+
+def test_the_editor_autosaves_without_javascript_eval(client, demo, make_entry):
+    """htmx runs with allowEval off: no trigger filters in [brackets] (they would always fire)."""
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
+    assert "every 15s" in body and "[window." not in body
+
+
+# --- Bad input gets a clear message and keeps what was typed -------------------------------
+
+
+def test_a_filter_that_does_not_parse_says_so_and_the_others_apply(client, demo, make_entry):
+    money = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    make_entry(demo.ana, "A quiet session about the exams.")
+    client.force_login(demo.ana)
+    response = client.get(reverse("journal:entries"), {"date_from": "yesterday", "flagged": "yes"})
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+    assert [e.pk for e in response.context["page"].object_list] == [money.pk]
+
+
+def test_a_double_submitted_new_client_lands_on_the_client(client, demo):
+    client.force_login(demo.ana)
+    data = {"code": "K-30", "tags": "debt", "notes": "Prefers mornings."}
+    first = client.post(reverse("journal:client_new"), data)
+    second = client.post(reverse("journal:client_new"), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Client.objects.filter(owner=demo.ana).count() == 1
+
+
+def test_reporting_without_a_kind_keeps_the_note(client, demo, make_entry):
+    entry = make_entry(demo.ana)
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_report", args=[entry.uuid]),
+        {"category": "", "note": "We met at my sister's party."},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "Choose what kind of crossing it was." in body
+    assert "We met at my sister&#x27;s party." in body
+
+
+def test_a_review_without_outcome_keeps_the_comment_without_javascript(
+    client, demo, confirmed_flag
+):
+    client.force_login(demo.supervisor)
+    response = client.post(
+        reverse("journal:review_save", args=[confirmed_flag.uuid]),
+        {"outcome": "", "comment": "Let us talk on Monday."},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "Choose an outcome" in body and "Let us talk on Monday." in body
+
+
+def test_autosave_and_live_detection_take_100_kb(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    text = ("Ik gaf hem tien euro uit mijn eigen portemonnee. 😊 שלום " * 2000)[:100_000]
+    response = client.post(
+        reverse("journal:entry_autosave", args=[entry.uuid]),
+        _entry_form(entry, notes=text, felt=text),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    entry.refresh_from_db()
+    assert entry.notes == text.strip()
+    response = client.post(reverse("journal:detect"), {"notes": text, "felt": text})
+    assert response.status_code == 200 and '<mark class="evidence"' in response.content.decode()
+
+
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def test_html_in_every_field_is_shown_escaped_on_every_page(client, demo):
+    """Clients, entries, flags, reviews and meetings: what anyone typed is text, never markup."""
+    own = services.client_create(owner=demo.ana, code=HOSTILE[:40], tags=HOSTILE, notes=HOSTILE)
+    entry = services.entry_create(owner=demo.ana, client=own)
+    fields = dict.fromkeys(
+        ("notes", "felt", "went_well", "differently", "next_steps"),
+        f"{HOSTILE} I gave him money from my own wallet.",
+    )
+    services.entry_save(entry=entry, data=fields, base_version=entry.version, by=demo.ana)
+    suggested = list(entry.flags.all())
+    services.flag_confirm(flag=suggested[0], by=demo.ana)
+    for flag in suggested[1:]:
+        services.flag_dismiss(flag=flag, by=demo.ana, reason=HOSTILE)
+    reported = services.flag_report(entry=entry, category="rescuing", note=HOSTILE, by=demo.ana)
+    services.flag_review(
+        flag=reported, by=demo.supervisor, outcome="watch", comment=HOSTILE, resolve=False
+    )
+    meeting = services.meeting_record(
+        supervisor=demo.supervisor,
+        supervisee=demo.ana,
+        held_on=date(2026, 11, 20),
+        notes=HOSTILE,
+        agreed_actions=HOSTILE,
+        flags=[reported],
+    )
+    pages = {
+        demo.ana: [
+            reverse("journal:entries"),
+            reverse("journal:clients"),
+            reverse("journal:client", args=[own.uuid]),
+            reverse("journal:client_edit", args=[own.uuid]),
+            reverse("journal:client_delete", args=[own.uuid]),
+            reverse("journal:entry", args=[entry.uuid]),
+            reverse("journal:entry_edit", args=[entry.uuid]),
+            reverse("journal:meeting", args=[meeting.uuid]),
+            reverse("journal:meetings"),
+        ],
+        demo.supervisor: [
+            reverse("journal:review"),
+            reverse("journal:entry", args=[entry.uuid]),
+            reverse("journal:meeting", args=[meeting.uuid]),
+            reverse("journal:meeting_new") + f"?supervisee={demo.ana.pk}",
+        ],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            body = client.get(url).content.decode()
+            assert "<script>alert" not in body and "<img src=x" not in body, url
+            if "meetings/" not in url or str(meeting.uuid) in url:
+                assert "&lt;script&gt;" in body, url
+    client.force_login(demo.ana)
+    body = client.post(reverse("journal:detect"), fields).content.decode()
+    assert "<script>alert" not in body
+
+
+def test_right_to_left_text_is_marked_for_direction(client, demo, make_entry):
+    entry = make_entry(demo.ana, "الجلسة كانت هادئة. 😊")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert '<div class="prose" dir="auto">الجلسة كانت هادئة. 😊' in body
+    edit = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
+    assert 'dir="auto"' in edit and "الجلسة" in edit
