@@ -1,0 +1,76 @@
+import io
+import re
+
+import pytest
+
+from journal import demo as journal_demo
+from journal.models import Client, Flag, SessionEntry, SupervisionMeeting
+from journal.slips import CATEGORIES
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = {
+    "ana@harbour.example": {"en", "nl"},
+    "ben@harbour.example": {"en", "de"},
+    "chloe@lindenhof.example": {"fr"},
+    "daan@lindenhof.example": {"nl", "de"},
+}
+
+
+@pytest.fixture
+def journals(demo):
+    journal_demo.seed(io.StringIO())
+    return demo
+
+
+def _counts():
+    return (
+        Client.objects.count(),
+        SessionEntry.objects.count(),
+        Flag.objects.count(),
+        SupervisionMeeting.objects.count(),
+    )
+
+
+def test_each_practitioner_gets_a_few_months_of_entries_in_their_languages(journals):
+    for email, languages in LANGUAGES.items():
+        entries = SessionEntry.objects.filter(owner__email=email)
+        assert 9 <= entries.count() <= 11, email
+        assert 2 <= Client.objects.filter(owner__email=email).count() <= 4, email
+        assert set(entries.values_list("language", flat=True)) == languages, email
+        assert entries.filter(flags__isnull=True).count() > entries.count() / 2, email
+    assert all(
+        re.fullmatch(r"[A-Z]-\d{2}", code) for code in Client.objects.values_list("code", flat=True)
+    )
+
+
+def test_every_crossing_meant_to_be_confirmed_or_dismissed_is_found_by_the_detector(journals):
+    for email, clients in journal_demo.DEMO_JOURNALS.items():
+        for code, _tags, sessions in clients:
+            for session in sessions:
+                notes, action = session[3], session[-1]
+                entry = SessionEntry.objects.get(owner__email=email, client__code=code, notes=notes)
+                flags = entry.flags.filter(field="notes")
+                if action == "confirm":
+                    assert flags.filter(status=Flag.Status.CONFIRMED).exists(), notes
+                    assert not flags.filter(status=Flag.Status.SUGGESTED).exists(), notes
+                elif action.startswith("dismiss:"):
+                    assert flags.filter(status=Flag.Status.DISMISSED).exists(), notes
+
+
+def test_the_demo_shows_confirmed_crossings_of_all_eight_categories(journals):
+    confirmed = set(
+        Flag.objects.filter(status=Flag.Status.CONFIRMED).values_list("category", flat=True)
+    )
+    assert confirmed == set(CATEGORIES)
+    assert Flag.objects.filter(reviewed_at__isnull=False).exists()
+    assert SupervisionMeeting.objects.count() == 4
+
+
+def test_seeding_again_changes_nothing_and_brings_back_a_deleted_client(journals):
+    before = _counts()
+    journal_demo.seed(io.StringIO())
+    assert _counts() == before
+    Client.objects.filter(owner=journals.ana, code="A-22").delete()
+    journal_demo.seed(io.StringIO())
+    assert _counts() == before
