@@ -272,10 +272,25 @@ def _reminders(user: User) -> Glance:
         if unread
         else _("No unread reminders.")
     )
+    lines = [Line(text, reverse("reminders:inbox"), attention=bool(unread))]
+    failed = selectors.failed_for_admin(user).count()
+    if failed:
+        lines.append(
+            Line(
+                ngettext(
+                    "%(count)d reminder could not be delivered",
+                    "%(count)d reminders could not be delivered",
+                    failed,
+                )
+                % {"count": failed},
+                reverse("reminders:failed"),
+                attention=True,
+            )
+        )
     return Glance(
         "reminders",
         _("Reminders"),
-        [Line(text, reverse("reminders:inbox"), attention=bool(unread))],
+        lines,
         reverse("reminders:settings"),
         _("Reminder settings"),
     )

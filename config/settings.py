@@ -145,9 +145,10 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # No task is ever scheduled further ahead than this (reminders live in the database),
-        # so an unacknowledged message is redelivered after at most an hour.
-        "visibility_timeout": 3600,
+        # Longer than any task's hard time limit (the directory import's hour), so a running
+        # acks_late task is never handed to a second worker; no task carries an ETA or countdown
+        # (reminders wait in the database). A message whose worker died comes back after this.
+        "visibility_timeout": 7200,
         "socket_timeout": 5,
         "socket_connect_timeout": 5,
     }
@@ -178,11 +179,37 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# The schedule lives in code. Every entry is idempotent, so two beats running by mistake double
+# the messages but never a reminder. ``expires`` drops runs that waited in the queue longer than
+# their interval (a worker was down): the next run does the same work. No task is ever given an
+# ETA or countdown (Redis would re-deliver it after the visibility timeout): back-off lives in the
+# reminder rows. LIMEN_DISPATCH_SECONDS shortens the dispatcher's minute for the fault tests.
+_DISPATCH_SECONDS = env_int("LIMEN_DISPATCH_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "reminders.tasks.heartbeat",
         "schedule": timedelta(seconds=env_int("LIMEN_HEARTBEAT_SECONDS", 30)),
         "options": {"expires": 25},
+    },
+    "reminders-dispatch": {
+        "task": "reminders.tasks.dispatch_due",
+        "schedule": timedelta(seconds=_DISPATCH_SECONDS),
+        "options": {"expires": max(_DISPATCH_SECONDS - 1, 1)},
+    },
+    "reminders-supervision": {
+        "task": "reminders.tasks.supervision_rules",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 50 * 60},
+    },
+    "reminders-inventory-retake": {
+        "task": "reminders.tasks.inventory_retake_rules",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 12 * 3600},
+    },
+    "referrals-stale-directory": {
+        "task": "referrals.tasks.remind_stale_directory",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 12 * 3600},
     },
 }
 

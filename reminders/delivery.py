@@ -35,7 +35,7 @@ from accounts.models import User
 from accounts.selectors import working_hours_of
 from reminders.models import Delivery, Digest, Reminder
 from reminders.selectors import preference_of
-from reminders.texts import reminder_text
+from reminders.texts import reminder_details, reminder_text
 from reminders.windows import next_window_start
 
 log = logging.getLogger(__name__)
@@ -66,15 +66,16 @@ def reminder_claims_sweep(*, now: datetime | None = None) -> int:
 
 
 def reminders_claim_due(
-    *, now: datetime | None = None, limit: int = CLAIM_BATCH
+    *, now: datetime | None = None, limit: int = CLAIM_BATCH, token: uuid.UUID | None = None
 ) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to ``limit`` due rows under a fresh token; return it with the recipients' ids.
+    """Claim up to ``limit`` due rows under ``token`` (a fresh one by default); return the token
+    with the ids of the people this batch claimed rows for.
 
     Call inside ``transaction.atomic()``: on PostgreSQL the row locks are held until commit, so a
     second dispatcher skips these rows instead of waiting for them or claiming them again.
     """
     now = now or timezone.now()
-    token = uuid.uuid4()
+    token = token or uuid.uuid4()
     due = Reminder.objects.filter(status=Reminder.Status.PENDING, deliver_after__lte=now).order_by(
         "deliver_after", "id"
     )
@@ -92,16 +93,10 @@ def reminders_claim_due(
         )
     if not claimed:
         return token, []
-    recipients = list(
-        Reminder.objects.filter(claim_token=token)
-        .order_by()
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-    mine = Reminder.objects.filter(claim_token=token, status=Reminder.Status.CLAIMED).count()
-    if mine != claimed:  # pragma: no cover - would mean the database broke the update's promise
-        raise RuntimeError(f"Claimed {claimed} reminders but read back {mine}")
-    return token, recipients
+    mine = Reminder.objects.filter(pk__in=ids, claim_token=token, status=Reminder.Status.CLAIMED)
+    if mine.count() != claimed:  # pragma: no cover - the database broke the update's promise
+        raise RuntimeError(f"Claimed {claimed} reminders but read back fewer")
+    return token, list(mine.order_by().values_list("recipient_id", flat=True).distinct())
 
 
 def reminder_claim_release(*, claim_token: str | uuid.UUID, recipient_id: int) -> int:
@@ -112,20 +107,29 @@ def reminder_claim_release(*, claim_token: str | uuid.UUID, recipient_id: int) -
 
 
 def reminders_dispatch(*, enqueue: Enqueue, now: datetime | None = None) -> int:
-    """Sweep abandoned claims, then claim due rows batch by batch and, after each commit, ask
-    for one delivery per recipient. Returns how many rows were claimed."""
+    """Sweep abandoned claims, then claim due rows batch by batch under one token, and once the
+    claims are committed ask for one delivery per person. Returns how many rows were claimed.
+
+    One token for the whole run, and the deliveries asked for only after the last batch: a
+    person with rows in several batches (a Monday-morning backlog) still gets one e-mail.
+    """
     now = now or timezone.now()
     reminder_claims_sweep(now=now)
-    total = 0
+    token = uuid.uuid4()
+    recipients: set[int] = set()
     for _ in range(MAX_BATCHES_PER_RUN):
+        # A short transaction per batch: row locks are held for one batch only.
         with transaction.atomic():
-            token, recipients = reminders_claim_due(now=now)
-            for recipient_id in recipients:
-                transaction.on_commit(_enqueue_or_release(enqueue, recipient_id, str(token)))
-        if not recipients:
+            _token, batch = reminders_claim_due(now=now, token=token, limit=CLAIM_BATCH)
+        if not batch:
             break
-        total += Reminder.objects.filter(claim_token=token).count()
-    return total
+        recipients.update(batch)
+    for recipient_id in sorted(recipients):
+        # Runs at once, or when the caller's own transaction commits: never before.
+        transaction.on_commit(_enqueue_or_release(enqueue, recipient_id, str(token)))
+    if not recipients:
+        return 0
+    return Reminder.objects.filter(claim_token=token).count()
 
 
 def _enqueue_or_release(enqueue: Enqueue, recipient_id: int, token: str) -> Callable[[], None]:
@@ -332,6 +336,7 @@ def digest_message(
             items.append(
                 {
                     "text": reminder_text(reminder),
+                    "details": reminder_details(reminder),
                     "kind": reminder.get_kind_display(),
                     "url": _absolute(reminder.link) if reminder.link.startswith("/") else "",
                     "unsubscribe_url": kinds_seen[reminder.kind],

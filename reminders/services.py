@@ -69,6 +69,8 @@ def reminder_schedule(
             },
         )
         if not created and reminder.status == Reminder.Status.PENDING:
+            # A waiting reminder follows its cause (e.g. the newest inventory take).
+            fields["about"] = about
             for name, value in fields.items():
                 setattr(reminder, name, value)
             reminder.save(update_fields=list(fields))

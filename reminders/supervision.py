@@ -17,6 +17,8 @@ from reminders.models import Reminder
 from reminders.services import reminder_cancel, reminder_schedule
 
 DUE_NOTICE_DAYS = 3
+# The digest lists this many of the flags to bring to the meeting, and counts the rest.
+FLAGS_LISTED = 12
 
 
 def _working_morning(user: User, day: date) -> datetime:
@@ -36,12 +38,23 @@ def supervision_next_meeting(link: SupervisionLink) -> tuple[date, date | None]:
     return start + timedelta(weeks=link.cadence_weeks), last
 
 
-def confirmed_flags_since(supervisee_id: int, last: date | None) -> int:
+def confirmed_flags_since(supervisee: User, last: date | None) -> tuple[int, list[dict]]:
+    """How many flags the supervisee confirmed since ``last``, and the first few as
+    ``{"category", "session"}`` (a code and a date: the list goes out by e-mail, so no notes)."""
     flag = apps.get_model("journal", "Flag")
-    flags = flag.objects.filter(entry__owner_id=supervisee_id, status="confirmed")
+    flags = flag.objects.filter(entry__owner_id=supervisee.pk, status="confirmed")
     if last:
         flags = flags.filter(confirmed_at__date__gte=last)
-    return flags.count()
+    listed = [
+        {
+            "category": category,
+            "session": timezone.localdate(occurred_at, supervisee.tzinfo).isoformat(),
+        }
+        for category, occurred_at in flags.order_by("entry__occurred_at", "id").values_list(
+            "category", "entry__occurred_at"
+        )[:FLAGS_LISTED]
+    ]
+    return flags.count(), listed
 
 
 def supervision_link_remind(*, link: SupervisionLink, today: date) -> int:
@@ -61,7 +74,7 @@ def supervision_link_remind(*, link: SupervisionLink, today: date) -> int:
         reminder_cancel(key=stale.idempotency_key)
     if not keep:
         return 0
-    flags = confirmed_flags_since(link.supervisee_id, last)
+    flags, flag_list = confirmed_flags_since(link.supervisee, last)
     link_path = reverse("journal:meetings")
     scheduled = 0
     for person, other in ((link.supervisor, link.supervisee), (link.supervisee, link.supervisor)):
@@ -77,7 +90,12 @@ def supervision_link_remind(*, link: SupervisionLink, today: date) -> int:
             about=about,
             key=f"{kind}:{link.uuid}:{next_date.isoformat()}:{person.pk}",
             link=link_path,
-            data={"person": other.get_full_name(), "date": next_date.isoformat(), "flags": flags},
+            data={
+                "person": other.get_full_name(),
+                "date": next_date.isoformat(),
+                "flags": flags,
+                "flag_list": flag_list,
+            },
         )
         scheduled += 1
     return scheduled

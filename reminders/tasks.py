@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reminders import delivery, services, supervision
+from reminders import delivery, retake, services, supervision
 
 
 @shared_task(
@@ -53,3 +53,15 @@ def deliver_digest(recipient_id: int, claim_token: str) -> int:
 def supervision_rules() -> int:
     """Hourly (beat): schedule supervision-due and -overdue reminders for every pair."""
     return supervision.supervision_reminders_schedule()
+
+
+@shared_task(
+    name="reminders.tasks.inventory_retake_rules",
+    ignore_result=True,
+    acks_late=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def inventory_retake_rules() -> int:
+    """Daily (beat): suggest a re-take to everyone whose latest take is 90 days old."""
+    return retake.inventory_retake_reminders_schedule()

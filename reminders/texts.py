@@ -61,10 +61,11 @@ def _flag_unreviewed(data: Mapping[str, Any]) -> str:
 
 
 def _referral_followup(data: Mapping[str, Any]) -> str:
-    if data.get("client") and data.get("resource"):
+    resource = data.get("resource") or data.get("service")
+    if data.get("client") and resource:
         return _("Ask client %(client)s how the referral to %(resource)s went") % {
             "client": data["client"],
-            "resource": data["resource"],
+            "resource": resource,
         }
     return _("Ask client %(client)s how the referral went") % {"client": data["client"]}
 
@@ -128,6 +129,20 @@ def reminder_text(reminder: Reminder) -> str:
         except (KeyError, TypeError, ValueError):
             pass
     return str(reminder.get_kind_display())
+
+
+def reminder_details(reminder: Reminder) -> list[str]:
+    """Lines shown under the sentence: for a supervision meeting, the flags to bring to it
+    ("Rescuing (3 March 2026)"), each a category and a session date, never note text."""
+    listed = (reminder.data or {}).get("flag_list")
+    if reminder.kind != Reminder.Kind.SUPERVISION_DUE or not isinstance(listed, list):
+        return []
+    lines = []
+    for flag in listed:
+        if isinstance(flag, Mapping) and flag.get("category"):
+            session = f" ({_date(flag['session'])})" if flag.get("session") else ""
+            lines.append(f"{_category(flag['category'])}{session}")
+    return lines
 
 
 def calendar_summary(reminder: Reminder) -> str:

@@ -22,7 +22,7 @@ from reminders.calendar import calendar_feed
 from reminders.delivery import unsubscribe_payload
 from reminders.forms import PreferenceForm
 from reminders.models import Reminder
-from reminders.texts import reminder_text
+from reminders.texts import reminder_details, reminder_text
 
 
 def _badge_poll_seconds() -> int:
@@ -40,11 +40,11 @@ def _inbox_page(request: HttpRequest) -> HttpResponse:
     reminders = list(selectors.inbox_of(request.user)[:100])
     for reminder in reminders:
         reminder.text = reminder_text(reminder)
-    context = {
-        "reminders": reminders,
-        "unread": selectors.unread_count_of(request.user),
-        "poll_seconds": _badge_poll_seconds(),
-    }
+        reminder.details = reminder_details(reminder)
+    context = {"reminders": reminders, "failed_count": 0}
+    if not request.htmx:
+        # Admins see here that some reminders of their organisation could not be delivered.
+        context["failed_count"] = selectors.failed_for_admin(request.user).count()
     template = "reminders/inbox.html#inbox-list" if request.htmx else "reminders/inbox.html"
     return render(request, template, context)
 

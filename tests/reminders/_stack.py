@@ -1,46 +1,38 @@
-"""Processes for the fault tests: a Celery worker and a dispatcher loop, with the reminders'
-timings shortened (stale claims after a few seconds, back-off in seconds instead of minutes).
+"""Limen's own Celery app (``config.celery``) for the fault tests and the bench, with two of the
+reminders' timings shortened so that a test sees a whole recovery in seconds:
 
-    python -m tests.reminders._stack worker [celery worker options]
-    python -m tests.reminders._stack dispatch-loop
+* a claim is abandoned after ``LIMEN_STALE_CLAIM_SECONDS`` (default 15) instead of ten minutes;
+* e-mail back-off counts in seconds (1, 2, 4 …) instead of minutes.
+
+Everything else is the real thing, started with the real ``celery`` command:
+
+    celery -A tests.reminders._stack worker ...
+    celery -A tests.reminders._stack beat ...
+
+The dispatcher's interval comes from settings (``LIMEN_DISPATCH_SECONDS``).
 """
 
 import os
-import sys
-import time
 from datetime import timedelta
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-def _shorten() -> None:
-    from reminders import delivery
+import django  # noqa: E402
 
-    delivery.STALE_CLAIM_AFTER = timedelta(seconds=int(os.environ.get("STALE_SECONDS", "15")))
-    delivery.retry_delay = lambda attempts: timedelta(seconds=2 ** max(attempts - 1, 0))
+django.setup()
 
-
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    _shorten()
-    if sys.argv[1] == "worker":
-        from config.celery import app
-
-        app.worker_main(["worker", *sys.argv[2:]])
-    elif sys.argv[1] == "dispatch-loop":
-        from django.db import close_old_connections
-
-        from reminders.tasks import dispatch_due
-
-        while True:
-            try:
-                dispatch_due()
-            except Exception as exc:  # keep looping through outages, like beat would
-                print(f"dispatch failed: {exc!r}", flush=True)
-            close_old_connections()
-            time.sleep(float(os.environ.get("DISPATCH_EVERY", "1")))
+from reminders import delivery  # noqa: E402
 
 
-if __name__ == "__main__":
-    main()
+def _retry_delay_in_seconds(attempts: int) -> timedelta:
+    return timedelta(seconds=2 ** max(attempts - 1, 0))
+
+
+delivery.STALE_CLAIM_AFTER = timedelta(
+    seconds=float(os.environ.get("LIMEN_STALE_CLAIM_SECONDS", "15"))
+)
+delivery.retry_delay = _retry_delay_in_seconds
+
+from config.celery import app  # noqa: E402
+
+__all__ = ["app"]

@@ -1,28 +1,13 @@
-"""Fixtures for the reminders tests: people, due reminders, and the app's own catalogues."""
+"""Fixtures for the reminders tests: people and reminders that fell due."""
 
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
-import polib
 import pytest
 from django.utils import timezone
 
 from reminders.models import Reminder
 from tests.factories import MembershipFactory
-
-LOCALE = Path(__file__).resolve().parents[2] / "reminders" / "locale"
-
-
-def _compile_catalogues() -> None:
-    # .mo files are not committed; `make translations` builds only LOCALE_PATHS.
-    for po_path in LOCALE.glob("*/LC_MESSAGES/django.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
-
-
-_compile_catalogues()
 
 
 @pytest.fixture

@@ -100,6 +100,22 @@ def test_three_due_reminders_make_one_email(practitioner, due):
     assert Digest.objects.get().state == Digest.State.SENT
 
 
+def test_a_backlog_larger_than_a_batch_still_makes_one_email_per_person(
+    org, practitioner, due, monkeypatch
+):
+    monkeypatch.setattr(delivery, "CLAIM_BATCH", 3)
+    other = MembershipFactory(organisation=org).user
+    for n in range(4):  # interleaved, so each batch holds rows of both people
+        due(practitioner, data={"client": f"C-{n}", "session": "2026-03-02"})
+        due(other, data={"client": f"C-{10 + n}", "session": "2026-03-02"})
+    calls = dispatch_and_deliver()
+    assert len(calls) == 2
+    assert len({token for _recipient, token in calls}) == 1
+    assert sorted(len(m.to) for m in mail.outbox) == [1, 1]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([practitioner.email, other.email])
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 8
+
+
 def test_two_people_get_one_email_each(org, practitioner, due):
     other = MembershipFactory(organisation=org).user
     due(practitioner)

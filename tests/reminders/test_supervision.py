@@ -96,6 +96,11 @@ def make(kind, data):
         ),
         ("referral_followup", {"client": "C-7"}, "Ask client C-7 how the referral went"),
         (
+            "referral_followup",
+            {"client": "C-7", "service": "Food parcels"},
+            "Ask client C-7 how the referral to Food parcels went",
+        ),
+        (
             "supervision_due",
             {"person": "Sam", "date": "2026-03-30", "flags": 1},
             "Supervision with Sam is due on 30 March 2026; 1 flag was confirmed since your "

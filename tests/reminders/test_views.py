@@ -109,6 +109,15 @@ def test_snooze_until_next_week_is_a_monday_morning(practitioner):
     assert until == datetime(2026, 3, 9, 9, 0, tzinfo=practitioner.tzinfo)
 
 
+def test_snooze_across_the_spring_clock_change_keeps_nine_local(practitioner):
+    from datetime import UTC, datetime
+
+    saturday = datetime(2026, 3, 28, 22, 0, tzinfo=practitioner.tzinfo)  # Amsterdam, CET
+    until = services.snooze_until(user=practitioner, choice="tomorrow", now=saturday)
+    # Sunday is no working day; Monday 09:00 is CEST by then, so 07:00 UTC (not 08:00).
+    assert until == datetime(2026, 3, 30, 7, 0, tzinfo=UTC)
+
+
 def test_snooze_with_htmx_answers_with_the_list(signed_in, practitioner):
     reminder = delivered(practitioner)
     response = signed_in.post(
@@ -153,6 +162,21 @@ def test_failed_page_is_for_admins_of_the_organisation(client, alice, bob, charl
     from accounts.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="reminders.reminder.retried").count() == 1
+
+
+def test_admins_inbox_points_at_reminders_that_could_not_be_delivered(client, alice, bob, charlie):
+    make_reminder(bob, status=Reminder.Status.FAILED, attempts=6)
+    client.force_login(alice)
+    body = client.get(reverse("reminders:inbox")).content.decode()
+    assert reverse("reminders:failed") in body
+    client.force_login(charlie)  # an admin elsewhere
+    assert (
+        reverse("reminders:failed") not in client.get(reverse("reminders:inbox")).content.decode()
+    )
+    client.force_login(bob)
+    assert (
+        reverse("reminders:failed") not in client.get(reverse("reminders:inbox")).content.decode()
+    )
 
 
 def test_settings_page_saves_channels_and_window(signed_in, practitioner):
@@ -203,6 +227,31 @@ def test_calendar_feed_lists_open_followups_and_meetings(client, signed_in, prac
     assert str(todos[0]["summary"]) == "Follow up after a boundary crossing: C-17"
     assert [str(e["uid"]).split("@")[0] for e in events] == [f"meeting-{meeting.uuid}"]
     assert b"Very private" not in response.content
+
+
+def test_calendar_feed_shows_the_next_supervision_meeting_of_each_pair(
+    client, signed_in, practitioner, org
+):
+    from tests.factories import SupervisionLinkFactory
+
+    supervisor = MembershipFactory(organisation=org, is_supervisor=True).user
+    link = SupervisionLinkFactory(
+        organisation=org, supervisor=supervisor, supervisee=practitioner, cadence_weeks=4
+    )
+    apps.get_model("journal", "SupervisionMeeting").objects.create(
+        organisation=org, supervisor=supervisor, supervisee=practitioner, held_on=date(2026, 3, 2)
+    )
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    token = preference_of(practitioner).calendar_token
+    calendar = Calendar.from_ical(client.get(reverse("reminders:calendar", args=[token])).content)
+    upcoming = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("supervision-")]
+    assert [str(e["uid"]).split("@")[0] for e in upcoming] == [f"supervision-{link.uuid}-20260330"]
+    assert upcoming[0].decoded("dtstart") == date(2026, 3, 30)
+    assert str(upcoming[0]["summary"]) == "Supervision meeting due"
+    assert (
+        supervisor.get_full_name()
+        not in client.get(reverse("reminders:calendar", args=[token])).content.decode()
+    )
 
 
 def test_calendar_token_can_be_regenerated_and_revoked(client, signed_in, practitioner):
