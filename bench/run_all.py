@@ -14,7 +14,7 @@ ROOT = HERE.parent
 
 BENCHMARKS = [
     ("Boundary-slip detector", "slips_bench.py", ()),
-    ("Referral directory (PostgreSQL)", "directory_bench.py", ("DATABASE_URL",)),
+    ("Referral directory (PostgreSQL)", "referrals_bench.py", ("DATABASE_URL",)),
     ("Reminder dispatch (PostgreSQL + Redis)", "reminders_bench.py", ("DATABASE_URL", "REDIS_URL")),
 ]
 

@@ -852,6 +852,97 @@ def _package(tables: dict[str, list[dict[str, str]]]) -> RawPackage:
     return package
 
 
+# practitioner, client code, service key, reason, days ago, follow up after (days), outcome
+DEMO_REFERRALS = [
+    (
+        "ana@harbour.example",
+        "K-17",
+        "schuld-ams",
+        "Debts and letters from the housing corporation; needs a debt counsellor.",
+        60,
+        14,
+        ("accepted", "Intake done; repayment plan in preparation."),
+    ),
+    (
+        "ana@harbour.example",
+        "M-04",
+        "jeugd-ams",
+        "Family tension at home; the youth team can support the parents too.",
+        4,
+        10,
+        None,
+    ),
+    (
+        "ben@harbour.example",
+        "B-21",
+        "jellinek",
+        "Relapse last month; wants specialised addiction care.",
+        30,
+        14,
+        ("waiting", "On the waiting list, about six weeks."),
+    ),
+    (
+        "daan@lindenhof.example",
+        "D-02",
+        "schuldner-berlin",
+        "Schulden aus der Zeit der Arbeitslosigkeit; Schuldnerberatung gewünscht.",
+        20,
+        14,
+        None,
+    ),
+    (
+        "chloe@lindenhof.example",
+        "C-03",
+        "cresus",
+        "Dettes de consommation ; souhaite un accompagnement budgétaire.",
+        45,
+        14,
+        ("contacted", "Premier rendez-vous pris."),
+    ),
+]
+
+
+def seed_referrals(stdout) -> None:
+    """A few referrals by the demo practitioners, some with an outcome, one follow-up due."""
+    from accounts.models import User
+    from journal.models import Client
+    from referrals.models import Referral, Service
+    from referrals.services import referral_create, referral_record_outcome
+
+    now = timezone.now()
+    made = 0
+    for email, code, key, reason, days_ago, after, outcome in DEMO_REFERRALS:
+        user = User.objects.filter(email=email).first()
+        client = Client.objects.filter(owner=user, code=code).first() if user else None
+        if client is None:
+            continue
+        slug = client.organisation.slug
+        service = Service.objects.filter(
+            owner_id=client.organisation_id, hsds_id=_id(slug, "service", key)
+        ).first()
+        if service is None or Referral.objects.filter(client=client, service=service).exists():
+            continue
+        made_at = now - timedelta(days=days_ago)
+        referral = referral_create(
+            by=user,
+            client=client,
+            entry=client.entries.order_by("-occurred_at").first(),
+            service=service,
+            reason=reason,
+            client_consented=True,
+            follow_up_on=(made_at + timedelta(days=after)).date(),
+        )
+        if outcome:
+            referral_record_outcome(referral=referral, outcome=outcome[0], note=outcome[1], by=user)
+        Referral.objects.filter(pk=referral.pk).update(
+            created_at=made_at,
+            outcome_at=made_at + timedelta(days=after) if outcome else None,
+        )
+        made += 1
+    if made:
+        stdout.write(f"Demo referrals: {made}.\n")
+
+
 def seed(stdout) -> None:
     categories.install_shipped(Taxonomy, TaxonomyTerm)
     today = timezone.localdate()
@@ -867,3 +958,4 @@ def seed(stdout) -> None:
         with transaction.atomic():
             service_reindex(importer.apply(organisation, dataset))
         stdout.write(f"Directory for {slug}: {len(entries)} demo services.\n")
+    seed_referrals(stdout)

@@ -178,8 +178,11 @@ class Service(OwnedHSDS):
     # Limen: still listed (for context and history) but practitioners are warned not to refer.
     do_not_refer = models.BooleanField(_("active, but do not refer"), default=False)
     do_not_refer_reason = models.CharField(_("why not"), max_length=500, blank=True)
-    # Folded (lower-case, accents removed) text of everything search looks at; see search.py.
+    # Folded (lower-case, accents removed) text of everything search looks at, and one token
+    # per category, language and place a practitioner can filter on; see search.py. On
+    # PostgreSQL both are also kept as stored tsvector columns with GIN indexes (migration 0004).
     search_text = models.TextField(blank=True, editable=False)
+    search_filters = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,7 +191,11 @@ class Service(OwnedHSDS):
         verbose_name_plural = _("services")
         ordering = ["name", "id"]
         constraints = _owned_constraints("service")
-        indexes = [models.Index(fields=["owner", "assured_date"], name="service_owner_assured")]
+        indexes = [
+            models.Index(fields=["owner", "assured_date"], name="service_owner_assured"),
+            # Browsing and filtering list by name: the first page is read off this index.
+            models.Index(fields=["owner", "name", "id"], name="service_owner_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -204,6 +211,21 @@ class Service(OwnedHSDS):
 
 def stale_cutoff(today: date | None = None) -> date:
     return (today or timezone.localdate()) - timedelta(days=STALE_AFTER_DAYS)
+
+
+class SearchWord(models.Model):
+    """The words of an agency's directory: typo-tolerant search looks up the words closest to
+    what was typed here (a small table, trigram-indexed on PostgreSQL), then searches with
+    those, as the pg_trgm documentation recommends."""
+
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "word"], name="search_word_unique")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Location(OwnedHSDS):

@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
+    SearchVectorField,
+    TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import Expression
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language_info
 
 from accounts.models import Organisation, User
@@ -31,48 +34,28 @@ from referrals.models import (
     Attribute,
     DirectoryImport,
     Language,
-    Location,
     PendingCorrection,
     Referral,
     Schedule,
+    SearchWord,
     Service,
     ServiceArea,
     ServiceAtLocation,
     TaxonomyTerm,
     stale_cutoff,
 )
-from referrals.search import fold, query_words
+from referrals.search import (
+    LANGUAGE_ALIASES,
+    category_token,
+    fold,
+    language_short,
+    language_token,
+    place_token,
+    query_words,
+)
 
 PAGE_SIZE = 20
-
-# ISO 639-1 codes and the 639-2/3 codes directories often use for the same language.
-LANGUAGE_ALIASES = {
-    "en": ("en", "eng"),
-    "nl": ("nl", "nld", "dut"),
-    "de": ("de", "deu", "ger"),
-    "fr": ("fr", "fra", "fre"),
-    "ar": ("ar", "ara"),
-    "tr": ("tr", "tur"),
-    "pl": ("pl", "pol"),
-    "uk": ("uk", "ukr"),
-    "ru": ("ru", "rus"),
-    "es": ("es", "spa"),
-    "pt": ("pt", "por"),
-    "so": ("so", "som"),
-    "ti": ("ti", "tir"),
-    "fa": ("fa", "fas", "per"),
-    "ur": ("ur", "urd"),
-    "it": ("it", "ita"),
-    "ro": ("ro", "ron", "rum"),
-    "bg": ("bg", "bul"),
-    "zh": ("zh", "zho", "chi"),
-}
-_TO_SHORT = {alias: short for short, aliases in LANGUAGE_ALIASES.items() for alias in aliases}
-
-
-def language_short(code: str) -> str:
-    code = (code or "").strip().lower()
-    return _TO_SHORT.get(code, code)
+SEARCH_COUNT_CAP = 1000
 
 
 def language_label(code: str) -> str:
@@ -184,12 +167,59 @@ def _open_now_q(moment: datetime) -> Q:
     return valid & weekly & (same_day | overnight)
 
 
-def full_text_match(services: QuerySet[Service], words: list[str]):
-    """PostgreSQL full-text match of every word as a prefix (as-you-type), and its rank. The
-    expression is the one the GIN index ``referrals_service_fts`` is built on."""
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), config="simple", search_type="raw")
-    vector = SearchVector("search_text", config="simple")
+class StoredVector(Expression):
+    """A stored tsvector column PostgreSQL keeps itself (migration 0004). The model does not
+    declare it, so that SQLite needs nothing of it."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
+def full_text_match(services: QuerySet[Service], words: list[str] | list[list[str]]):
+    """PostgreSQL full-text match of every word as a prefix (as-you-type), and its rank, on the
+    stored vector the GIN index ``referrals_service_search_vector`` is built on. A word may be
+    a list of alternatives (typo corrections): any of them matches."""
+    groups = [[w] if isinstance(w, str) else w for w in words]
+    text = " & ".join("(" + " | ".join(f"{w}:*" for w in group) + ")" for group in groups)
+    query = SearchQuery(text, config="simple", search_type="raw")
+    vector = StoredVector("search_vector")
     return services.alias(document=vector).filter(document=query), SearchRank(vector, query)
+
+
+def typo_corrections(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
+    """For each word, the directory's words closest to it (trigram similarity), best first; an
+    empty list when some word has no close match at all."""
+    corrections = []
+    for word in words:
+        close = list(
+            SearchWord.objects.filter(owner=owner)
+            .filter(TrigramSimilar(F("word"), Value(word)))
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)[:limit]
+        )
+        if not close:
+            return []
+        corrections.append(close)
+    return corrections
+
+
+def _open_now(services: QuerySet[Service], moment: datetime):
+    # Two EXISTS, each one probe of a foreign-key index per candidate service: the work follows
+    # the candidates (bounded by the other filters, the page and the capped count), not the
+    # number of schedules in the directory.
+    rules = Schedule.objects.filter(_open_now_q(moment))
+    return services.filter(
+        Exists(rules.filter(service=OuterRef("pk")))
+        | Exists(rules.filter(service_at_location__service=OuterRef("pk")))
+    )
 
 
 def service_search(
@@ -199,62 +229,107 @@ def service_search(
     services = services_for_member(user).filter(
         status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
     )
-    here = OuterRef("pk")
+    owner = organisation_of(user)
+    moment = (now or timezone.now()).astimezone(user.tzinfo)
+    words = query_words(filters.q)
+    if connection.vendor == "postgresql":
+        return with_details(_postgres_search(services, owner, filters, words, moment))
+    # SQLite: each filter is a semi-join on an indexed column ("id IN (SELECT service_id ...)"),
+    # and words are substrings of the folded search text.
     if filters.category:
         services = services.filter(
-            Exists(Attribute.objects.filter(service=here, taxonomy_term_id=filters.category))
+            pk__in=Attribute.objects.filter(owner=owner, taxonomy_term_id=filters.category).values(
+                "service_id"
+            )
         )
     if filters.language:
         codes = LANGUAGE_ALIASES.get(filters.language, (filters.language,))
+        spoken = Language.objects.filter(
+            owner=owner, code__in=[*codes, *(c.upper() for c in codes)]
+        )
         services = services.filter(
-            Exists(
-                Language.objects.filter(code__in=[*codes, *(c.upper() for c in codes)]).filter(
-                    Q(service=here)
-                    | Q(phone__service=here)
-                    | Q(location__at_services__service=here)
+            Q(pk__in=spoken.filter(service__isnull=False).values("service_id"))
+            | Q(pk__in=spoken.filter(phone__isnull=False).values("phone__service_id"))
+            | Q(
+                pk__in=spoken.filter(location__isnull=False).values(
+                    "location__at_services__service_id"
                 )
             )
         )
     if filters.city:
         # A confidential address never places a service in a city; its service area may.
         services = services.filter(
-            Exists(
-                Address.objects.filter(
-                    location__at_services__service=here,
-                    location__is_confidential=False,
-                    city__iexact=filters.city,
+            Q(
+                pk__in=Address.objects.filter(
+                    owner=owner, location__is_confidential=False, city__iexact=filters.city
+                ).values("location__at_services__service_id")
+            )
+            | Q(
+                pk__in=ServiceArea.objects.filter(owner=owner, name__iexact=filters.city).values(
+                    "service_id"
                 )
             )
-            | Exists(ServiceArea.objects.filter(service=here, name__iexact=filters.city))
         )
     if filters.open_now:
-        moment = (now or timezone.now()).astimezone(user.tzinfo)
-        services = services.filter(
-            Exists(
-                Schedule.objects.filter(
-                    Q(service=here) | Q(service_at_location__service=here)
-                ).filter(_open_now_q(moment))
-            )
-        )
-    words = query_words(filters.q)
-    if not words:
-        return with_details(services.order_by("name", "pk"))
-    if connection.vendor == "postgresql":
-        matches, rank = full_text_match(services, words)
-        if matches.exists():
-            ranked = matches.annotate(rank=rank)
-        else:
-            # Nothing matches word for word: try a typo-tolerant trigram match instead.
-            text = " ".join(words)
-            # The lookup class itself: django.contrib.postgres is not an installed app here, so
-            # its "__trigram_word_similar" is not registered. It uses the pg_trgm GIN index.
-            ranked = services.filter(TrigramWordSimilar(F("search_text"), Value(text))).annotate(
-                rank=TrigramWordSimilarity(text, "search_text")
-            )
-        return with_details(ranked.order_by("-rank", "name", "pk"))
+        services = _open_now(services, moment)
     for word in words:
         services = services.filter(search_text__contains=word)
     return with_details(services.order_by("name", "pk"))
+
+
+def _postgres_search(
+    services: QuerySet[Service],
+    owner: Organisation,
+    filters: SearchFilters,
+    words: list[str],
+    moment: datetime,
+) -> QuerySet[Service]:
+    # Category, language and place are tokens of the filter vector (see search.py): together
+    # one lookup in its GIN index, whatever the size of the directory.
+    tokens = [
+        token
+        for token in (
+            category_token(filters.category) if filters.category else "",
+            language_token(filters.language) if filters.language else "",
+            place_token(filters.city) if filters.city else "",
+        )
+        if len(token) > 1
+    ]
+    if tokens:
+        services = services.alias(filter_document=StoredVector("filter_vector")).filter(
+            filter_document=SearchQuery(" & ".join(tokens), config="simple", search_type="raw")
+        )
+    if filters.open_now:
+        services = _open_now(services, moment)
+    if not words:
+        return services.order_by("name", "pk")
+    matches, rank = full_text_match(services, words)
+    if not matches.exists():
+        # Nothing matches word for word: search with the directory's words closest to each
+        # typed word instead ("schuldhlup" finds "schuldhulp").
+        corrections = typo_corrections(owner, words)
+        if corrections:
+            matches, rank = full_text_match(services, corrections)
+    # Rank at most one more than the counted results: a word found in ten thousand services is
+    # not ranked ten thousand times for one page of twenty; past that, the page says "more
+    # than 1,000 found: add a word or a filter", and the best of those candidates come first.
+    candidates = matches.order_by().values("pk")[: SEARCH_COUNT_CAP + 1]
+    return Service.objects.filter(pk__in=candidates).order_by(rank.desc(), "name", "pk")
+
+
+class SearchPaginator(Paginator):
+    """Counts at most ``SEARCH_COUNT_CAP`` results: past that, nobody pages on but narrows the
+    search, and counting every match of a common word in a big directory is wasted work."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    cap = SEARCH_COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def filter_choices(user: User) -> dict:
@@ -294,10 +369,6 @@ def open_now(service: Service, moment: datetime) -> bool:
     for sal in service.at_locations.all():
         schedules.extend(sal.schedules.all())
     return any(s.is_open_at(moment) for s in schedules)
-
-
-def visible_locations(service: Service, *, admin: bool) -> list[Location]:
-    return [sal.location for sal in service.at_locations.all()]
 
 
 # --- Maintenance, for the agency's admins -----------------------------------------------------

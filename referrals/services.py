@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,6 +37,7 @@ from referrals.models import (
     Phone,
     Referral,
     Schedule,
+    SearchWord,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -44,14 +45,13 @@ from referrals.models import (
     VerificationRequest,
     stale_cutoff,
 )
-from referrals.search import search_document
+from referrals.search import index_services
 
 # An import of this many services or more runs on the worker, with a progress bar.
 ASYNC_IMPORT_SERVICES = 5000
 # An upload this large is checked on the worker too, so no web request waits on it.
 ASYNC_CHECK_BYTES = 2 * 1024 * 1024
 VERIFICATION_LINK_DAYS = 14
-REINDEX_CHUNK = 500
 
 
 def _new_id() -> str:
@@ -62,26 +62,8 @@ def _new_id() -> str:
 
 
 def service_reindex(service_ids: Iterable[int]) -> int:
-    """Recompute the folded search text of these services."""
-    ids = sorted(set(service_ids))
-    done = 0
-    for start in range(0, len(ids), REINDEX_CHUNK):
-        chunk = (
-            Service.objects.filter(pk__in=ids[start : start + REINDEX_CHUNK])
-            .select_related("organization")
-            .prefetch_related(
-                "attributes__taxonomy_term",
-                "languages",
-                "service_areas",
-                "at_locations__location__addresses",
-            )
-        )
-        services = list(chunk)
-        for service in services:
-            service.search_text = search_document(service)
-        Service.objects.bulk_update(services, ["search_text"], batch_size=REINDEX_CHUNK)
-        done += len(services)
-    return done
+    """Recompute the search and filter documents of these services (see search.py)."""
+    return index_services(Service, SearchWord, service_ids)
 
 
 # --- Editing --------------------------------------------------------------------------------
@@ -619,11 +601,13 @@ def _progress_key(directory_import: DirectoryImport) -> str:
 
 def import_progress(directory_import: DirectoryImport) -> int:
     """Progress in percent; while writing, the database row cannot show it (one transaction)."""
-    return max(directory_import.progress, cache.get(_progress_key(directory_import), 0))
+    return max(
+        directory_import.progress, caches["progress"].get(_progress_key(directory_import), 0)
+    )
 
 
 def _set_progress(directory_import: DirectoryImport, percent: int, *, stored: bool) -> None:
-    cache.set(_progress_key(directory_import), percent, 3600)
+    caches["progress"].set(_progress_key(directory_import), percent, 3600)
     if stored:
         DirectoryImport.objects.filter(pk=directory_import.pk).update(progress=percent)
 
@@ -818,7 +802,9 @@ def referral_create(
         about=referral.about,
         key=f"referral_followup:{referral.uuid}",
         link=reverse("referrals:referral_detail", args=[referral.uuid]),
-        data={"service": service.name},
+        # What the reminder's sentence needs ("Ask client K-17 how the referral to ... went"):
+        # the pseudonymous code and the service, never the reason.
+        data={"client": client.code, "resource": service.name},
     )
     audit_log(
         organisation=referral.organisation,

@@ -31,7 +31,7 @@ from referrals.forms import (
     TermForm,
     VerificationRequestForm,
 )
-from referrals.hsds import exporter
+from referrals.hsds import exporter, spec
 from referrals.models import DirectoryImport, PendingCorrection, Service
 from referrals.selectors import SearchFilters
 
@@ -78,7 +78,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = SearchFilters(**form.cleaned_data)
     results = selectors.service_search(request.user, filters)
-    page = Paginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.SearchPaginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -88,6 +88,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "querystring": query.urlencode(),
         "refer_query": "",
         "is_admin": has_role(request.user, "admin"),
+        "is_practitioner": has_role(request.user, "practitioner"),
     }
     if request.htmx:
         return render(request, "referrals/search.html#results", context)
@@ -400,10 +401,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     directory_import = selectors.import_for_admin(request.user, import_uuid)
+    counts = directory_import.summary.get("counts", {})
     context = {
         "imp": directory_import,
         "progress": services.import_progress(directory_import),
-        "counts": directory_import.summary.get("counts", {}),
+        # In HSDS order: a jsonb column does not keep the order keys were written in.
+        "counts": {t.name: counts[t.name] for t in spec.TABLES if t.name in counts},
         "errors": directory_import.errors[:200],
         "warnings": directory_import.warnings[:100],
     }
@@ -513,7 +516,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         choices = selectors.filter_choices(request.user)
         form = SearchForm(request.GET or None, choices=choices)
         filters = SearchFilters(**form.cleaned_data) if form.is_valid() else SearchFilters()
-        page = Paginator(
+        page = selectors.SearchPaginator(
             selectors.service_search(request.user, filters), selectors.PAGE_SIZE
         ).get_page(request.GET.get("page"))
         query = request.GET.copy()

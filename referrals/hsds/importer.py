@@ -454,7 +454,7 @@ def apply(
             if missing:
                 known.update(_existing_ids(organisation, spec.BY_NAME[target_table], missing))
         existing = _existing_ids(organisation, table, [r.hsds_id for r in rows])
-        to_create, to_update = [], []
+        objects = []
         for row in rows:
             fields = {name: row.values.get(name) for name in value_fields}
             for name, value in fields.items():
@@ -475,19 +475,24 @@ def apply(
                     fields["service_id"] = services[link]
             if table.name == "service":
                 fields["search_text"] = ""
-            obj = model(owner=organisation, hsds_id=row.hsds_id, **fields)
-            if row.hsds_id in existing:
-                obj.pk = existing[row.hsds_id]
-                to_update.append(obj)
-            else:
-                to_create.append(obj)
+            objects.append(model(owner=organisation, hsds_id=row.hsds_id, **fields))
         update_fields = [*value_fields, *(f"{r.field}_id" for r in outer_refs)]
         if table.name == "attribute":
             update_fields.append("service_id")
-        if to_update and update_fields:
-            model.objects.bulk_update(to_update, update_fields, batch_size=1000)
-        if to_create:
-            model.objects.bulk_create(to_create, batch_size=1000)
+        if update_fields:
+            # One upsert (INSERT ... ON CONFLICT (owner, hsds_id) DO UPDATE) per batch: a
+            # re-import costs about what the first import did.
+            model.objects.bulk_create(
+                objects,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["owner", "hsds_id"],
+                update_fields=update_fields,
+            )
+        else:
+            model.objects.bulk_create(
+                [o for o in objects if o.hsds_id not in existing], batch_size=1000
+            )
         pk_map = pk_maps.setdefault(table.name, {})
         pk_map.update(
             _existing_ids(organisation, table, [r.hsds_id for r in dataset.tables[table.name]])

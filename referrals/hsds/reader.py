@@ -9,6 +9,7 @@ organization). Every problem names the file, and where it can the row and column
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,16 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
 MAX_MEMBERS = 64
 MAX_FIELD_CHARS = 100_000
+# A file full of bad cells names the first of them, not a hundred thousand.
+MAX_PROBLEMS = 500
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet runs as a formula: "=" anything, or "+", "-", "@" right before a function
+# call, a DDE command or a sheet reference ("+cmd|' /C calc'!A0", "@SUM(A1)"). Phone numbers
+# ("+31 30 555 0100", "+31 (0)30 ...") and negative numbers do not match.
+FORMULA_RE = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*[(|!])")
+UTF8_BOM = "\ufeff"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 ALLOWED_EXTRA_FILES = ("datapackage.json", "readme", "license")
 
 
@@ -261,11 +270,40 @@ def read_files(files: dict[str, bytes]) -> RawPackage:
 
 
 def _decode(data: bytes, name: str) -> str:
-    # A UTF-8 byte-order mark (Excel writes one) is accepted and dropped.
-    return data.decode("utf-8-sig")
+    return data.decode("utf-8")
+
+
+def is_formula(cell: str) -> bool:
+    return bool(FORMULA_RE.match(cell))
 
 
 def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
+    if data.startswith(UTF16_BOMS):
+        package.errors.append(
+            Problem(
+                _(
+                    "The file is UTF-16 encoded (it starts with a UTF-16 byte-order mark, as "
+                    "“Unicode text” is saved). Save it as UTF-8 without a byte-order mark "
+                    "and upload it again."
+                ),
+                name,
+            )
+        )
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        # HSDS tables are plain UTF-8; a byte-order mark is refused, like every other encoding
+        # problem, so that nothing half-understood is imported.
+        package.errors.append(
+            Problem(
+                _(
+                    "The file starts with a byte-order mark (an invisible character that "
+                    "Excel's “CSV UTF-8” adds). HSDS files are plain UTF-8: save it as UTF-8 "
+                    "without a byte-order mark and upload it again."
+                ),
+                name,
+            )
+        )
+        return None
     try:
         text = _decode(data, name)
     except UnicodeDecodeError as exc:
@@ -274,7 +312,7 @@ def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
             Problem(
                 _(
                     "The file is not UTF-8 encoded (first bad byte on line %(line)s). Save it as "
-                    "“CSV UTF-8” and upload it again."
+                    "UTF-8 without a byte-order mark and upload it again."
                 )
                 % {"line": line},
                 name,
@@ -295,6 +333,14 @@ def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
     except (StopIteration, csv.Error) as exc:
         package.errors.append(Problem(_("The header row cannot be read: %(e)s") % {"e": exc}, name))
         return None
+    stray_bom = _(
+        "A byte-order mark (an invisible U+FEFF character) is inside the file, not at its start: "
+        "the file was probably joined from two files or saved twice. Remove it and upload again."
+    )
+    for header_name in header:
+        if UTF8_BOM in header_name:
+            package.errors.append(Problem(stray_bom, name, 1, header_name.replace(UTF8_BOM, "")))
+            return None
     if len(set(header)) != len(header):
         package.errors.append(Problem(_("The header names a column twice."), name, 1))
         return None
@@ -313,9 +359,28 @@ def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
                 )
                 continue
             cells = cells + [""] * (len(header) - len(cells))
-            raw.rows.append(
-                (reader.line_num, {h: unescape_cell(c) for h, c in zip(header, cells, strict=True)})
-            )
+            row = {}
+            for column, cell in zip(header, cells, strict=True):
+                problem = None
+                if UTF8_BOM in cell:
+                    problem = Problem(stray_bom, name, reader.line_num, column)
+                elif is_formula(cell):
+                    problem = Problem(
+                        _(
+                            "This cell is a spreadsheet formula (“%(start)s…”). Limen does not "
+                            "import formulas; if it is meant as text, start it with an "
+                            "apostrophe (')."
+                        )
+                        % {"start": cell[:12]},
+                        name,
+                        reader.line_num,
+                        column,
+                    )
+                if problem is not None and len(package.errors) < MAX_PROBLEMS:
+                    package.errors.append(problem)
+                # Limen's own exports escape such cells with an apostrophe; undo that.
+                row[column] = unescape_cell(cell)
+            raw.rows.append((reader.line_num, row))
     except csv.Error as exc:
         package.errors.append(
             Problem(_("The CSV cannot be read: %(e)s") % {"e": exc}, name, reader.line_num)

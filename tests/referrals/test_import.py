@@ -15,6 +15,7 @@ from tests.referrals.conftest import (
     OFFICIAL_CSV,
     OFFICIAL_JSON,
     SVC,
+    SVC2,
     csv_bytes,
     package_zip,
     small_tables,
@@ -167,6 +168,27 @@ def test_failed_cli_import_exits_non_zero_and_changes_nothing(imported, tmp_path
     assert snapshot(imported) == before
 
 
+def test_cli_import_exit_status_is_non_zero_on_failure(imported, tmp_path, monkeypatch):
+    from referrals.management.commands.import_directory import Command
+
+    # run_from_argv closes the database connections when done, as manage.py may; the test's
+    # transaction needs its connection.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    before = snapshot(imported)
+    (tmp_path / "bad.json").write_bytes(b'{"hello": "world"}')
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(
+            ["manage.py", "import_directory", "--org", imported.slug, str(tmp_path / "bad.json")]
+        )
+    assert exited.value.code != 0
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(
+            ["manage.py", "import_directory", "--org", "no-such-agency", str(tmp_path / "bad.json")]
+        )
+    assert exited.value.code != 0
+    assert snapshot(imported) == before
+
+
 def test_one_bad_row_imports_nothing(org):
     tables = small_tables()
     tables["phones.csv"].append(
@@ -219,6 +241,12 @@ def _latin1() -> bytes:
     return zip_bytes(files)
 
 
+def _with_file(name: str, transform) -> bytes:
+    files = {n: csv_bytes(rows) for n, rows in small_tables().items()}
+    files[name] = transform(files[name])
+    return zip_bytes(files)
+
+
 def _zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -246,6 +274,34 @@ MALFORMED = {
         "Unknown file",
     ),
     "latin-1 encoding": (_latin1(), "package.zip", "services.csv", "", "not UTF-8"),
+    "utf-16 with its byte-order mark": (
+        _with_file("services.csv", lambda b: b.decode().encode("utf-16")),
+        "package.zip",
+        "services.csv",
+        "",
+        "UTF-16",
+    ),
+    "byte-order mark at the start": (
+        _with_file("services.csv", lambda b: b"\xef\xbb\xbf" + b),
+        "package.zip",
+        "services.csv",
+        "",
+        "byte-order mark",
+    ),
+    "byte-order mark twice": (
+        _with_file("services.csv", lambda b: b"\xef\xbb\xbf\xef\xbb\xbf" + b),
+        "package.zip",
+        "services.csv",
+        "",
+        "byte-order mark",
+    ),
+    "byte-order mark inside the file": (
+        _with_file("services.csv", lambda b: b.replace(b"Schuldhulp", b"\xef\xbb\xbfSchuldhulp")),
+        "package.zip",
+        "services.csv",
+        "name",
+        "byte-order mark",
+    ),
     "duplicate ids": (_duplicate_id(), "package.zip", "services.csv", "id", "appears twice"),
     "foreign key to a missing row": (
         _with("services.csv", 0, organization_id="00000000-0000-4000-8000-000000000000"),
@@ -281,6 +337,20 @@ MALFORMED = {
         "services.csv",
         "email",
         "e-mail",
+    ),
+    "formula cells": (
+        _with("services.csv", 1, description='=HYPERLINK("http://evil.example","click")'),
+        "package.zip",
+        "services.csv",
+        "description",
+        "spreadsheet formula",
+    ),
+    "formula cells in a single csv": (
+        csv_bytes([{"id": SVC, "organization_id": "x", "name": "@SUM(A1:A9)"}]),
+        "services.csv",
+        "services.csv",
+        "name",
+        "spreadsheet formula",
     ),
     "empty file": (b"", "package.zip", "package.zip", "", "empty"),
     "empty table in a zip": (
@@ -338,35 +408,53 @@ def test_errors_name_the_row(org):
     )
 
 
-def test_utf8_bom_is_accepted(org):
-    tables = small_tables()
-    files = {n: b"\xef\xbb\xbf" + csv_bytes(rows) for n, rows in tables.items()}
-    report = run(org, zip_bytes(files))
-    assert report.ok, report.errors
-    assert Service.objects.filter(owner=org).count() == 2
-
-
-def test_formula_cells_are_escaped_on_export_and_restored_on_import(org):
-    tables = small_tables()
-    tables["services.csv"][0]["description"] = '=HYPERLINK("http://evil.example","x")'
-    tables["services.csv"][1]["description"] = "@SUM(A1)"
-    tables["phones.csv"][0]["number"] = "+31 30 555 0100"
-    # In a CSV an apostrophe before a formula character is an escape: two mean one literal.
-    tables["organizations.csv"][0]["description"] = "''=already quoted"
-    assert run(org, package_zip(tables)).ok
-    files = exporter.csv_files(exporter.collect(org))
+def test_formula_text_typed_in_limen_is_escaped_on_export_and_restored_on_import(imported):
+    # An admin may type such text in the service form; the CSV export must not arm it.
+    Service.objects.filter(owner=imported, hsds_id=SVC).update(
+        description='=HYPERLINK("http://evil.example","x")'
+    )
+    Service.objects.filter(owner=imported, hsds_id=SVC2).update(description="@SUM(A1)")
+    Organization.objects.filter(owner=imported).update(description="'=already quoted")
+    files = exporter.csv_files(exporter.collect(imported))
     assert b"'=HYPERLINK" in files["services.csv"]
     assert b"'@SUM(A1)" in files["services.csv"]
     assert b"'+31 30 555 0100" in files["phones.csv"]
+    # An apostrophe before a formula character is the escape: two mean one literal apostrophe.
     assert b"''=already quoted" in files["organizations.csv"]
     empty = OrganisationFactory()
-    assert run(empty, exporter.to_zip(exporter.collect(org))).ok
+    report = run(empty, exporter.to_zip(exporter.collect(imported)))
+    assert report.ok, report.errors
     assert (
         Service.objects.get(owner=empty, hsds_id=SVC).description
         == '=HYPERLINK("http://evil.example","x")'
     )
+    assert Service.objects.get(owner=empty, hsds_id=SVC2).description == "@SUM(A1)"
     assert Phone.objects.get(owner=empty).number == "+31 30 555 0100"
     assert Organization.objects.get(owner=empty).description == "'=already quoted"
+
+
+def test_every_formula_cell_is_named(org):
+    tables = small_tables()
+    tables["services.csv"][0]["description"] = "=1+2"
+    tables["services.csv"][1]["name"] = "+cmd|' /C calc'!A0"
+    report = run(org, package_zip(tables))
+    assert [(p.file, p.row, p.column) for p in report.errors] == [
+        ("services.csv", 2, "description"),
+        ("services.csv", 3, "name"),
+    ]
+    assert counts(org) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["+31 30 555 0100", "+31 (0)30 555 0100", "-4.89", "- Opvang (24/7)", "@home visits", "a=b"],
+)
+def test_values_that_only_look_like_formulas_are_imported(org, value):
+    tables = small_tables()
+    tables["services.csv"][0]["description"] = value
+    report = run(org, package_zip(tables))
+    assert report.ok, report.errors
+    assert Service.objects.get(owner=org, hsds_id=SVC).description == value
 
 
 @pytest.mark.parametrize(

@@ -129,3 +129,39 @@ def test_confidential_address_never_reaches_practitioners_search(client, bob, ob
 
 def test_public_verification_page_needs_no_account_but_a_valid_token(client):
     assert client.get(reverse("referrals:public_verify", args=["not-a-token"])).status_code == 404
+
+
+REFERRAL_URLS = ["referrals:referral_detail"]  # per referral: tested in test_referrals.py
+PUBLIC_URLS = ["referrals:public_verify"]  # by secret token, no account
+
+
+def test_every_directory_url_is_checked_here():
+    from referrals.urls import urlpatterns
+
+    covered = {name for name, _key in ALL + ADMIN_POSTS} | set(REFERRAL_URLS + PUBLIC_URLS)
+    assert {f"referrals:{p.name}" for p in urlpatterns} == covered
+
+
+@pytest.mark.parametrize(("name", "key"), ADMIN_PAGES + ADMIN_POSTS)
+def test_supervisor_cannot_maintain(client, org, objects, name, key):
+    supervisor = MembershipFactory(organisation=org, is_practitioner=True, is_supervisor=True).user
+    client.force_login(supervisor)
+    method = client.post if (name, key) in ADMIN_POSTS else client.get
+    assert method(url(name, key, objects)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "key"), MEMBER_PAGES + PRACTITIONER_PAGES)
+def test_someone_without_an_agency_gets_403(client, objects, name, key):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(url(name, key, objects)).status_code == 403
+
+
+def test_practitioner_cannot_post_the_admin_forms(client, bob, objects):
+    client.force_login(bob)
+    edit = reverse("referrals:service_edit", args=[objects["service"]])
+    assert client.post(edit, {"name": "Hijacked"}).status_code == 403
+    assert client.post(reverse("referrals:service_create"), {"name": "X"}).status_code == 403
+    assert client.post(reverse("referrals:categories"), {"name": "X"}).status_code == 403
+    assert Service.objects.get(uuid=objects["service"]).name == "Blijfhuis Voorbeeld"

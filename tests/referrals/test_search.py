@@ -229,9 +229,53 @@ def test_postgres_full_text_search_uses_the_gin_index(postgres, imported, bob):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "referrals_service_fts" in plan
+    assert "referrals_service_search_vector" in plan
+
+
+def test_postgres_filters_use_the_filter_vector_index(postgres, imported, bob):
+    from django.utils import timezone
+
+    from referrals.selectors import SearchFilters, _postgres_search
+
+    assert names(bob, language="nl", city="Amersfoort") == []  # a confidential address
+    assert names(bob, language="en", city="Utrecht") == ["Schuldhulp Domstad"]
+    with postgres.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        # Across all agencies, so the planner cannot settle for the owner index on a tiny table.
+        found = _postgres_search(
+            Service.objects.all(),
+            imported,
+            SearchFilters(language="nl", city="Utrecht"),
+            [],
+            timezone.now(),
+        )
+        sql, params = found.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    assert "referrals_service_filter_vector" in plan
 
 
 def test_postgres_trigram_search_forgives_typos(postgres, imported, bob):
     assert names(bob, q="blijfhuiss") == ["Blijfhuis Voorbeeld"]
     assert names(bob, q="schuldhlup") == ["Schuldhulp Domstad"]
+    # One word right, one misspelt: both still narrow the search.
+    assert names(bob, q="opvang geweldd") == ["Blijfhuis Voorbeeld"]
+    assert names(bob, q="xqzzyv") == []
+
+
+def test_a_very_common_search_says_more_than_the_cap_instead_of_counting_on(
+    org, alice, bob, client, monkeypatch
+):
+    from referrals.selectors import SearchPaginator
+
+    _many(org, alice, 6)
+    monkeypatch.setattr(SearchPaginator, "cap", 5)
+    client.force_login(bob)
+    body = client.get(reverse("referrals:search"), {"q": "shelter"}).content.decode()
+    assert "More than 5 services found: add a word or a filter." in body
+    monkeypatch.setattr(SearchPaginator, "cap", 6)
+    body = client.get(reverse("referrals:search"), {"q": "shelter"}).content.decode()
+    assert "6 services found" in body

@@ -1,0 +1,196 @@
+"""An admin imports a directory; a practitioner finds a Dutch-speaking domestic-violence service
+from a journal entry and refers the client."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from referrals import categories
+from tests.browser.conftest import sign_in
+from tests.referrals.conftest import package_zip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SERVICE = "Steunpunt Huiselijk Geweld Zaanstreek"
+ENGLISH_ONLY = "Domestic Abuse Helpline Zaandam"
+
+
+def ident(n: int) -> str:
+    return f"a0000000-0000-4000-8000-{n:012x}"
+
+
+def zaanstreek_package() -> bytes:
+    """Two domestic-violence services in Zaandam: one speaks Dutch and Polish, one English."""
+    org, dutch, english, loc = (ident(n) for n in range(1, 5))
+    verified = (timezone.localdate() - timedelta(days=3)).isoformat()
+    dv = categories.category_id("domestic_violence")
+    return package_zip(
+        {
+            "organizations.csv": [{"id": org, "name": "Stichting Zaanse Veiligheid"}],
+            "services.csv": [
+                {
+                    "id": dutch,
+                    "organization_id": org,
+                    "name": SERVICE,
+                    "description": "Advies en opvang bij huiselijk geweld, dag en nacht.",
+                    "status": "active",
+                    "eligibility_description": "Iedereen in de Zaanstreek.",
+                    "application_process": "Bel de intakelijn; ook anoniem.",
+                    "assured_date": verified,
+                    "assurer_email": "admin@harbour.example",
+                },
+                {
+                    "id": english,
+                    "organization_id": org,
+                    "name": ENGLISH_ONLY,
+                    "description": "Advice on domestic abuse for English speakers.",
+                    "status": "active",
+                    "assured_date": verified,
+                },
+            ],
+            "locations.csv": [
+                {
+                    "id": loc,
+                    "location_type": "physical",
+                    "name": "Intakepunt Zaandam",
+                    "organization_id": org,
+                }
+            ],
+            "service_at_location.csv": [
+                {"id": ident(0x05), "service_id": dutch, "location_id": loc},
+                {
+                    "id": ident(0x06),
+                    "service_id": english,
+                    "location_id": loc,
+                },
+            ],
+            "addresses.csv": [
+                {
+                    "id": ident(0x07),
+                    "location_id": loc,
+                    "address_1": "Westzijde 12",
+                    "city": "Zaandam",
+                    "postal_code": "1506 EE",
+                    "state_province": "Noord-Holland",
+                    "country": "NL",
+                    "address_type": "physical",
+                }
+            ],
+            "phones.csv": [
+                {"id": ident(0x08), "service_id": dutch, "number": "075 555 0100"},
+                {"id": ident(0x09), "service_id": english, "number": "075 555 0199"},
+            ],
+            "languages.csv": [
+                {"id": ident(0x0A), "service_id": dutch, "code": "nl", "name": "Dutch"},
+                {"id": ident(0x0B), "service_id": dutch, "code": "pl", "name": "Polish"},
+                {"id": ident(0x0C), "service_id": english, "code": "en", "name": "English"},
+            ],
+            "schedules.csv": [
+                {
+                    "id": ident(0x0D),
+                    "service_id": dutch,
+                    "freq": "WEEKLY",
+                    "byday": "MO,TU,WE,TH,FR,SA,SU",
+                    "opens_at": "00:00:00",
+                    "closes_at": "23:59:59",
+                }
+            ],
+            "attributes.csv": [
+                {
+                    "id": ident(0x0E),
+                    "link_id": dutch,
+                    "link_entity": "service",
+                    "taxonomy_term_id": dv,
+                },
+                {
+                    "id": ident(0x0F),
+                    "link_id": english,
+                    "link_entity": "service",
+                    "taxonomy_term_id": dv,
+                },
+            ],
+        }
+    )
+
+
+def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
+    browser, site, screenshot, tmp_path
+):
+    from referrals.models import Referral, Service
+    from reminders.models import Reminder
+
+    package = tmp_path / "zaanstreek.zip"
+    package.write_bytes(zaanstreek_package())
+
+    admin = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = admin.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "admin@harbour.example")
+    page.get_by_role("link", name="Directory upkeep").click()
+    screenshot("referrals-manage", page)
+    page.get_by_role("navigation", name="Directory maintenance").get_by_role(
+        "link", name="Import"
+    ).click()
+    page.get_by_label("HSDS package").set_input_files(str(package))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url("**/directory/manage/import/*/")
+    preview = page.locator("table.counts")
+    assert "What the import will do" in preview.inner_text()
+    assert "service\t2\t2\t0" in preview.inner_text()
+    assert not Service.objects.filter(name=SERVICE).exists()
+    screenshot("referrals-import-preview", page)
+    page.get_by_role("button", name="Import into the directory").click()
+    page.get_by_text("The directory was imported.").wait_for()
+    assert "What was imported" in page.locator("table.counts").inner_text()
+    screenshot("referrals-import-done", page)
+    admin.close()
+
+    practitioner = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = practitioner.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.get_by_role("link", name="Journal").click()
+    page.locator(".entry-row", has_text="K-17").first.get_by_role("link").first.click()
+    page.wait_for_url("**/journal/entries/*/")
+    page.get_by_role("link", name="Refer the client").click()
+    page.wait_for_url("**/directory/referrals/new/?entry=*")
+    assert "K-17" in page.locator("h1").inner_text()
+
+    url_before = page.url
+    page.get_by_label("What does your client need?").press_sequentially("huiselijk", delay=20)
+    page.locator("#results", has_text=SERVICE).wait_for()
+    page.get_by_label("Category").select_option(label="Domestic violence")
+    page.get_by_label("Language spoken").select_option(label="Dutch")
+    page.locator("#results", has_not_text=ENGLISH_ONLY).wait_for()
+    texts = page.locator("#results .result").all_inner_texts()
+    assert any(SERVICE in text for text in texts)
+    assert all("Domestic violence" in text and "NL" in text for text in texts)
+    assert page.url.startswith(url_before.split("?")[0])
+    screenshot("referrals-pick", page)
+
+    page.locator(".result", has_text=SERVICE).get_by_role("link", name="Refer here").click()
+    page.get_by_label("Reason for the referral").fill(
+        "Violence at home; wants advice on a safe place to stay."
+    )
+    page.get_by_label("The client agreed to this referral").check()
+    follow_up = timezone.localdate() + timedelta(days=7)
+    page.get_by_label("Follow up on").fill(follow_up.isoformat())
+    screenshot("referrals-form", page)
+    page.get_by_role("button", name="Record the referral").click()
+    page.get_by_text("The referral was recorded.").wait_for()
+    assert SERVICE in page.locator("h1").inner_text()
+    screenshot("referrals-detail", page)
+
+    referral = Referral.objects.get(service__name=SERVICE)
+    assert referral.client.code == "K-17" and referral.entry is not None
+    assert referral.client_consented and referral.follow_up_on == follow_up
+    reminder = Reminder.objects.get(about=referral.about)
+    assert reminder.kind == "referral_followup" and reminder.status == "pending"
+
+    page.get_by_label("accepted by the service").check()
+    page.get_by_role("button", name="Record the outcome").click()
+    page.get_by_text("The outcome was recorded.").wait_for()
+    reminder.refresh_from_db()
+    assert reminder.status == "cancelled"
+    practitioner.close()
