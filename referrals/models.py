@@ -434,6 +434,17 @@ class Language(OwnedHSDS):
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.hsds_id}"
 
+    @property
+    def label(self) -> str:
+        """The language's name in the reader's language; the stored name only for unknown codes."""
+        from referrals.selectors import language_label
+
+        if self.code:
+            label = language_label(self.code)
+            if label != self.code or not self.name:
+                return label
+        return self.name
+
 
 class ServiceArea(OwnedHSDS):
     service = models.ForeignKey(

@@ -48,3 +48,23 @@ def test_seeding_twice_changes_nothing(demo):
     before = (Service.objects.count(), Referral.objects.count(), Reminder.objects.count())
     seed()
     assert (Service.objects.count(), Referral.objects.count(), Reminder.objects.count()) == before
+
+
+def test_spoken_languages_are_named_in_the_readers_language(demo, client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from referrals import demo as referrals_demo
+
+    referrals_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
+    language = Language.objects.filter(code__in=["nl", "nld"], service__owner=demo.harbour).first()
+    with translation.override("en"):
+        assert language.label == "Dutch"
+    with translation.override("de"):
+        assert language.label == "Niederländisch"
+    demo.ana.language = "fr"
+    demo.ana.save()
+    client.force_login(demo.ana)
+    page = client.get(reverse("referrals:service", args=[language.service.uuid])).content.decode()
+    assert "Néerlandais" in page
+    assert ">Dutch<" not in page
