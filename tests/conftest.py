@@ -56,6 +56,17 @@ def chromium_path():
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English: a request made by an earlier test with a French-speaking
+    user leaves French active in this thread (middleware activates, nothing resets)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo(db):
     """The demo organisations and accounts (only those: each app's tests make their own data)."""
