@@ -20,25 +20,11 @@ def next_window_start(
     ``hours`` maps weekday (0 = Monday) to (start, end) local wall-clock times. Returns an aware
     UTC datetime. With no hours at all, ``moment`` itself is returned.
     """
-    if moment.tzinfo is None:
-        raise ValueError("moment must be timezone-aware")
-    if not hours:
-        return moment.astimezone(UTC)
-    # Compare instants in UTC: aware datetimes sharing one tzinfo compare by wall clock, which
-    # is wrong in the spring-forward gap and the autumn overlap.
-    instant = moment.astimezone(UTC)
-    local = instant.astimezone(tz)
-    for offset in range(_SEARCH_DAYS + 1):
-        day = local.date() + timedelta(days=offset)
-        window = hours.get(day.weekday())
-        if window is None:
-            continue
-        start = _localise(day, window[0], tz).astimezone(UTC)
-        end = _localise(day, window[1], tz).astimezone(UTC)
-        if end <= start or instant >= end:
-            continue
-        return max(start, instant)
-    return moment.astimezone(UTC)  # pragma: no cover - hours always hold some weekday
+    instant = _as_utc(moment)
+    for start, end in _windows(instant, hours, tz):
+        if instant < end:
+            return max(start, instant)
+    return instant
 
 
 def next_window_opening(
@@ -46,22 +32,35 @@ def next_window_opening(
 ) -> datetime:
     """The first start of a working window at or after ``moment`` (for once-a-day digests:
     something due mid-morning waits for the next working day's start). Aware UTC datetime."""
+    instant = _as_utc(moment)
+    for start, _end in _windows(instant, hours, tz):
+        if start >= instant:
+            return start
+    return instant
+
+
+def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    if not hours:
-        return moment.astimezone(UTC)
-    instant = moment.astimezone(UTC)
-    local = instant.astimezone(tz)
-    for offset in range(_SEARCH_DAYS + 1):
-        day = local.date() + timedelta(days=offset)
+    return moment.astimezone(UTC)
+
+
+def _windows(instant: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo):
+    """The working windows from ``instant``'s local day on, as (start, end) in UTC.
+
+    Instants are compared in UTC: aware datetimes sharing one tzinfo compare by wall clock,
+    which is wrong in the spring-forward gap and the autumn overlap. Empty windows are skipped.
+    """
+    first_day = instant.astimezone(tz).date()
+    for offset in range(_SEARCH_DAYS + 1) if hours else ():
+        day = first_day + timedelta(days=offset)
         window = hours.get(day.weekday())
         if window is None:
             continue
         start = _localise(day, window[0], tz).astimezone(UTC)
-        if _localise(day, window[1], tz).astimezone(UTC) <= start or start < instant:
-            continue
-        return start
-    return moment.astimezone(UTC)  # pragma: no cover - hours always hold some weekday
+        end = _localise(day, window[1], tz).astimezone(UTC)
+        if end > start:
+            yield start, end
 
 
 def start_of_local_day(moment: datetime, tz: ZoneInfo, *, days_ahead: int = 0) -> datetime:
