@@ -16,7 +16,16 @@ from .text import WORD_RE, fold, stem
 
 RULES_DIR = Path(__file__).parent / "rules"
 
-_TOP_KEYS = {"lang", "negations", "instead", "refusals", "requests", "plans", "rules"}
+_TOP_KEYS = {
+    "lang",
+    "negations",
+    "instead",
+    "refusals",
+    "requests",
+    "plans",
+    "others",
+    "rules",
+}
 _RULE_KEYS = {
     "id",
     "category",
@@ -221,7 +230,14 @@ def load_rule_file(path: Path) -> RuleSet:
     refusals = _merge(lexicon, _strings(data.get("refusals", []), path, "refusals"), path, "")
     instead = _merge(lexicon, _strings(data.get("instead", []), path, "instead"), path, "")
     requests = _merge(lexicon, _strings(data.get("requests", []), path, "requests"), path, "")
-    plans = _merge(lexicon, _strings(data.get("plans", []), path, "plans"), path, "")
+    # "others" (a colleague's act opening the sentence) cancels what follows, like a plan.
+    plans = _merge(
+        lexicon,
+        _strings(data.get("plans", []), path, "plans")
+        + _strings(data.get("others", []), path, "others"),
+        path,
+        "",
+    )
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise _fail(path, "rules", "expected a non-empty list of rules")

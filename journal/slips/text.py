@@ -11,7 +11,9 @@ _STEMMER_NAMES = {"en": "english", "nl": "dutch", "de": "german", "fr": "french"
 # Words are runs of letters (so apostrophes split French elisions such as "l'argent" and English
 # "didn't"), numbers and currency signs. Sentences end at . ! ? and line breaks; commas, colons,
 # semicolons, brackets and dashes end clauses, which bound how far a negation reaches.
-SENTENCE_RE = re.compile(r"[^.!?\n]+")
+# A full stop followed by a lowercase letter ends no sentence: initials and abbreviations in
+# notes ("texted R. until midnight", "M.'s file", "e.g. the rent") stay in their sentence.
+SENTENCE_RE = re.compile(r"[^.!?\n]+(?:\.(?=\s*[a-z\u00df-\u00ff'\u2019])[^.!?\n]*)*")
 CLAUSE_RE = re.compile(r"[,;:()\u2013\u2014]")
 # Semicolons and colons join independent statements: one rule's evidence stays on one side.
 SEGMENT_RE = re.compile(r"[;:]")

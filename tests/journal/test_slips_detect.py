@@ -309,3 +309,32 @@ def test_quote_is_the_whole_clause_of_the_evidence():
     (finding,) = detect(text, "en")
     assert finding.quote == "I paid for his lunch from my own pocket"
     assert text[finding.start : finding.end] == finding.quote
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "category"),
+    [
+        ("Texted back and forth with R. until almost midnight.", "en", "out_of_hours"),
+        ("Worked on M.'s paperwork from home late last night.", "en", "out_of_hours"),
+        ("Afgesproken met K. om zaterdag samen te gaan hardlopen.", "nl", "dual_relationship"),
+    ],
+)
+def test_an_initial_does_not_end_the_sentence(text, lang, category):
+    assert category in {f.category for f in detect(text, lang)}
+
+
+def test_a_full_stop_before_a_capital_still_ends_the_sentence():
+    # "... lent." and "Money ..." are two sentences: the rule may not join them.
+    assert not detect("I saw the man I once lent. Money was tight for him.", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("A colleague told me she answers clients' texts at midnight.", "en"),
+        ("Een collega vertelde dat ze 's avonds appjes van cliënten beantwoordt.", "nl"),
+        ("Eine Kollegin überzieht bei ihm ständig die Sitzungen.", "de"),
+    ],
+)
+def test_a_colleagues_slip_is_not_the_practitioners(text, lang):
+    assert not detect(text, lang)

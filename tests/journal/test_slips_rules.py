@@ -130,3 +130,14 @@ def test_lone_wildcard_is_rejected(tmp_path):
     body = "lang: en\nrules:" + VALID_RULE.replace('"lend|lent"', '"lend * money"')
     with pytest.raises(RuleFileError, match="not a word pattern"):
         load_rule_file(_write(tmp_path, body))
+
+
+def test_others_list_loads_and_cancels_a_colleagues_act(tmp_path):
+    body = 'lang: en\nothers: ["a colleague"]\nrules:' + VALID_RULE
+    rules = load_rule_file(_write(tmp_path, body))
+    assert rules.plans, "others are merged into the sentence-opening cancel list"
+
+
+def test_others_must_be_a_list_of_strings(tmp_path):
+    with pytest.raises(RuleFileError, match="others"):
+        load_rule_file(_write(tmp_path, "lang: en\nothers: 3\nrules:" + VALID_RULE))
