@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramSimilarity,
 )
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.http import Http404
 from django.utils import timezone
@@ -37,7 +35,6 @@ from referrals.models import (
     PendingCorrection,
     Referral,
     Schedule,
-    SearchWord,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -87,8 +84,13 @@ def services_for_member(user: User) -> QuerySet[Service]:
     return Service.objects.filter(owner=organisation)
 
 
-def with_details(services: QuerySet[Service], *, full: bool = False) -> QuerySet[Service]:
-    """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count."""
+def with_details(
+    services: QuerySet[Service], *, full: bool = False, join_organization: bool = True
+) -> QuerySet[Service]:
+    """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count.
+    Results sorted by an expression (a rank) read the provider in a query of its own
+    (``join_organization=False``): joined, PostgreSQL would join every candidate before
+    sorting and keeping one page."""
     locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
         "location__addresses", "schedules"
     )
@@ -115,7 +117,9 @@ def with_details(services: QuerySet[Service], *, full: bool = False) -> QuerySet
             "at_locations__location__schedules",
             "at_locations__phones",
         ]
-    return services.select_related("organization").prefetch_related(*lookups)
+    if join_organization:
+        return services.select_related("organization").prefetch_related(*lookups)
+    return services.prefetch_related("organization", *lookups)
 
 
 def service_for_member(user: User, service_uuid: UUID | str) -> Service:
@@ -193,22 +197,35 @@ def full_text_match(services: QuerySet[Service], words: list[str] | list[list[st
     return services.alias(document=vector).filter(document=query), SearchRank(vector, query)
 
 
+TYPO_SQL = """
+SELECT typed.n, close.word
+FROM unnest(%s::text[]) WITH ORDINALITY AS typed(word, n)
+CROSS JOIN LATERAL (
+    SELECT w.word, similarity(w.word, typed.word) AS score
+    FROM referrals_searchword w
+    WHERE w.owner_id = %s AND w.word %% typed.word
+    ORDER BY score DESC, w.word
+    LIMIT %s
+) AS close
+ORDER BY typed.n, close.score DESC, close.word
+"""
+
+
 def typo_corrections(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
-    """For each word, the directory's words closest to it (trigram similarity), best first; an
-    empty list when some word has no close match at all."""
-    corrections = []
-    for word in words:
-        close = list(
-            SearchWord.objects.filter(owner=owner)
-            .filter(TrigramSimilar(F("word"), Value(word)))
-            .annotate(similarity=TrigramSimilarity("word", word))
-            .order_by("-similarity", "word")
-            .values_list("word", flat=True)[:limit]
-        )
-        if not close:
-            return []
-        corrections.append(close)
-    return corrections
+    """For each word, the directory's words closest to it (trigram similarity, the ``%``
+    operator on the trigram index ``referrals_searchword_trgm``), best first; an empty list
+    when some word has no close match at all. One query, however many words were typed."""
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(TYPO_SQL, [list(words), owner.pk, limit])
+        rows = cursor.fetchall()
+    close: dict[int, list[str]] = {}
+    for n, word in rows:
+        close.setdefault(n, []).append(word)
+    if len(close) < len(words):
+        return []
+    return [close[n] for n in range(1, len(words) + 1)]
 
 
 def _open_now(services: QuerySet[Service], moment: datetime):
@@ -233,7 +250,12 @@ def service_search(
     moment = (now or timezone.now()).astimezone(user.tzinfo)
     words = query_words(filters.q)
     if connection.vendor == "postgresql":
-        return with_details(_postgres_search(services, owner, filters, words, moment))
+        found = _postgres_search(services, owner, filters, words, moment)
+        known_count = getattr(found, "known_count", None)
+        found = with_details(found, join_organization=known_count is None)
+        if known_count is not None:
+            found.known_count = known_count
+        return found
     # SQLite: each filter is a semi-join on an indexed column ("id IN (SELECT service_id ...)"),
     # and words are substrings of the folded search text.
     if filters.category:
@@ -304,17 +326,28 @@ def _postgres_search(
     if not words:
         return services.order_by("name", "pk")
     matches, rank = full_text_match(services, words)
-    if not matches.exists():
+    candidates = _candidates(matches)
+    if not candidates:
         # Nothing matches word for word: search with the directory's words closest to each
         # typed word instead ("schuldhlup" finds "schuldhulp").
         corrections = typo_corrections(owner, words)
         if corrections:
             matches, rank = full_text_match(services, corrections)
-    # Rank at most one more than the counted results: a word found in ten thousand services is
-    # not ranked ten thousand times for one page of twenty; past that, the page says "more
-    # than 1,000 found: add a word or a filter", and the best of those candidates come first.
-    candidates = matches.order_by().values("pk")[: SEARCH_COUNT_CAP + 1]
-    return Service.objects.filter(pk__in=candidates).order_by(rank.desc(), "name", "pk")
+            candidates = _candidates(matches)
+    # Rank at most one more than the counted results, read once from the GIN index: a word
+    # found in ten thousand services is not ranked ten thousand times for one page of twenty;
+    # past that, the page says "more than 1,000 found: add a word or a filter", and the best
+    # of those candidates come first. The count is known already (see SearchPaginator), and
+    # the page is read by primary key.
+    found = Service.objects.filter(pk__in=candidates).order_by(rank.desc(), "name", "pk")
+    found.known_count = len(candidates)
+    return found
+
+
+def _candidates(matches: QuerySet[Service]) -> list[int]:
+    """The primary keys of at most ``SEARCH_COUNT_CAP + 1`` matches, in the order the index
+    gives them: one bitmap scan of the GIN index, stopped at the cap."""
+    return list(matches.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
 
 
 class SearchPaginator(Paginator):
@@ -323,6 +356,10 @@ class SearchPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        # A text search on PostgreSQL has already read its (capped) candidates.
+        known = getattr(self.object_list, "known_count", None)
+        if known is not None:
+            return min(known, self.cap + 1)
         return self.object_list.order_by()[: self.cap + 1].count()
 
     cap = SEARCH_COUNT_CAP

@@ -279,3 +279,56 @@ def test_a_very_common_search_says_more_than_the_cap_instead_of_counting_on(
     monkeypatch.setattr(SearchPaginator, "cap", 6)
     body = client.get(reverse("referrals:search"), {"q": "shelter"}).content.decode()
     assert "6 services found" in body
+
+
+def test_postgres_typo_corrections_take_one_query_however_many_words(
+    postgres, imported, django_assert_num_queries
+):
+    from referrals.selectors import typo_corrections
+
+    with django_assert_num_queries(1):
+        one = typo_corrections(imported, ["blijfhuiss"])
+    with django_assert_num_queries(1):
+        three = typo_corrections(imported, ["opvangg", "huiselik", "geweldd"])
+    assert one[0][0] == "blijfhuis"
+    assert [close[0] for close in three] == ["opvang", "huiselijk", "geweld"]
+    assert all(len(close) <= 3 for close in three)
+    # One word without any close match: no corrections at all, as before.
+    assert typo_corrections(imported, ["opvangg", "xqzzyv"]) == []
+
+
+def test_postgres_text_search_counts_from_its_candidates(
+    postgres, org, alice, bob, django_assert_num_queries, monkeypatch
+):
+    """A text search reads its capped candidates once: the count costs no query of its own,
+    the provider of each card comes with the page, and the numbers stay right."""
+    from referrals.selectors import SearchPaginator
+
+    _many(org, alice, 7)
+    results = service_search(bob, SearchFilters(q="shelter"))
+    with django_assert_num_queries(0):
+        assert SearchPaginator(results, 5).count == 7
+    page = list(SearchPaginator(results, 5).get_page(2))
+    with django_assert_num_queries(0):
+        providers = [s.organization.name for s in page]
+    assert [s.name for s in page] == ["Shelter 005", "Shelter 006"]
+    assert providers == ["Provider 5", "Provider 6"]
+    monkeypatch.setattr(SearchPaginator, "cap", 5)
+    assert SearchPaginator(service_search(bob, SearchFilters(q="shelter")), 5).capped
+    # A narrowed queryset counts itself again.
+    assert SearchPaginator(results.filter(name__endswith="1"), 5).count == 1
+
+
+def test_postgres_typo_search_query_count_does_not_grow_with_words(postgres, imported, bob):
+    from django.test.utils import CaptureQueriesContext
+
+    from referrals.selectors import SearchPaginator
+
+    list(service_search(bob, SearchFilters(q="blijfhuis")))  # who bob works for, read once
+    counts = []
+    for q in ("blijfhuiss", "blijfhuiss voorbeld opvangg"):
+        with CaptureQueriesContext(postgres) as queries:
+            page = SearchPaginator(service_search(bob, SearchFilters(q=q)), 20).get_page(1)
+            assert [s.name for s in page] == ["Blijfhuis Voorbeeld"]
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 13
