@@ -172,11 +172,19 @@ def csv_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
     return files
 
 
+# Entries carry a fixed timestamp, so the same data always gives the same bytes (a round trip
+# can be compared, and a re-export that changed nothing is recognisably the same file).
+ZIP_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
+
+
 def to_zip(tables: dict[str, list[dict]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in csv_files(tables).items():
-            archive.writestr(name, data)
+            entry = zipfile.ZipInfo(name, date_time=ZIP_ENTRY_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, data)
     return buffer.getvalue()
 
 

@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -496,3 +497,12 @@ def test_references_may_point_at_rows_already_in_the_directory(imported):
     report = run(imported, package_zip(tables))
     assert report.ok, report.errors
     assert Phone.objects.filter(owner=imported, service__hsds_id=SVC).count() == 2
+
+
+def test_zip_export_is_the_same_bytes_whenever_it_is_made(imported):
+    from unittest import mock
+
+    first = exporter.to_zip(snapshot(imported))
+    later = datetime.now() + timedelta(hours=3)
+    with mock.patch("time.localtime", return_value=later.timetuple()):
+        assert exporter.to_zip(snapshot(imported)) == first
