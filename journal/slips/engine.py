@@ -229,8 +229,13 @@ class Engine:
         masks = self.masks
         bigrams = self.bigrams
         found = []
+        names = bool(self.lexicon.name_ids)
         for number, words in enumerate(sentences):
             infos = [get(word) or info(word) for word in words]
+            if names and words and words[0][:1].isupper():
+                # A capital at the start of a sentence does not make a name ("Went to ...").
+                first = words[0].lower()
+                infos[0] = get(first) or info(first)
             announced = reduce(or_, map(sixth, infos), 0)
             if not announced:
                 continue

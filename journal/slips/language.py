@@ -194,6 +194,11 @@ def _languages_of(word: str) -> tuple[str, ...]:
     return result
 
 
+# Words are counted in chunks; counting stops when the leading language is this far ahead.
+_CHUNK = 40
+_SETTLED_LEAD = 12
+
+
 def detect_language_of_words(words: list[str], *, lowered: bool = True) -> str:
     """Best guess among en/nl/de/fr for the words of a text; 'en' when there is no evidence.
 
@@ -203,11 +208,16 @@ def detect_language_of_words(words: list[str], *, lowered: bool = True) -> str:
     del lowered  # every spelling is lowercased on first sight, so both forms work
     counts = dict.fromkeys(_ORDER, 0)
     get = _SEEN.get
-    for word in words:
-        langs = get(word)
-        if langs is None:
-            langs = _languages_of(word)
-        for lang in langs:
-            counts[lang] += 1
+    for start in range(0, len(words), _CHUNK):
+        for word in words[start : start + _CHUNK]:
+            langs = get(word)
+            if langs is None:
+                langs = _languages_of(word)
+            for lang in langs:
+                counts[lang] += 1
+        # A long note is settled once one language leads by a wide margin.
+        first, second = sorted(counts.values(), reverse=True)[:2]
+        if first - second >= _SETTLED_LEAD:
+            break
     best = max(_ORDER, key=lambda lang: (counts[lang], -_ORDER.index(lang)))
     return best if counts[best] else "en"

@@ -16,6 +16,65 @@ from .text import WORD_RE, fold, stem
 
 RULES_DIR = Path(__file__).parent / "rules"
 
+# "@name" in a rule matches a person named in a note: a capitalised word ("Dana", "Mrs")
+# or an initial ("R."), but not "I", "A", days, months or holidays.
+NAME_PATTERN = "@name"
+NOT_NAMES = frozenset(
+    [
+        "i",
+        "a",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+        "facebook",
+        "instagram",
+        "whatsapp",
+        "tiktok",
+        "snapchat",
+        "linkedin",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "januar",
+        "februar",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "ostern",
+        "weihnachten",
+        "silvester",
+    ]
+)
+
+
+def is_name(word: str, folded: str) -> bool:
+    """Whether a word of a note looks like a person's name or initial."""
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and folded not in NOT_NAMES
+
+
 _TOP_KEYS = {
     "lang",
     "negations",
@@ -80,10 +139,13 @@ class Lexicon:
     affixes: list[tuple[str, str, int]] = field(default_factory=list)
     keys: dict[tuple[str, str], int] = field(default_factory=dict)
     cache: dict[str, frozenset[int]] = field(default_factory=dict)
+    name_ids: list[int] = field(default_factory=list)
 
     def word_id(self, pattern: str) -> int:
-        """Return the id of a word pattern ("geld", "=no", "bus*", "*karte", "*geld*")."""
-        if pattern.startswith("="):
+        """Return the id of a word pattern ("geld", "=no", "bus*", "*karte", "*geld*", "@name")."""
+        if pattern == NAME_PATTERN:
+            key = ("name", "@name")
+        elif pattern.startswith("="):
             key = ("exact", fold(pattern[1:]))
         elif pattern.startswith("*") and pattern.endswith("*") and len(pattern) > 2:
             key = ("infix", fold(pattern[1:-1]))
@@ -100,7 +162,9 @@ class Lexicon:
         wid = len(self.keys)
         self.keys[key] = wid
         kind, value = key
-        if kind == "stem":
+        if kind == "name":
+            self.name_ids.append(wid)
+        elif kind == "stem":
             self.by_stem.setdefault(value, []).append(wid)
         elif kind == "exact":
             self.by_surface.setdefault(value, []).append(wid)
@@ -116,6 +180,8 @@ class Lexicon:
         if wid not in self._values:
             self._values = {w: value for (_, value), w in self.keys.items()}
         value = self._values[wid]
+        if value == NAME_PATTERN:
+            return (False, 0)  # capitalised words are frequent: never a rule's anchor
         return (len(value) > 3 and value not in self._common, len(value))
 
     def ids(self, word: str) -> frozenset[int]:
@@ -134,6 +200,8 @@ class Lexicon:
                 or (kind == "infix" and value in folded)
             ):
                 found.append(wid)
+        if self.name_ids and is_name(word, folded):
+            found.extend(self.name_ids)
         result = frozenset(found)
         if len(self.cache) > 200_000:  # bound memory on adversarial input
             self.cache.clear()
@@ -170,6 +238,9 @@ def _words(alternative: str) -> list[str]:
     """Split an alternative the way the text is split ("couldn't" -> couldn, t), keeping markers."""
     words = []
     for chunk in alternative.split():
+        if chunk == NAME_PATTERN:
+            words.append(chunk)
+            continue
         marker = re.fullmatch(r"(=|\*)?(.*?)(\*)?", chunk)
         lead, core, trail = marker.group(1) or "", marker.group(2), marker.group(3) or ""
         pieces = WORD_RE.findall(core)
