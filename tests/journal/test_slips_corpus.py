@@ -87,26 +87,7 @@ def test_every_category_appears_in_each_language_and_split():
             assert seen == set(CATEGORIES)
 
 
-# The detector does not yet reach the macro-F1 target on the held-out split in these languages
-# (see the note on the detector issue). Kept visible as expected failures, not weakened: take a
-# language out of this set as soon as its score passes; the others are enforced.
-BELOW_TARGET = {"de"}
-
-
-@pytest.mark.parametrize(
-    "lang",
-    [
-        pytest.param(
-            lang,
-            marks=pytest.mark.xfail(
-                reason="detector below target on held-out sentences", strict=True
-            ),
-        )
-        if lang in BELOW_TARGET
-        else lang
-        for lang in LANGUAGES
-    ],
-)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_macro_f1_on_test_split_is_at_least_0_90(lang):
     macro_f1, _ = _scores(lang, "test")
     assert macro_f1 >= 0.90, f"{lang}: macro-F1 {macro_f1:.3f} on the test split"
