@@ -23,6 +23,12 @@ WEEKDAY_LABELS = {
 HOURS_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
 
+def _long_text(label, *, rows: int | None = None) -> forms.CharField:
+    """An optional free-text field of a service, the same in upkeep and in a correction."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(label=label, widget=widget, required=False, max_length=20000)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     category = forms.TypedChoiceField(
@@ -65,22 +71,10 @@ class ServiceForm(forms.Form):
     categories = forms.TypedMultipleChoiceField(
         label=_("Categories"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    eligibility_description = forms.CharField(
-        label=_("Who can use it"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=20000,
-    )
-    application_process = forms.CharField(
-        label=_("How to refer or apply"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=20000,
-    )
-    fees_description = forms.CharField(label=_("Fees"), required=False, max_length=20000)
-    interpretation_services = forms.CharField(
-        label=_("Interpretation"), required=False, max_length=20000
-    )
+    eligibility_description = _long_text(_("Who can use it"), rows=3)
+    application_process = _long_text(_("How to refer or apply"), rows=3)
+    fees_description = _long_text(_("Fees"))
+    interpretation_services = _long_text(_("Interpretation"))
     languages = forms.CharField(
         label=_("Languages spoken"),
         required=False,
@@ -243,22 +237,10 @@ class CorrectionForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     url = forms.CharField(label=_("Website"), required=False, max_length=500)
     hours_description = forms.CharField(label=_("Opening hours"), required=False, max_length=2000)
-    eligibility_description = forms.CharField(
-        label=_("Who can use it"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=20000,
-    )
-    application_process = forms.CharField(
-        label=_("How to refer or apply"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=20000,
-    )
-    fees_description = forms.CharField(label=_("Fees"), required=False, max_length=20000)
-    interpretation_services = forms.CharField(
-        label=_("Interpretation"), required=False, max_length=20000
-    )
+    eligibility_description = _long_text(_("Who can use it"), rows=3)
+    application_process = _long_text(_("How to refer or apply"), rows=3)
+    fees_description = _long_text(_("Fees"))
+    interpretation_services = _long_text(_("Interpretation"))
     note = forms.CharField(
         label=_("Anything else we should know?"),
         widget=forms.Textarea(attrs={"rows": 3}),
