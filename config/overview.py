@@ -48,11 +48,14 @@ def glances(user: User, membership: Membership | None) -> list[Glance]:
 
 
 def _journal(user: User) -> Glance:
-    from journal.models import Flag, SessionEntry
+    from journal import selectors
+    from journal.models import Flag
 
     month_start = timezone.localdate().replace(day=1)
-    entries = SessionEntry.objects.filter(owner=user, occurred_at__date__gte=month_start).count()
-    to_decide = Flag.objects.filter(entry__owner=user, status=Flag.Status.SUGGESTED).count()
+    entries = selectors.entries_of(user, date_from=month_start).count()
+    to_decide = Flag.objects.filter(
+        entry__in=selectors.entries_of(user), status=Flag.Status.SUGGESTED
+    ).count()
     lines = [
         Line(
             ngettext(
@@ -128,9 +131,10 @@ def _inventory(user: User) -> Glance:
 
 
 def _referrals(user: User) -> Glance:
+    from referrals import selectors
     from referrals.models import Referral
 
-    waiting = Referral.objects.filter(owner=user, outcome__in=["", "waiting"])
+    waiting = selectors.referrals_of(user).filter(outcome__in=["", Referral.Outcome.WAITING])
     open_count = waiting.count()
     due = waiting.filter(follow_up_on__lte=timezone.localdate()).count()
     lines = [
@@ -208,10 +212,15 @@ def _review(user: User) -> Glance:
 
 def _directory(user: User) -> Glance:
     from referrals import selectors
+    from referrals.models import PendingCorrection
 
     services = selectors.services_for_admin(user).count()
     stale = selectors.stale_services(user).count()
-    corrections = selectors.corrections_for_admin(user).filter(status="pending").count()
+    corrections = (
+        selectors.corrections_for_admin(user)
+        .filter(status=PendingCorrection.Status.PENDING)
+        .count()
+    )
     lines = [
         Line(
             ngettext(

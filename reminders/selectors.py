@@ -98,6 +98,18 @@ def calendar_owner(token: str) -> User | None:
     return preference.user if preference else None
 
 
+def unsubscribe_target(token: str) -> tuple[User, str] | None:
+    """(person, reminder kind) a signed unsubscribe link speaks for, or None when the link was
+    tampered with, names an unknown kind, or its person is no longer active."""
+    from reminders.delivery import unsubscribe_payload
+
+    payload = unsubscribe_payload(token)
+    if payload is None or payload[1] not in Reminder.Kind.values:
+        return None
+    user = User.objects.filter(pk=payload[0], is_active=True).first()
+    return (user, payload[1]) if user else None
+
+
 def calendar_reminders_of(user: User) -> QuerySet[Reminder]:
     """Reminders still to act on: waiting or delivered, not done and not cancelled."""
     return Reminder.objects.filter(

@@ -15,11 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.models import User
 from accounts.views import role_required
 from reminders import selectors, services
 from reminders.calendar import calendar_feed
-from reminders.delivery import unsubscribe_payload
 from reminders.forms import PreferenceForm
 from reminders.models import Reminder
 from reminders.texts import reminder_details, reminder_text
@@ -186,13 +184,13 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    payload = unsubscribe_payload(token)
-    user = User.objects.filter(pk=payload[0], is_active=True).first() if payload else None
-    if user is None or payload[1] not in Reminder.Kind.values:
+    target = selectors.unsubscribe_target(token)
+    if target is None:
         raise Http404
-    kind_label = Reminder.Kind(payload[1]).label
+    user, kind = target
+    kind_label = Reminder.Kind(kind).label
     if request.method == "POST":
-        services.preference_unsubscribe(user=user, kind=payload[1])
+        services.preference_unsubscribe(user=user, kind=kind)
         return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": True})
     return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": False})
 
