@@ -64,13 +64,14 @@ def client_update(*, client: Client, code: str, tags: str, notes: str) -> Client
 
 @transaction.atomic
 def client_delete(*, client: Client, by: User) -> None:
-    """Erase a client with every entry, flag and referral about them."""
+    """Erase a client with every entry, flag and referral about them, and every reminder still
+    waiting about those (it would name the client and link to nothing)."""
     abouts = [
         f"journal.flag:{uuid}"
         for uuid in Flag.objects.filter(entry__client=client).values_list("uuid", flat=True)
     ]
-    for about in abouts:
-        reminders.cancel(about=about)
+    abouts += [referral.about for referral in client.referrals.only("uuid")]
+    reminders.cancel(abouts=abouts)
     audit_log(
         organisation=client.organisation,
         actor=by,

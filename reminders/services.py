@@ -78,19 +78,27 @@ def reminder_schedule(
 
 
 def reminder_cancel(
-    *, key: str | None = None, about: str | None = None, kinds: Iterable[str] | None = None
+    *,
+    key: str | None = None,
+    about: str | None = None,
+    abouts: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> int:
-    """Cancel waiting reminders by key, or by what they are about (optionally of some kinds).
+    """Cancel waiting reminders by key, or by what they are about (one ``about`` or several
+    ``abouts``, in one query), optionally only of some kinds.
 
     Returns how many were cancelled. Delivered reminders are history and stay as they are.
     """
-    if not key and not about:
+    abouts = list(abouts) if abouts is not None else None
+    if not key and not about and abouts is None:
         raise ValueError("Name a key or what the reminders are about")
     rows = Reminder.objects.filter(status=Reminder.Status.PENDING)
     if key:
         rows = rows.filter(idempotency_key=key)
     if about:
         rows = rows.filter(about=about)
+    if abouts is not None:
+        rows = rows.filter(about__in=abouts)
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return rows.update(status=Reminder.Status.CANCELLED)

@@ -277,3 +277,23 @@ def test_my_referrals_lists_mine_with_due_follow_ups(client, bob, referral):
     client.force_login(bob)
     page = client.get(reverse("referrals:referral_list")).content.decode()
     assert "K-17" in page and "Blijfhuis Voorbeeld" in page and "due" in page
+
+
+def test_erasing_a_client_cancels_the_follow_ups_of_their_referrals(bob, entry, debt):
+    from referrals.services import referral_create
+
+    referral = referral_create(
+        by=bob,
+        client=entry.client,
+        service=debt,
+        reason="Debt letters piling up.",
+        client_consented=True,
+        follow_up_on=timezone.localdate() + timedelta(days=7),
+        entry=entry,
+    )
+    follow_up = Reminder.objects.get(about=referral.about)
+    assert follow_up.status == Reminder.Status.PENDING
+    journal_services.client_delete(client=entry.client, by=bob)
+    assert not Referral.objects.filter(pk=referral.pk).exists()
+    follow_up.refresh_from_db()
+    assert follow_up.status == Reminder.Status.CANCELLED
