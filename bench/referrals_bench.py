@@ -135,7 +135,7 @@ def main() -> None:
 def directory(size: int, *, rebuild: bool):
     """A practitioner of the agency "bench-<size>", whose directory holds ``size`` services."""
     from accounts.models import Membership, Organisation, User
-    from referrals.models import Service
+    from directory.models import Service
 
     slug = f"bench-{size // 1000}k"
     organisation, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": slug})
@@ -155,7 +155,7 @@ def directory(size: int, *, rebuild: bool):
 def empty(organisation) -> None:
     from django.db import connection
 
-    from referrals.hsds import spec
+    from directory.hsds import spec
 
     with connection.cursor() as cursor:
         for table in reversed(spec.TABLES):
@@ -171,8 +171,8 @@ def generate(organisation, size: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from referrals import categories
-    from referrals.models import (
+    from directory import categories
+    from directory.models import (
         Address,
         Attribute,
         Language,
@@ -185,7 +185,7 @@ def generate(organisation, size: int) -> None:
         ServiceAtLocation,
         TaxonomyTerm,
     )
-    from referrals.services import service_reindex
+    from directory.search.index import service_reindex
 
     rng = random.Random(size)
     today = timezone.localdate()
@@ -321,7 +321,7 @@ def vacuum() -> None:
     from django.apps import apps
     from django.db import connection
 
-    tables = [model._meta.db_table for model in apps.get_app_config("referrals").get_models()]
+    tables = [model._meta.db_table for model in apps.get_app_config("directory").get_models()]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
@@ -336,16 +336,17 @@ def search_timings(user) -> dict[str, tuple[list[float], int, int]]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from referrals import categories, selectors
-    from referrals.models import TaxonomyTerm
-    from referrals.selectors import SearchFilters
+    from directory import categories
+    from directory.models import TaxonomyTerm
+    from directory.search import query
+    from directory.search.query import SearchFilters
 
     def run(filters: SearchFilters) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
-            results = selectors.service_search(user, filters)
-            page = selectors.SearchPaginator(results, selectors.PAGE_SIZE).get_page(1)
+            results = query.service_search(user, filters)
+            page = query.SearchPaginator(results, query.PAGE_SIZE).get_page(1)
             now = timezone.now().astimezone(user.tzinfo)
-            cards = [(s, selectors.open_now(s, now)) for s in page]
+            cards = [(s, query.open_now(s, now)) for s in page]
             for service, _open in cards:
                 for attribute in service.attributes.all():
                     attribute.taxonomy_term.label  # noqa: B018 - what a result card shows
@@ -410,9 +411,9 @@ def print_search(timings) -> None:
 
 def import_throughput() -> None:
     from accounts.models import Organisation
-    from referrals.hsds import exporter
-    from referrals.models import Service
-    from referrals.services import import_package
+    from directory.hsds import exporter
+    from directory.models import Service
+    from directory.services.imports import import_package
 
     source, _ = Organisation.objects.get_or_create(
         slug="bench-import-source", defaults={"name": "bench import source"}

@@ -28,13 +28,13 @@ def navigation(request) -> dict:
         items.append(NavItem(_("Journal"), reverse("journal:entries"), "journal"))
         items.append(NavItem(_("Self-inventory"), reverse("boundaries:home"), "inventory"))
     if membership:
-        items.append(NavItem(_("Directory"), reverse("referrals:search"), "directory"))
+        items.append(NavItem(_("Directory"), reverse("directory:search"), "directory"))
     if membership and membership.is_supervisor:
         items.append(NavItem(_("Review queue"), reverse("journal:review"), "review"))
         items.append(NavItem(_("Supervisees"), reverse("supervisees"), "supervisees"))
         items.append(NavItem(_("Shared with me"), reverse("boundaries:shared"), "shared"))
     if membership and membership.is_admin:
-        items.append(NavItem(_("Directory upkeep"), reverse("referrals:manage"), "upkeep"))
+        items.append(NavItem(_("Directory upkeep"), reverse("directory:manage"), "upkeep"))
         items.append(NavItem(_("Organisation"), reverse("organisation"), "organisation"))
     current = _current_section(request)
     return {"nav_items": items, "membership": membership, "nav_current": current}
@@ -59,6 +59,6 @@ def _current_section(request) -> str:
         return SECTIONS.get(match.url_name, "journal")
     if match.namespace == "boundaries":
         return "shared" if match.url_name.startswith("shared") else "inventory"
-    if match.namespace == "referrals":
+    if match.namespace in ("directory", "referrals"):
         return "upkeep" if match.route.startswith("directory/manage/") else "directory"
     return match.url_name or ""

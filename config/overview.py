@@ -165,7 +165,7 @@ def _referrals(user: User) -> Glance:
         "referrals",
         _("Referrals"),
         lines,
-        reverse("referrals:search"),
+        reverse("directory:search"),
         _("Find a service"),
     )
 
@@ -211,8 +211,8 @@ def _review(user: User) -> Glance:
 
 
 def _directory(user: User) -> Glance:
-    from referrals import selectors
-    from referrals.models import PendingCorrection
+    from directory import selectors
+    from directory.models import STALE_AFTER_DAYS, PendingCorrection
 
     services = selectors.services_for_admin(user).count()
     stale = selectors.stale_services(user).count()
@@ -229,19 +229,19 @@ def _directory(user: User) -> Glance:
                 services,
             )
             % {"count": services},
-            reverse("referrals:manage"),
+            reverse("directory:manage"),
         )
     ]
     if stale:
         lines.append(
             Line(
                 ngettext(
-                    "%(count)d not verified for 180 days",
-                    "%(count)d not verified for 180 days",
+                    "%(count)d not verified for %(days)s days",
+                    "%(count)d not verified for %(days)s days",
                     stale,
                 )
-                % {"count": stale},
-                reverse("referrals:verification"),
+                % {"count": stale, "days": STALE_AFTER_DAYS},
+                reverse("directory:verification"),
                 attention=True,
             )
         )
@@ -254,7 +254,7 @@ def _directory(user: User) -> Glance:
                     corrections,
                 )
                 % {"count": corrections},
-                reverse("referrals:corrections"),
+                reverse("directory:corrections"),
                 attention=True,
             )
         )
@@ -262,7 +262,7 @@ def _directory(user: User) -> Glance:
         "directory",
         _("Directory upkeep"),
         lines,
-        reverse("referrals:import_upload"),
+        reverse("directory:import_upload"),
         _("Import a directory"),
     )
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "boundaries",
     "journal",
+    "directory",
     "referrals",
     "reminders",
 ]

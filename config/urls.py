@@ -10,7 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("inventory/", include("boundaries.urls")),
     path("journal/", include("journal.urls")),
-    path("directory/", include("referrals.urls")),
+    # Referrals keep the addresses they had inside the directory: /directory/referrals/...
+    path("directory/referrals/", include("referrals.urls")),
+    path("directory/", include("directory.urls")),
     path("reminders/", include("reminders.urls")),
     path("", include("accounts.urls")),
 ]

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "referrals"
-    verbose_name = _("Referral directory")
+    verbose_name = _("Referrals")

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from referrals.categories import install_shipped
+from directory.categories import install_shipped
 
 
 def add_shipped(apps, schema_editor):

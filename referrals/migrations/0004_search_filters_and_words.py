@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS referrals_service_trgm ON referrals_service
 
 def reindex(apps, schema_editor):
     # Fill the filter tokens and word lists of directories that exist already.
-    from referrals.search import index_services
+    from directory.search.index import index_services
 
     service = apps.get_model("referrals", "Service")
     index_services(

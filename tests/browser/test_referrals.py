@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from referrals import categories
+from directory import categories
 from tests.browser.conftest import sign_in
-from tests.referrals.conftest import package_zip
+from tests.directory.conftest import package_zip
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +117,8 @@ def zaanstreek_package() -> bytes:
 def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     browser, site, screenshot, tmp_path
 ):
-    from referrals.models import Referral, Service
+    from directory.models import Service
+    from referrals.models import Referral
     from reminders.models import Reminder
 
     package = tmp_path / "zaanstreek.zip"

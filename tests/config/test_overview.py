@@ -62,9 +62,9 @@ def test_supervisor_sees_the_confirmed_crossings_of_their_supervisees_only(demo)
 
 
 def test_admin_sees_the_directory_and_what_is_stale(demo):
-    from referrals import demo as referrals_demo
+    from directory import demo as directory_demo
 
-    referrals_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
+    directory_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
     lines = _texts(demo.admin, demo.admin.membership)["directory"]
     assert lines[0].endswith("services in your directory")
     assert any("not verified for 180 days" in line for line in lines)

@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import categories
+from directory.models import Service, TaxonomyTerm
 from journal import services as journal_services
-from referrals import categories
-from referrals.models import Referral, Service, TaxonomyTerm
+from referrals.models import Referral
 from reminders.models import Reminder
 from reminders.texts import reminder_text
+from tests.directory.conftest import SVC, SVC2
 from tests.factories import MembershipFactory, SupervisionLinkFactory
-from tests.referrals.conftest import SVC, SVC2
 
 pytestmark = pytest.mark.django_db
 
@@ -261,9 +262,9 @@ def test_nobody_refers_someone_elses_client(client, imported, bob, entry, shelte
 
 
 def test_another_agencys_service_cannot_be_picked(client, imported, entry):
-    from referrals.services import import_package
+    from directory.services.imports import import_package
+    from tests.directory.conftest import package_zip
     from tests.factories import OrganisationFactory
-    from tests.referrals.conftest import package_zip
 
     other = OrganisationFactory()
     assert import_package(organisation=other, data=package_zip(), filename="p.zip").ok

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from boundaries import services as boundaries_services
 from boundaries.models import Take
+from directory.models import Organization, Service
+from directory.tasks import remind_stale_directory
 from journal import services as journal
 from referrals import services as referrals
-from referrals.models import Organization, Service
-from referrals.tasks import remind_stale_directory
 from reminders import delivery
 from reminders.models import Reminder
 from reminders.retake import inventory_retake_reminders_schedule

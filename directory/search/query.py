@@ -1,0 +1,306 @@
+"""Searching the directory: what practitioners type and filter on, answered from the index
+(``directory.search.index``). PostgreSQL matches on the stored tsvector columns and their GIN
+indexes; SQLite falls back to substrings of the folded search text.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Expression
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from accounts.models import Organisation, User
+from accounts.selectors import organisation_of
+from directory.languages import LANGUAGE_ALIASES, language_label, language_short
+from directory.models import (
+    WEEKDAY_CODES,
+    Address,
+    Attribute,
+    Language,
+    Schedule,
+    Service,
+    ServiceArea,
+)
+from directory.search.index import (
+    category_token,
+    fold,
+    language_token,
+    place_token,
+    query_words,
+)
+from directory.selectors import categories_for, services_for_member, with_details
+
+PAGE_SIZE = 20
+SEARCH_COUNT_CAP = 1000
+# Places longer than this are left out of the filter's list (they are descriptions, not names).
+FILTER_PLACE_MAX_CHARS = 60
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""
+    category: int | None = None
+    language: str = ""
+    city: str = ""
+    open_now: bool = False
+
+
+def _open_now_q(moment: datetime) -> Q:
+    day = moment.date()
+    now = moment.time().replace(tzinfo=None)
+    today = WEEKDAY_CODES[moment.weekday()]
+    yesterday = WEEKDAY_CODES[(moment.weekday() - 1) % 7]
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    weekly = Q(freq__iexact="WEEKLY") | Q(freq="")
+    same_day = Q(
+        opens_at__lt=F("closes_at"), byday__icontains=today, opens_at__lte=now, closes_at__gt=now
+    )
+    overnight = Q(opens_at__gt=F("closes_at")) & (
+        Q(byday__icontains=today, opens_at__lte=now)
+        | Q(byday__icontains=yesterday, closes_at__gt=now)
+    )
+    return valid & weekly & (same_day | overnight)
+
+
+class StoredVector(Expression):
+    """A stored tsvector column PostgreSQL keeps itself (migration 0004). The model does not
+    declare it, so that SQLite needs nothing of it."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
+def full_text_match(services: QuerySet[Service], words: list[str] | list[list[str]]):
+    """PostgreSQL full-text match of every word as a prefix (as-you-type), and its rank, on the
+    stored vector the GIN index ``referrals_service_search_vector`` is built on. A word may be
+    a list of alternatives (typo corrections): any of them matches."""
+    groups = [[w] if isinstance(w, str) else w for w in words]
+    text = " & ".join("(" + " | ".join(f"{w}:*" for w in group) + ")" for group in groups)
+    query = SearchQuery(text, config="simple", search_type="raw")
+    vector = StoredVector("search_vector")
+    return services.alias(document=vector).filter(document=query), SearchRank(vector, query)
+
+
+TYPO_SQL = """
+SELECT typed.n, close.word
+FROM unnest(%s::text[]) WITH ORDINALITY AS typed(word, n)
+CROSS JOIN LATERAL (
+    SELECT w.word, similarity(w.word, typed.word) AS score
+    FROM referrals_searchword w
+    WHERE w.owner_id = %s AND w.word %% typed.word
+    ORDER BY score DESC, w.word
+    LIMIT %s
+) AS close
+ORDER BY typed.n, close.score DESC, close.word
+"""
+
+
+def typo_corrections(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
+    """For each word, the directory's words closest to it (trigram similarity, the ``%``
+    operator on the trigram index ``referrals_searchword_trgm``), best first; an empty list
+    when some word has no close match at all. One query, however many words were typed."""
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(TYPO_SQL, [list(words), owner.pk, limit])
+        rows = cursor.fetchall()
+    close: dict[int, list[str]] = {}
+    for n, word in rows:
+        close.setdefault(n, []).append(word)
+    if len(close) < len(words):
+        return []
+    return [close[n] for n in range(1, len(words) + 1)]
+
+
+def _open_now(services: QuerySet[Service], moment: datetime):
+    # Two EXISTS, each one probe of a foreign-key index per candidate service: the work follows
+    # the candidates (bounded by the other filters, the page and the capped count), not the
+    # number of schedules in the directory.
+    rules = Schedule.objects.filter(_open_now_q(moment))
+    return services.filter(
+        Exists(rules.filter(service=OuterRef("pk")))
+        | Exists(rules.filter(service_at_location__service=OuterRef("pk")))
+    )
+
+
+def service_search(
+    user: User, filters: SearchFilters, *, now: datetime | None = None
+) -> QuerySet[Service]:
+    """Listed services matching the filters, best match first, with their details prefetched."""
+    services = services_for_member(user).filter(
+        status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+    )
+    owner = organisation_of(user)
+    moment = (now or timezone.now()).astimezone(user.tzinfo)
+    words = query_words(filters.q)
+    if connection.vendor == "postgresql":
+        found = _postgres_search(services, owner, filters, words, moment)
+        known_count = getattr(found, "known_count", None)
+        found = with_details(found, join_organization=known_count is None)
+        if known_count is not None:
+            found.known_count = known_count
+        return found
+    # SQLite: each filter is a semi-join on an indexed column ("id IN (SELECT service_id ...)"),
+    # and words are substrings of the folded search text.
+    if filters.category:
+        services = services.filter(
+            pk__in=Attribute.objects.filter(owner=owner, taxonomy_term_id=filters.category).values(
+                "service_id"
+            )
+        )
+    if filters.language:
+        codes = LANGUAGE_ALIASES.get(filters.language, (filters.language,))
+        spoken = Language.objects.filter(
+            owner=owner, code__in=[*codes, *(c.upper() for c in codes)]
+        )
+        services = services.filter(
+            Q(pk__in=spoken.filter(service__isnull=False).values("service_id"))
+            | Q(pk__in=spoken.filter(phone__isnull=False).values("phone__service_id"))
+            | Q(
+                pk__in=spoken.filter(location__isnull=False).values(
+                    "location__at_services__service_id"
+                )
+            )
+        )
+    if filters.city:
+        # A confidential address never places a service in a city; its service area may.
+        services = services.filter(
+            Q(
+                pk__in=Address.objects.filter(
+                    owner=owner, location__is_confidential=False, city__iexact=filters.city
+                ).values("location__at_services__service_id")
+            )
+            | Q(
+                pk__in=ServiceArea.objects.filter(owner=owner, name__iexact=filters.city).values(
+                    "service_id"
+                )
+            )
+        )
+    if filters.open_now:
+        services = _open_now(services, moment)
+    for word in words:
+        services = services.filter(search_text__contains=word)
+    return with_details(services.order_by("name", "pk"))
+
+
+def _postgres_search(
+    services: QuerySet[Service],
+    owner: Organisation,
+    filters: SearchFilters,
+    words: list[str],
+    moment: datetime,
+) -> QuerySet[Service]:
+    # Category, language and place are tokens of the filter vector (see search.py): together
+    # one lookup in its GIN index, whatever the size of the directory.
+    tokens = [
+        token
+        for token in (
+            category_token(filters.category) if filters.category else "",
+            language_token(filters.language) if filters.language else "",
+            place_token(filters.city) if filters.city else "",
+        )
+        if len(token) > 1
+    ]
+    if tokens:
+        services = services.alias(filter_document=StoredVector("filter_vector")).filter(
+            filter_document=SearchQuery(" & ".join(tokens), config="simple", search_type="raw")
+        )
+    if filters.open_now:
+        services = _open_now(services, moment)
+    if not words:
+        return services.order_by("name", "pk")
+    matches, rank = full_text_match(services, words)
+    candidates = _candidates(matches)
+    if not candidates:
+        # Nothing matches word for word: search with the directory's words closest to each
+        # typed word instead ("schuldhlup" finds "schuldhulp").
+        corrections = typo_corrections(owner, words)
+        if corrections:
+            matches, rank = full_text_match(services, corrections)
+            candidates = _candidates(matches)
+    # Rank at most one more than the counted results, read once from the GIN index: a word
+    # found in ten thousand services is not ranked ten thousand times for one page of twenty;
+    # past that, the page says "more than 1,000 found: add a word or a filter", and the best
+    # of those candidates come first. The count is known already (see SearchPaginator), and
+    # the page is read by primary key.
+    found = Service.objects.filter(pk__in=candidates).order_by(rank.desc(), "name", "pk")
+    found.known_count = len(candidates)
+    return found
+
+
+def _candidates(matches: QuerySet[Service]) -> list[int]:
+    """The primary keys of at most ``SEARCH_COUNT_CAP + 1`` matches, in the order the index
+    gives them: one bitmap scan of the GIN index, stopped at the cap."""
+    return list(matches.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+
+
+class SearchPaginator(Paginator):
+    """Counts at most ``SEARCH_COUNT_CAP`` results: past that, nobody pages on but narrows the
+    search, and counting every match of a common word in a big directory is wasted work."""
+
+    @cached_property
+    def count(self) -> int:
+        # A text search on PostgreSQL has already read its (capped) candidates.
+        known = getattr(self.object_list, "known_count", None)
+        if known is not None:
+            return min(known, self.cap + 1)
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    cap = SEARCH_COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def filter_choices(user: User) -> dict:
+    """Categories, languages and places a practitioner can filter on, from this directory."""
+    organisation = organisation_of(user)
+    if organisation is None:
+        return {"categories": [], "languages": [], "cities": []}
+    codes = sorted(
+        {
+            language_short(c)
+            for c in Language.objects.filter(owner=organisation)
+            .values_list("code", flat=True)
+            .distinct()
+            if c
+        }
+    )
+    cities = set(
+        Address.objects.filter(owner=organisation, location__is_confidential=False)
+        .values_list("city", flat=True)
+        .distinct()
+    ) | set(
+        ServiceArea.objects.filter(owner=organisation)
+        .exclude(name="")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    return {
+        "categories": list(categories_for(user)),
+        "languages": sorted(((c, language_label(c)) for c in codes), key=lambda x: fold(x[1])),
+        "cities": sorted((c for c in cities if c and len(c) <= FILTER_PLACE_MAX_CHARS), key=fold),
+    }
+
+
+def open_now(service: Service, moment: datetime) -> bool:
+    """Whether a prefetched service is open at ``moment`` (local time)."""
+    schedules = list(service.schedules.all())
+    for sal in service.at_locations.all():
+        schedules.extend(sal.schedules.all())
+    return any(s.is_open_at(moment) for s in schedules)

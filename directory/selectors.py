@@ -1,0 +1,140 @@
+"""Scoped reads of the directory.
+
+Everyone in an agency may read its directory; only its admins maintain it. A row of another
+agency's directory is a 404, never a 403. Searching it is in ``directory.search.query``.
+"""
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.selectors import has_role, organisation_of
+from directory.categories import CATEGORY_TAXONOMY
+from directory.models import (
+    Attribute,
+    DirectoryImport,
+    PendingCorrection,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+    stale_cutoff,
+)
+
+
+def _get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+# --- The directory, for everyone in the agency -----------------------------------------------
+
+
+def services_for_member(user: User) -> QuerySet[Service]:
+    organisation = organisation_of(user)
+    if organisation is None:
+        return Service.objects.none()
+    return Service.objects.filter(owner=organisation)
+
+
+def with_details(
+    services: QuerySet[Service], *, full: bool = False, join_organization: bool = True
+) -> QuerySet[Service]:
+    """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count.
+    Results sorted by an expression (a rank) read the provider in a query of its own
+    (``join_organization=False``): joined, PostgreSQL would join every candidate before
+    sorting and keeping one page."""
+    locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
+        "location__addresses", "schedules"
+    )
+    lookups = [
+        Prefetch(
+            "attributes",
+            queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                "taxonomy_term__name"
+            ),
+        ),
+        "languages",
+        "phones",
+        "schedules",
+        "service_areas",
+        Prefetch("at_locations", queryset=locations),
+    ]
+    if full:
+        lookups += [
+            "phones__languages",
+            "contacts",
+            "at_locations__location__phones",
+            "at_locations__location__languages",
+            "at_locations__location__accessibility",
+            "at_locations__location__schedules",
+            "at_locations__phones",
+        ]
+    if join_organization:
+        return services.select_related("organization").prefetch_related(*lookups)
+    return services.prefetch_related("organization", *lookups)
+
+
+def service_for_member(user: User, service_uuid: UUID | str) -> Service:
+    return _get_or_404(with_details(services_for_member(user), full=True), uuid=service_uuid)
+
+
+def service_for_admin(user: User, service_uuid: UUID | str) -> Service:
+    if not has_role(user, "admin"):
+        raise Http404
+    return service_for_member(user, service_uuid)
+
+
+def categories_for(user: User) -> QuerySet[TaxonomyTerm]:
+    """The shipped categories and the agency's own terms (Limen's flags are not categories)."""
+    organisation = organisation_of(user)
+    shipped = Q(owner=None, taxonomy_detail__hsds_id=CATEGORY_TAXONOMY["hsds_id"])
+    if organisation is None:
+        return TaxonomyTerm.objects.filter(shipped)
+    return TaxonomyTerm.objects.filter(shipped | Q(owner=organisation)).order_by("owner_id", "name")
+
+
+# --- Maintenance, for the agency's admins -----------------------------------------------------
+
+
+def services_for_admin(user: User) -> QuerySet[Service]:
+    if not has_role(user, "admin"):
+        return Service.objects.none()
+    return services_for_member(user)
+
+
+def stale_services(user: User) -> QuerySet[Service]:
+    """Listed services not verified for ``STALE_AFTER_DAYS`` (or never), oldest first."""
+    return (
+        services_for_admin(user)
+        .filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+        .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=stale_cutoff()))
+        .select_related("organization")
+        .order_by(F("assured_date").asc(nulls_first=True), "name")
+    )
+
+
+def imports_for_admin(user: User) -> QuerySet[DirectoryImport]:
+    if not has_role(user, "admin"):
+        return DirectoryImport.objects.none()
+    return DirectoryImport.objects.filter(organisation=organisation_of(user)).defer("payload")
+
+
+def import_for_admin(user: User, import_uuid: UUID | str) -> DirectoryImport:
+    return _get_or_404(imports_for_admin(user), uuid=import_uuid)
+
+
+def corrections_for_admin(user: User) -> QuerySet[PendingCorrection]:
+    if not has_role(user, "admin"):
+        return PendingCorrection.objects.none()
+    return PendingCorrection.objects.filter(service__owner=organisation_of(user)).select_related(
+        "service"
+    )
+
+
+def correction_for_admin(user: User, correction_uuid: UUID | str) -> PendingCorrection:
+    return _get_or_404(corrections_for_admin(user), uuid=correction_uuid)

@@ -1,0 +1,485 @@
+"""Pages of the directory: search and service pages for everyone in the agency; maintenance,
+import, export and verification for its admins; and the public page a service's contact uses to
+confirm or correct a listing."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.selectors import has_role, organisation_of
+from accounts.services import audit_log
+from accounts.views import role_required
+from directory import selectors
+from directory.forms import (
+    CorrectionForm,
+    DoNotReferForm,
+    ExportForm,
+    ImportForm,
+    SearchForm,
+    ServiceForm,
+    TermForm,
+    VerificationRequestForm,
+)
+from directory.hsds import exporter, spec
+from directory.models import STALE_AFTER_DAYS, DirectoryImport, PendingCorrection, Service
+from directory.search import query
+from directory.services import imports, upkeep
+from directory.services import verification as verifying
+from directory.services.verification import VERIFICATION_LINK_DAYS
+
+# Rows per page of the admin's lists, and how much of a long list one page shows at most.
+MANAGE_PAGE_SIZE = 50
+CORRECTIONS_SHOWN = 200
+RECENT_IMPORTS_SHOWN = 10
+IMPORT_ERRORS_SHOWN = 200
+IMPORT_WARNINGS_SHOWN = 100
+
+
+def member_required(view):
+    """Signed in and a member of an agency (any role); otherwise 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if organisation_of(request.user) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def form_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _local_now(request: HttpRequest):
+    return timezone.now().astimezone(request.user.tzinfo)
+
+
+def search_results(request: HttpRequest) -> dict:
+    """The search form and one page of results, as the directory's search and a referral's
+    first step show them."""
+    choices = query.filter_choices(request.user)
+    form = SearchForm(request.GET or None, choices=choices)
+    filters = query.SearchFilters(**form.cleaned_data) if form.is_valid() else query.SearchFilters()
+    results = query.service_search(request.user, filters)
+    page = query.SearchPaginator(results, query.PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    now = _local_now(request)
+    return {
+        "form": form,
+        "page": page,
+        "cards": [{"service": s, "open_now": query.open_now(s, now)} for s in page],
+        "querystring": params.urlencode(),
+        "stale_after_days": STALE_AFTER_DAYS,
+    }
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+@member_required
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    context = {
+        **search_results(request),
+        "refer_query": "",
+        "is_admin": has_role(request.user, "admin"),
+        "is_practitioner": has_role(request.user, "practitioner"),
+    }
+    if request.htmx:
+        return render(request, "directory/search.html#results", context)
+    return render(request, "directory/search.html", context)
+
+
+@member_required
+def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_member(request.user, service_uuid)
+    is_admin = has_role(request.user, "admin")
+    context = {
+        "service": service,
+        "is_admin": is_admin,
+        "open_now": query.open_now(service, _local_now(request)),
+        "hours": upkeep.hours_text(service),
+        "can_refer": has_role(request.user, "practitioner"),
+        "do_not_refer_form": DoNotReferForm(initial={"reason": service.do_not_refer_reason}),
+        "stale_after_days": STALE_AFTER_DAYS,
+    }
+    return render(request, "directory/service_detail.html", context)
+
+
+# --- Maintenance ----------------------------------------------------------------------------
+
+
+@role_required("admin")
+@vary_on_headers("HX-Request")
+def manage(request: HttpRequest) -> HttpResponse:
+    rows = selectors.services_for_admin(request.user).select_related("organization")
+    q = request.GET.get("q", "").strip()[:200]
+    state = request.GET.get("state", "")
+    if q:
+        rows = rows.filter(name__icontains=q)
+    if state == "stale":
+        rows = rows.filter(pk__in=selectors.stale_services(request.user).values("pk"))
+    elif state == "do_not_refer":
+        rows = rows.filter(do_not_refer=True)
+    elif state in Service.Status.values:
+        rows = rows.filter(status=state)
+    page = Paginator(rows.order_by("name", "pk"), MANAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "q": q,
+        "state": state,
+        "states": [
+            ("", _("All")),
+            ("stale", _("Not verified for %(days)s days") % {"days": STALE_AFTER_DAYS}),
+            ("do_not_refer", _("Do not refer")),
+            *Service.Status.choices,
+        ],
+        "stale_count": selectors.stale_services(request.user).count(),
+        "correction_count": selectors.corrections_for_admin(request.user)
+        .filter(status=PendingCorrection.Status.PENDING)
+        .count(),
+        "stale_after_days": STALE_AFTER_DAYS,
+    }
+    if request.htmx:
+        return render(request, "directory/manage.html#rows", context)
+    return render(request, "directory/manage.html", context)
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest) -> HttpResponse:
+    terms = list(selectors.categories_for(request.user))
+    form = ServiceForm(
+        request.POST or None, terms=terms, initial={"status": "active", "country": "NL"}
+    )
+    if request.method == "POST" and form.is_valid():
+        service = upkeep.service_save(
+            owner=organisation_of(request.user), data=form.to_data(), by=request.user
+        )
+        messages.success(
+            request, _("“%(name)s” was added to the directory.") % {"name": service.name}
+        )
+        return redirect("directory:service", service.uuid)
+    return render(request, "directory/service_form.html", {"form": form, "service": None})
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    terms = list(selectors.categories_for(request.user))
+    initial = upkeep.service_form_initial(service)
+    form = ServiceForm(request.POST or None, terms=terms, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hours_changed = any(
+            f"hours_{c}" in form.changed_data for c in ("mo", "tu", "we", "th", "fr", "sa", "su")
+        )
+        upkeep.service_save(
+            owner=service.owner,
+            data=form.to_data(hours_changed=hours_changed),
+            by=request.user,
+            service=service,
+        )
+        messages.success(request, _("The service was saved."))
+        return redirect("directory:service", service.uuid)
+    return render(request, "directory/service_form.html", {"form": form, "service": service})
+
+
+@role_required("admin")
+@require_POST
+def service_status(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    status = request.POST.get("status", "")
+    try:
+        upkeep.service_set_status(service=service, status=status, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The status is now “%(status)s”.") % {"status": service.get_status_display()}
+        )
+    return redirect("directory:service", service.uuid)
+
+
+@role_required("admin")
+@require_POST
+def service_do_not_refer(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    form = DoNotReferForm(request.POST)
+    form.is_valid()
+    flag = request.POST.get("do_not_refer") == "1"
+    upkeep.service_set_do_not_refer(
+        service=service,
+        do_not_refer=flag,
+        reason=form.cleaned_data.get("reason", ""),
+        by=request.user,
+    )
+    messages.success(
+        request,
+        _("Practitioners are now warned not to refer here.")
+        if flag
+        else _("Practitioners may refer here again."),
+    )
+    return redirect("directory:service", service.uuid)
+
+
+@role_required("admin")
+@require_POST
+def service_verify(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    upkeep.service_verify(service=service, by=request.user)
+    messages.success(request, _("“%(name)s” is marked as verified today.") % {"name": service.name})
+    next_url = request.POST.get("next", "")
+    if next_url == "verification":
+        return redirect("directory:verification")
+    return redirect("directory:service", service.uuid)
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def service_request_verification(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    contact = next((c.email for c in service.contacts.all() if c.email), "")
+    form = VerificationRequestForm(
+        request.POST or None, initial={"email": service.email or contact}
+    )
+    if request.method == "POST" and form.is_valid():
+        verifying.verification_request_send(
+            service=service, email=form.cleaned_data["email"], by=request.user
+        )
+        messages.success(
+            request,
+            _("A link to check the listing was e-mailed to %(email)s. It works for %(days)s days.")
+            % {"email": form.cleaned_data["email"], "days": VERIFICATION_LINK_DAYS},
+        )
+        return redirect("directory:service", service.uuid)
+    context = {"form": form, "service": service, "link_days": VERIFICATION_LINK_DAYS}
+    return render(request, "directory/request_verification.html", context)
+
+
+@role_required("admin")
+def verification(request: HttpRequest) -> HttpResponse:
+    stale = selectors.stale_services(request.user)
+    page = Paginator(stale, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "stale_after_days": STALE_AFTER_DAYS}
+    return render(request, "directory/verification.html", context)
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest) -> HttpResponse:
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            upkeep.term_create(
+                owner=organisation_of(request.user),
+                name=d["name"],
+                labels={
+                    "en": d["name"],
+                    "nl": d["label_nl"],
+                    "de": d["label_de"],
+                    "fr": d["label_fr"],
+                },
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The category was added."))
+            return redirect("directory:categories")
+    terms = selectors.categories_for(request.user)
+    return render(request, "directory/categories.html", {"form": form, "terms": terms})
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+
+@role_required("admin")
+def corrections(request: HttpRequest) -> HttpResponse:
+    rows = selectors.corrections_for_admin(request.user).order_by("status", "-created_at")[
+        :CORRECTIONS_SHOWN
+    ]
+    return render(request, "directory/corrections.html", {"corrections": rows})
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def correction_detail(request: HttpRequest, correction_uuid) -> HttpResponse:
+    correction = selectors.correction_for_admin(request.user, correction_uuid)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                verifying.correction_approve(correction=correction, by=request.user)
+                messages.success(request, _("The correction is published."))
+            else:
+                verifying.correction_reject(correction=correction, by=request.user)
+                messages.success(request, _("The correction was rejected."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("directory:corrections")
+    labels = {name: CorrectionForm.base_fields[name].label for name in CorrectionForm.base_fields}
+    diff = [
+        {"field": labels.get(name, name), "before": before, "after": after}
+        for name, (before, after) in correction.changes.items()
+    ]
+    return render(
+        request, "directory/correction_detail.html", {"correction": correction, "diff": diff}
+    )
+
+
+# --- The public page for a service's own contact -------------------------------------------------
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    context = {"link_days": VERIFICATION_LINK_DAYS}
+    return render(request, "directory/public_verify_invalid.html", context, status=404)
+
+
+@require_http_methods(["GET", "POST"])
+def public_verify(request: HttpRequest, token: str) -> HttpResponse:
+    verification_request = verifying.verification_request_by_token(token)
+    if verification_request is None:
+        return _link_invalid(request)
+    service = verification_request.service
+    current = verifying.correctable_values(service)
+    form = CorrectionForm(request.POST or None, initial=current)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "confirm":
+                verifying.verification_confirm(request=verification_request)
+                return render(
+                    request,
+                    "directory/public_verify_done.html",
+                    {"service": service, "confirmed": True},
+                )
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                note = data.pop("note")
+                verifying.correction_submit(request=verification_request, proposed=data, note=note)
+                return render(
+                    request,
+                    "directory/public_verify_done.html",
+                    {"service": service, "confirmed": False},
+                )
+        except ValidationError:
+            return _link_invalid(request)
+    response = render(request, "directory/public_verify.html", {"service": service, "form": form})
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Import and export ----------------------------------------------------------------------
+
+
+def _enqueue(directory_import: DirectoryImport) -> None:
+    from directory.tasks import import_directory_task
+
+    pk = directory_import.pk
+    transaction.on_commit(lambda: import_directory_task.delay(pk))
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        directory_import = imports.directory_import_create(
+            organisation=organisation_of(request.user),
+            filename=upload.name,
+            payload=upload.read(),
+            by=request.user,
+        )
+        if imports.directory_import_should_run_async(directory_import):
+            _enqueue(directory_import)
+        else:
+            imports.directory_import_check(directory_import=directory_import)
+        return redirect("directory:import_detail", directory_import.uuid)
+    recent = selectors.imports_for_admin(request.user)[:RECENT_IMPORTS_SHOWN]
+    return render(request, "directory/import_upload.html", {"form": form, "imports": recent})
+
+
+@role_required("admin")
+@vary_on_headers("HX-Request")
+def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
+    directory_import = selectors.import_for_admin(request.user, import_uuid)
+    counts = directory_import.summary.get("counts", {})
+    context = {
+        "imp": directory_import,
+        "progress": imports.import_progress(directory_import),
+        # In HSDS order: a jsonb column does not keep the order keys were written in.
+        "counts": {t.name: counts[t.name] for t in spec.TABLES if t.name in counts},
+        "errors": directory_import.errors[:IMPORT_ERRORS_SHOWN],
+        "warnings": directory_import.warnings[:IMPORT_WARNINGS_SHOWN],
+    }
+    if request.htmx:
+        return render(request, "directory/import_detail.html#status", context)
+    return render(request, "directory/import_detail.html", context)
+
+
+@role_required("admin")
+@require_POST
+def import_confirm(request: HttpRequest, import_uuid) -> HttpResponse:
+    directory_import = selectors.import_for_admin(request.user, import_uuid)
+    try:
+        directory_import = imports.directory_import_confirm(
+            directory_import=directory_import, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("directory:import_detail", directory_import.uuid)
+    if imports.directory_import_should_run_async(directory_import):
+        _enqueue(directory_import)
+    else:
+        directory_import = imports.directory_import_apply(directory_import=directory_import)
+        if directory_import.status == DirectoryImport.Status.DONE:
+            messages.success(request, _("The directory was imported."))
+    return redirect("directory:import_detail", directory_import.uuid)
+
+
+@role_required("admin")
+def export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.GET or None)
+    if request.GET and form.is_valid():
+        organisation = organisation_of(request.user)
+        include = form.cleaned_data["include_confidential"]
+        tables = exporter.collect(organisation, include_confidential=include)
+        audit_log(
+            organisation=organisation,
+            actor=request.user,
+            action="referrals.directory.exported",
+            data={"format": form.cleaned_data["format"], "include_confidential": include},
+        )
+        stamp = timezone.localdate().isoformat()
+        if form.cleaned_data["format"] == "hsds-json":
+            response = HttpResponse(exporter.to_json(tables), content_type="application/json")
+            name = f"{organisation.slug}-directory-{stamp}.json"
+        else:
+            response = HttpResponse(exporter.to_zip(tables), content_type="application/zip")
+            name = f"{organisation.slug}-directory-{stamp}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "directory/export.html", {"form": form})
