@@ -31,10 +31,17 @@ SELF_CHECK_CHOICES = [
 
 MAX_TEXT = 100_000
 
-# Obvious identifiers that do not belong in pseudonymous notes.
+# Obvious identifiers that do not belong in pseudonymous notes. Every quantifier is bounded (an
+# address part or a phone number has a longest useful length) and an e-mail address can only start
+# where a run of address characters starts, so each search is linear in the length of the text:
+# an unbounded ``[\w.+-]+@`` tried every start of a 100,000-letter run and held a worker for
+# minutes.
 IDENTIFIER_PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
-    (re.compile(r"(?<!\d)(?:\+|00)?\d[\d \-/().]{7,}\d(?!\d)"), _("a phone number")),
+    (
+        re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"),
+        _("an e-mail address"),
+    ),
+    (re.compile(r"(?<!\d)(?:\+|00)?\d[\d \-/().]{7,30}\d(?!\d)"), _("a phone number")),
     (re.compile(r"\b\d{3}[.\- ]?\d{2}[.\- ]?\d{3,4}\b"), _("an ID number")),
 ]
 
