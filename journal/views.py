@@ -499,6 +499,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         category = ""
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
         "page": page,
         "supervisees": supervisees,
@@ -526,6 +527,7 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
         if not request.htmx:
             messages.success(request, _("Your review was saved; the practitioner can read it."))
             return redirect("journal:review")
+    services.flags_shown_record(flags=[flag], reader=request.user)
     context = {
         "flag": flag,
         "review_form": form,

@@ -1,5 +1,5 @@
-"""Site-wide response headers: nothing a signed-in person sees is stored by a browser or proxy,
-and no page may use the camera, microphone or location."""
+"""Site-wide response headers and request logs: nothing a signed-in person sees is stored by a
+browser or proxy, no page may use the camera, microphone or location, and a refusal is one line."""
 
 import pytest
 from django.urls import reverse
@@ -68,3 +68,13 @@ def test_permissions_policy_refuses_camera_microphone_and_location(client, demo)
         policy = response["Permissions-Policy"]
         for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
             assert feature in policy
+
+
+def test_a_refused_request_is_logged_in_one_line_without_traceback(client, demo, caplog):
+    client.force_login(demo.ana)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get(reverse("journal:review")).status_code == 403
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.getMessage().startswith("Forbidden (Permission denied)")
+    assert record.exc_info is None
+    assert "Traceback" not in caplog.text

@@ -176,6 +176,31 @@ def test_supervisor_view_is_read_only_and_recorded(client, demo, confirmed_flag)
     assert AuditEvent.objects.filter(action="journal.entry.read").count() == 1  # own reads: none
 
 
+def test_quotes_and_notes_shown_in_the_review_queue_are_recorded_as_reads(
+    client, demo, confirmed_flag
+):
+    entry = confirmed_flag.entry
+    reported = services.flag_report(
+        entry=entry, category="out_of_hours", note="Texted him at 23:00.", by=demo.ana
+    )
+    client.force_login(demo.supervisor)
+    body = client.get(reverse("journal:review")).content.decode()
+    assert confirmed_flag.quote in body and "Texted him at 23:00." in body
+    event = AuditEvent.objects.get(action="journal.entry.read")  # one per entry shown
+    assert event.actor == demo.supervisor and event.target_id == str(entry.uuid)
+    assert event.data["via"] == "review_queue"
+    assert set(event.data["flags"]) == {str(confirmed_flag.uuid), str(reported.uuid)}
+    client.post(
+        reverse("journal:review_save", args=[reported.uuid]),
+        {"outcome": "watch"},
+        headers={"HX-Request": "true"},
+    )
+    assert AuditEvent.objects.filter(action="journal.entry.read").count() == 2
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "Read by" in body and "Sara Jansen" in body
+
+
 def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo, make_entry):
     """On a flagged entry, open suggestions and dismissed ones stay the practitioner's own."""
     entry = make_entry(
