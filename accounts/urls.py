@@ -20,6 +20,11 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
     path("supervisees/", views.supervisees, name="supervisees"),
+    path(
+        "supervision/<uuid:link_uuid>/understood/",
+        views.supervision_acknowledge,
+        name="supervision_acknowledge",
+    ),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/members/add/", views.member_add, name="member_add"),
     path("organisation/members/<uuid:member_uuid>/", views.member_edit, name="member_edit"),

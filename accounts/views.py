@@ -62,6 +62,9 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = selectors.membership_of(request.user)
     context = {
         "membership": membership,
+        "new_supervision": selectors.supervisor_links_of_supervisee(request.user).filter(
+            supervisee_acknowledged_at__isnull=True
+        ),
         "supervisors": selectors.supervisors_of(request.user),
         "supervisees": selectors.supervisees_of(request.user),
         "glances": overview.glances(request.user, membership),
@@ -102,7 +105,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(user))
-    return render(request, "accounts/profile.html", {"form": form})
+    readers = selectors.supervisor_links_of_supervisee(user)
+    return render(request, "accounts/profile.html", {"form": form, "readers": readers})
+
+
+@login_required
+@require_POST
+def supervision_acknowledge(request: HttpRequest, link_uuid) -> HttpResponse:
+    """The supervisee dismisses the notice about a new supervisor."""
+    link = selectors.supervision_link_for_supervisee(request.user, link_uuid)
+    services.supervision_link_acknowledge(link=link, by=request.user)
+    return redirect("home")
 
 
 @require_POST

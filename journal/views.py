@@ -588,7 +588,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
     meeting = selectors.meeting_for_participant(request.user, meeting_uuid)
-    return render(request, "journal/meeting_detail.html", {"meeting": meeting})
+    context = {
+        "meeting": meeting,
+        "show_quotes": selectors.meeting_quotes_visible(request.user, meeting),
+    }
+    return render(request, "journal/meeting_detail.html", context)
 
 
 # --- Trends and export ------------------------------------------------------------------------
