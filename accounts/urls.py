@@ -1,21 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
-from accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=LocalisedPasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),

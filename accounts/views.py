@@ -15,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, signin
 from accounts.forms import (
     CadenceForm,
+    LocalisedPasswordResetForm,
     LoginForm,
     MemberAddForm,
     MemberEditForm,
@@ -55,6 +56,27 @@ def _form_error(form, exc: ValidationError) -> None:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, in the account holder's language, with a limit on e-mails per account and
+    per client address (each request otherwise mails whoever the address names)."""
+
+    form_class = LocalisedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form):
+        if not signin.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many sign-in links were asked for. Try again in an hour, or ask your "
+                    "organisation's admin to send you one."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: an ended session says so on a page, never in an htmx fragment.
+    "accounts.middleware.SessionTimeoutMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,7 +263,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Signed out after 30 minutes without activity, and 12 hours after signing in however active
+# (accounts.middleware.SessionTimeoutMiddleware). Requests a page makes by itself, such as the
+# reminders badge's poll, are no activity.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 60 * 60 * 12
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_POLL_URL_NAMES = ["reminders:badge"]
+
+# Password-reset e-mails: at most 3 per account and 10 per client address an hour.
+PASSWORD_RESET_RATE_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_RATE_PER_ACCOUNT = 3
+PASSWORD_RESET_RATE_PER_ADDRESS = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

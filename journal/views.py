@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.middleware import not_activity
 from accounts.selectors import has_role, supervisees_of
 from accounts.views import role_required
 from journal import exports, selectors, services
@@ -197,6 +198,7 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
             {"entry": entry, "state": "invalid", "errors": form.errors},
             status=422,
         )
+    version = entry.version
     try:
         entry = services.entry_autosave(
             entry=entry, data=form.entry_data(), base_version=form.cleaned_data["version"]
@@ -208,6 +210,9 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
             {"entry": conflict.entry, "state": "conflict"},
             status=409,
         )
+    if entry.version == version:
+        # The editor's 15-second timer with nothing new typed: the page at rest, not the person.
+        not_activity(request)
     return render(
         request, "journal/entry_edit.html#save-status", {"entry": entry, "state": "saved"}
     )
