@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import bounds
 from journal.models import Category, Client, Flag, SessionEntry
 
 # Article 004's eight principles, as the entry's self-check.
@@ -97,7 +98,7 @@ class ClientForm(forms.ModelForm):
 
 class NewEntryForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    occurred_at = forms.DateTimeField(
+    occurred_at = bounds.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -108,7 +109,7 @@ class NewEntryForm(forms.Form):
 
 
 class EntryForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounds.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = SessionEntry
@@ -122,6 +123,10 @@ class EntryForm(forms.ModelForm):
             "differently",
             "next_steps",
         ]
+        field_classes = {
+            "occurred_at": bounds.DateTimeField,
+            "duration_minutes": bounds.IntegerField,
+        }
         widgets = {
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -228,10 +233,10 @@ class EntryFilterForm(forms.Form):
         choices=[("", _("All entries")), ("yes", _("With flags")), ("no", _("Without flags"))],
         required=False,
     )
-    date_from = forms.DateField(
+    date_from = bounds.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = bounds.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -242,7 +247,7 @@ class EntryFilterForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = bounds.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -255,7 +260,7 @@ class MeetingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
-    flags = forms.ModelMultipleChoiceField(
+    flags = bounds.ModelMultipleChoiceField(
         label=_("Crossings discussed"),
         queryset=Flag.objects.none(),
         required=False,
