@@ -244,3 +244,36 @@ def test_membership_count_unchanged_by_failed_add(client, demo):
     client.force_login(demo.admin)
     client.post(reverse("member_add"), {"full_name": "", "email": "bad", "language": "xx"})
     assert Membership.objects.count() == before
+
+
+def test_switching_an_account_off_in_the_django_admin_ends_its_sessions(client, demo):
+    from django.test import Client
+
+    operator = User.objects.create_superuser(email="operator@example.org", password="x" * 16)
+    bens = Client()
+    bens.force_login(demo.ben)
+    client.force_login(operator)
+    url = reverse("admin:accounts_user_change", args=[demo.ben.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("groups", "user_permissions", "is_active")
+    }
+    data.update(
+        {
+            "password": demo.ben.password,
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            "membership-TOTAL_FORMS": "0",
+            "membership-INITIAL_FORMS": "0",
+            "working_periods-TOTAL_FORMS": "0",
+            "working_periods-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    demo.ben.refresh_from_db()
+    assert not demo.ben.is_active and demo.ben.session_generation == 1
