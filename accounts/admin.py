@@ -40,6 +40,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = [MembershipInline, WorkingPeriodInline]
 
+    def save_model(self, request, obj, form, change):
+        # As in the organisation admin: switching an account off ends its sessions for good.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            obj.session_generation += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):

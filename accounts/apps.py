@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("People and organisations")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="accounts.session_started")

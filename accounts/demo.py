@@ -6,6 +6,8 @@ never touches accounts that are not part of the demo.
 
 from datetime import time
 
+from django.utils import timezone
+
 from accounts.models import Membership, Organisation, SupervisionLink, User, WorkingPeriod
 
 DEMO_PASSWORD = "limen-demo-2026"
@@ -84,6 +86,11 @@ def seed(stdout) -> None:
             SupervisionLink.objects.get_or_create(
                 supervisor=users[supervisor],
                 supervisee=users[supervisee],
-                defaults={"organisation": organisation, "cadence_weeks": 4},
+                defaults={
+                    "organisation": organisation,
+                    "cadence_weeks": 4,
+                    # Demo practitioners know their supervisors: no "new supervisor" notice.
+                    "supervisee_acknowledged_at": timezone.now(),
+                },
             )
         stdout.write(f"{name}: {len(people)} demo accounts ready.")

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, WorkingPeriod, time_zone_choices
+from config import bounds
 
 
 class LoginForm(AuthenticationForm):
@@ -61,7 +62,7 @@ class MemberEditForm(RolesMixin):
 class SupervisionLinkForm(forms.Form):
     supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=User.objects.none())
     supervisee = forms.ModelChoiceField(label=_("Supervisee"), queryset=User.objects.none())
-    cadence_weeks = forms.IntegerField(
+    cadence_weeks = bounds.IntegerField(
         label=_("Meet every (weeks)"), min_value=1, max_value=52, initial=4
     )
 
@@ -79,7 +80,7 @@ class SupervisionLinkForm(forms.Form):
 
 
 class CadenceForm(forms.Form):
-    cadence_weeks = forms.IntegerField(label=_("Meet every (weeks)"), min_value=1, max_value=52)
+    cadence_weeks = bounds.IntegerField(label=_("Meet every (weeks)"), min_value=1, max_value=52)
 
 
 class ProfileForm(forms.Form):

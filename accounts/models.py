@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Part of every session's signature once raised: raising it ends all of the person's sessions
+    # at once, whatever the session store (deactivation does; reactivating starts none again).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -94,6 +98,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with a hash of the password, so changing the password ends
+        # the other sessions. The generation joins that hash; at 0 it is Django's own, so the
+        # sessions that existed before the generation did stay valid.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_generation",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -177,6 +194,9 @@ class SupervisionLink(models.Model):
         help_text=_("How often supervisor and supervisee meet, in weeks."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the supervisee dismissed the notice that this supervisor can now read their flagged
+    # entries (they are also e-mailed); empty while the notice is still shown.
+    supervisee_acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("supervision pair")

@@ -127,6 +127,27 @@ def supervision_links_of(user: User) -> QuerySet[SupervisionLink]:
     )
 
 
+def supervisor_links_of_supervisee(user: User) -> QuerySet[SupervisionLink]:
+    """Who can read the user's flagged and shared entries (active supervisors), and since when."""
+    membership = membership_of(user)
+    if not membership:
+        return SupervisionLink.objects.none()
+    return (
+        SupervisionLink.objects.filter(
+            organisation=membership.organisation, supervisee=user, supervisor__is_active=True
+        )
+        .select_related("supervisor")
+        .order_by("created_at")
+    )
+
+
+def supervision_link_for_supervisee(user: User, link_uuid: UUID | str) -> SupervisionLink:
+    try:
+        return supervisor_links_of_supervisee(user).get(uuid=link_uuid)
+    except (SupervisionLink.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
 def working_hours_of(user: User) -> dict[int, tuple[time, time]]:
     """Weekday (0 = Monday) → (start, end) in the user's own time zone.
 

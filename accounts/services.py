@@ -1,13 +1,18 @@
 """Writes for accounts: members, roles, supervision pairs, profiles. Each runs in a transaction
 and leaves an audit entry beside the change."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.forms import LocalisedPasswordResetForm
@@ -19,6 +24,8 @@ from accounts.models import (
     User,
     WorkingPeriod,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def audit_log(
@@ -176,7 +183,13 @@ def member_set_active(*, membership: Membership, active: bool, by: User) -> Memb
         if not other_admins.exists():
             raise ValidationError(_("An organisation needs at least one active admin."))
     membership.user.is_active = active
-    membership.user.save(update_fields=["is_active"])
+    fields = ["is_active"]
+    if not active:
+        # Every session ends now, not merely while the account is off: reactivating must not
+        # bring an old session (on a shared or lost computer) back to life.
+        membership.user.session_generation += 1
+        fields.append("session_generation")
+    membership.user.save(update_fields=fields)
     audit_log(
         organisation=membership.organisation,
         actor=by,
@@ -210,6 +223,20 @@ def supervision_link_create(
     cadence_weeks: int,
     by: User,
 ) -> SupervisionLink:
+    """Pair a supervisor with a supervisee, who is told in Limen and by e-mail.
+
+    A pair lets the supervisor read the supervisee's flagged and shared entries, so no admin
+    grants it to themselves: another admin must make a pair with them as supervisor.
+    """
+    if supervisor.pk == by.pk:
+        raise ValidationError(
+            {
+                "supervisor": _(
+                    "Another admin must pair you with a supervisee: nobody gives themselves "
+                    "access to someone's notes."
+                )
+            }
+        )
     _check_pair(organisation, supervisor, supervisee)
     if SupervisionLink.objects.filter(supervisor=supervisor, supervisee=supervisee).exists():
         raise ValidationError(_("This supervision pair exists already."))
@@ -219,6 +246,7 @@ def supervision_link_create(
         supervisee=supervisee,
         cadence_weeks=cadence_weeks,
     )
+    transaction.on_commit(lambda: send_supervisor_linked_email(link=link, by=by))
     audit_log(
         organisation=organisation,
         actor=by,
@@ -230,6 +258,54 @@ def supervision_link_create(
             "cadence_weeks": cadence_weeks,
         },
     )
+    return link
+
+
+def send_supervisor_linked_email(*, link: SupervisionLink, by: User) -> None:
+    """Tell the supervisee, in their language, who can now read their flagged entries.
+
+    Sent after the pair is committed. A mail server that refuses it is logged and does not undo
+    the pair: the notice on the supervisee's overview stays until they dismiss it.
+    """
+    supervisee = link.supervisee
+    with translation.override(supervisee.language or settings.LANGUAGE_CODE):
+        context = {
+            "name": supervisee.get_short_name(),
+            "supervisor": link.supervisor.get_full_name(),
+            "admin": by.get_full_name(),
+            "organisation": link.organisation.name,
+            "date": date_format(timezone.localtime(link.created_at, supervisee.tzinfo)),
+            "link": settings.SITE_URL + reverse("profile") + "#supervision",
+        }
+        subject = _("%(supervisor)s is now your supervisor in Limen") % context
+        body = (
+            _(
+                "Hello %(name)s,\n\n"
+                "On %(date)s, %(admin)s made %(supervisor)s your supervisor in "
+                "%(organisation)s.\n\n"
+                "From now on %(supervisor)s can read the journal entries in which you confirmed a "
+                "boundary crossing or reported one yourself, and the entries you share with "
+                "supervision. Each time they read one, the entry shows it to you.\n\n"
+                "Your profile lists everyone who can read your flagged entries, and since when:\n"
+                "%(link)s\n\n"
+                "If you did not expect this, ask your organisation's admins about it."
+            )
+            % context
+        )
+    try:
+        send_mail(subject, body, None, [supervisee.email])
+    except Exception:  # the in-app notice still tells them
+        logger.exception("Could not e-mail supervision pair %s to its supervisee", link.uuid)
+
+
+@transaction.atomic
+def supervision_link_acknowledge(*, link: SupervisionLink, by: User) -> SupervisionLink:
+    """The supervisee has read the notice about their new supervisor; it is no longer shown."""
+    if link.supervisee_id != by.pk:
+        raise ValueError("only the supervisee acknowledges a new supervisor")
+    if link.supervisee_acknowledged_at is None:
+        link.supervisee_acknowledged_at = timezone.now()
+        link.save(update_fields=["supervisee_acknowledged_at"])
     return link
 
 

@@ -1,25 +1,20 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views
-from accounts.forms import LocalisedPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=LocalisedPasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
     path("supervisees/", views.supervisees, name="supervisees"),
+    path(
+        "supervision/<uuid:link_uuid>/understood/",
+        views.supervision_acknowledge,
+        name="supervision_acknowledge",
+    ),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/members/add/", views.member_add, name="member_add"),
     path("organisation/members/<uuid:member_uuid>/", views.member_edit, name="member_edit"),

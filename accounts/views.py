@@ -15,9 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import selectors, services, signin
 from accounts.forms import (
     CadenceForm,
+    LocalisedPasswordResetForm,
     LoginForm,
     MemberAddForm,
     MemberEditForm,
@@ -57,11 +58,35 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, in the account holder's language, with a limit on e-mails per account and
+    per client address (each request otherwise mails whoever the address names)."""
+
+    form_class = LocalisedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form):
+        if not signin.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Too many sign-in links were asked for. Try again in an hour, or ask your "
+                    "organisation's admin to send you one."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     membership = selectors.membership_of(request.user)
     context = {
         "membership": membership,
+        "new_supervision": selectors.supervisor_links_of_supervisee(request.user).filter(
+            supervisee_acknowledged_at__isnull=True
+        ),
         "supervisors": selectors.supervisors_of(request.user),
         "supervisees": selectors.supervisees_of(request.user),
         "glances": overview.glances(request.user, membership),
@@ -102,7 +127,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(user))
-    return render(request, "accounts/profile.html", {"form": form})
+    readers = selectors.supervisor_links_of_supervisee(user)
+    return render(request, "accounts/profile.html", {"form": form, "readers": readers})
+
+
+@login_required
+@require_POST
+def supervision_acknowledge(request: HttpRequest, link_uuid) -> HttpResponse:
+    """The supervisee dismisses the notice about a new supervisor."""
+    link = selectors.supervision_link_for_supervisee(request.user, link_uuid)
+    services.supervision_link_acknowledge(link=link, by=request.user)
+    return redirect("home")
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import HotButtonTopic
+from config import bounds
 
 ANSWER_PREFIX = "item-"
 KEYWORD_MAX = 80
@@ -102,12 +103,12 @@ class TakeChoiceField(forms.ModelChoiceField):
         return date_format(localtime(obj.completed_at), "DATE_FORMAT")
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):
+class TopicChoiceField(bounds.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.topic
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(bounds.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name()
 

@@ -80,17 +80,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.NoStoreWhenSignedInMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: an ended session says so on a page, never in an htmx fragment.
+    "accounts.middleware.SessionTimeoutMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -252,13 +256,26 @@ AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The sign-in form posts the e-mail address as "username" (Django's AuthenticationForm).
+# The sign-in form posts the e-mail address as "username" (Django's AuthenticationForm); it is
+# counted stripped and lower-cased, as sign-in matches it.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Signed out after 30 minutes without activity, and 12 hours after signing in however active
+# (accounts.middleware.SessionTimeoutMiddleware). Requests a page makes by itself, such as the
+# reminders badge's poll, are no activity.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 60 * 60 * 12
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_POLL_URL_NAMES = ["reminders:badge"]
+
+# Password-reset e-mails: at most 3 per account and 10 per client address an hour.
+PASSWORD_RESET_RATE_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_RATE_PER_ACCOUNT = 3
+PASSWORD_RESET_RATE_PER_ADDRESS = 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -327,6 +344,21 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# No page uses these browser features; an empty list refuses them to every origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+
 # Everything is served from our own origin: no CDN, no inline script, no eval.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -348,7 +380,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"no_traceback_for_403": {"()": "config.logs.PermissionDeniedWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["no_traceback_for_403"]},
+    },
 }

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import bounds
 from journal.models import Category, Client, Flag, SessionEntry
 
 # Article 004's eight principles, as the entry's self-check.
@@ -31,10 +32,17 @@ SELF_CHECK_CHOICES = [
 
 MAX_TEXT = 100_000
 
-# Obvious identifiers that do not belong in pseudonymous notes.
+# Obvious identifiers that do not belong in pseudonymous notes. Every quantifier is bounded (an
+# address part or a phone number has a longest useful length) and an e-mail address can only start
+# where a run of address characters starts, so each search is linear in the length of the text:
+# an unbounded ``[\w.+-]+@`` tried every start of a 100,000-letter run and held a worker for
+# minutes.
 IDENTIFIER_PATTERNS = [
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
-    (re.compile(r"(?<!\d)(?:\+|00)?\d[\d \-/().]{7,}\d(?!\d)"), _("a phone number")),
+    (
+        re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,190}"),
+        _("an e-mail address"),
+    ),
+    (re.compile(r"(?<!\d)(?:\+|00)?\d[\d \-/().]{7,30}\d(?!\d)"), _("a phone number")),
     (re.compile(r"\b\d{3}[.\- ]?\d{2}[.\- ]?\d{3,4}\b"), _("an ID number")),
 ]
 
@@ -90,7 +98,7 @@ class ClientForm(forms.ModelForm):
 
 class NewEntryForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    occurred_at = forms.DateTimeField(
+    occurred_at = bounds.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -101,7 +109,7 @@ class NewEntryForm(forms.Form):
 
 
 class EntryForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounds.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = SessionEntry
@@ -115,6 +123,10 @@ class EntryForm(forms.ModelForm):
             "differently",
             "next_steps",
         ]
+        field_classes = {
+            "occurred_at": bounds.DateTimeField,
+            "duration_minutes": bounds.IntegerField,
+        }
         widgets = {
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -221,10 +233,10 @@ class EntryFilterForm(forms.Form):
         choices=[("", _("All entries")), ("yes", _("With flags")), ("no", _("Without flags"))],
         required=False,
     )
-    date_from = forms.DateField(
+    date_from = bounds.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = bounds.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -235,7 +247,7 @@ class EntryFilterForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = bounds.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -248,7 +260,7 @@ class MeetingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
-    flags = forms.ModelMultipleChoiceField(
+    flags = bounds.ModelMultipleChoiceField(
         label=_("Crossings discussed"),
         queryset=Flag.objects.none(),
         required=False,

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import bounds
+
 
 class Category(models.TextChoices):
     """The detector's fixed codes (journal/slips/categories.py), with translated labels."""
@@ -109,6 +111,14 @@ class SessionEntry(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-occurred_at"], name="entry_owner_date_idx"),
+        ]
+        constraints = [
+            # A date that no time zone can show (year 9999) broke every page listing it.
+            models.CheckConstraint(
+                condition=Q(occurred_at__gte=bounds.EARLIEST_MOMENT)
+                & Q(occurred_at__lte=bounds.LATEST_MOMENT),
+                name="entry_date_in_range",
+            )
         ]
 
     def __str__(self) -> str:
@@ -236,6 +246,12 @@ class SupervisionMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_on__gte=bounds.EARLIEST_DATE) & Q(held_on__lte=bounds.LATEST_DATE),
+                name="meeting_date_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.supervisor} / {self.supervisee} {self.held_on}"

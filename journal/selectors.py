@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import has_role, membership_of, supervisees_of
+from accounts.selectors import has_role, membership_of, supervisees_of, supervises
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
 
 
@@ -155,6 +155,12 @@ def meetings_of(user: User) -> QuerySet[SupervisionMeeting]:
 
 def meeting_for_participant(user: User, meeting_uuid: UUID | str) -> SupervisionMeeting:
     return _get_or_404(meetings_of(user), uuid=meeting_uuid)
+
+
+def meeting_quotes_visible(user: User, meeting: SupervisionMeeting) -> bool:
+    """The supervisee always sees the quotes of the crossings a meeting discussed; the supervisor
+    only while the pair lasts (a former supervisor keeps the record, not words from the entries)."""
+    return meeting.supervisee_id == user.pk or supervises(user, meeting.supervisee)
 
 
 def flags_since_last_meeting(supervisor: User, supervisee: User) -> QuerySet[Flag]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import reminders
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from accounts.selectors import membership_of, supervisors_of
 from accounts.services import audit_log
 from journal.models import (
@@ -202,6 +202,26 @@ def entry_read_record(*, entry: SessionEntry, reader: User) -> None:
         audit_log(
             organisation=entry.organisation, actor=reader, action="journal.entry.read", target=entry
         )
+
+
+def flags_shown_record(*, flags: list[Flag], reader: User) -> None:
+    """The review queue shows each crossing's quote and the practitioner's own note: words from
+    the entry, so showing them is recorded as a read of that entry, one per entry, in one query."""
+    shown: dict[int, list[Flag]] = {}
+    for flag in flags:
+        if (flag.quote or flag.note) and flag.entry.owner_id != reader.pk:
+            shown.setdefault(flag.entry_id, []).append(flag)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            organisation_id=items[0].entry.organisation_id,
+            actor=reader,
+            action="journal.entry.read",
+            target_type=SessionEntry._meta.label_lower,
+            target_id=str(items[0].entry.uuid),
+            data={"via": "review_queue", "flags": [str(f.uuid) for f in items]},
+        )
+        for items in shown.values()
+    )
 
 
 # --- Flags ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.middleware import not_activity
 from accounts.selectors import has_role, supervisees_of
 from accounts.views import role_required
 from journal import exports, selectors, services
@@ -197,6 +198,7 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
             {"entry": entry, "state": "invalid", "errors": form.errors},
             status=422,
         )
+    version = entry.version
     try:
         entry = services.entry_autosave(
             entry=entry, data=form.entry_data(), base_version=form.cleaned_data["version"]
@@ -208,6 +210,9 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
             {"entry": conflict.entry, "state": "conflict"},
             status=409,
         )
+    if entry.version == version:
+        # The editor's 15-second timer with nothing new typed: the page at rest, not the person.
+        not_activity(request)
     return render(
         request, "journal/entry_edit.html#save-status", {"entry": entry, "state": "saved"}
     )
@@ -499,6 +504,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         category = ""
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
         "page": page,
         "supervisees": supervisees,
@@ -526,6 +532,7 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
         if not request.htmx:
             messages.success(request, _("Your review was saved; the practitioner can read it."))
             return redirect("journal:review")
+    services.flags_shown_record(flags=[flag], reader=request.user)
     context = {
         "flag": flag,
         "review_form": form,
@@ -586,7 +593,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
     meeting = selectors.meeting_for_participant(request.user, meeting_uuid)
-    return render(request, "journal/meeting_detail.html", {"meeting": meeting})
+    context = {
+        "meeting": meeting,
+        "show_quotes": selectors.meeting_quotes_visible(request.user, meeting),
+    }
+    return render(request, "journal/meeting_detail.html", context)
 
 
 # --- Trends and export ------------------------------------------------------------------------

@@ -117,6 +117,22 @@ def charlie(db):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limit_counts():
+    """Rate-limit counters (password reset) live in the cache: each test starts without any.
+    On Redis only those keys go: the same database is the Celery broker."""
+    from django.core.cache import cache
+
+    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if redis_client is None:
+        cache.clear()
+    else:
+        client = redis_client(write=True)
+        for key in client.scan_iter(match="*limen:password-reset:*"):
+            client.delete(key)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is deliberately slow; tests hash dozens of demo passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

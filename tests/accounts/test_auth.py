@@ -53,6 +53,26 @@ def test_repeated_failures_lock_the_address_out(client, demo):
     assert b"Too many sign-in attempts" in response.content
 
 
+@pytest.mark.parametrize(
+    "variant", ["BEN@harbour.example", " ben@harbour.example", "Ben@Harbour.Example "]
+)
+def test_lock_out_counts_every_spelling_of_an_address_as_one(client, demo, variant):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "ben@harbour.example", "password": "nope"})
+    response = client.post("/accounts/login/", {"username": variant, "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    assert b"Too many sign-in attempts" in response.content
+
+
+def test_failures_under_different_spellings_add_up(client, demo):
+    for variant in ["BEN@harbour.example", " ben@harbour.example", "Ben@harbour.example"] * 2:
+        client.post("/accounts/login/", {"username": variant, "password": "nope"})
+    response = client.post(
+        "/accounts/login/", {"username": "ben@harbour.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 429
+
+
 def test_inactive_user_cannot_sign_in(client, demo):
     demo.ben.is_active = False
     demo.ben.save()

@@ -144,6 +144,36 @@ def test_deactivate_and_reactivate_a_member(client, demo):
     assert demo.ben.is_active
 
 
+def test_deactivation_ends_the_members_sessions_for_good(client, demo):
+    from django.test import Client
+
+    bens = Client()
+    bens.force_login(demo.ben)
+    assert bens.get(reverse("home")).status_code == 200
+    other_session = Client()
+    other_session.force_login(demo.ana)
+    client.force_login(demo.admin)
+    url = reverse("member_set_active", args=[demo.ben.membership.uuid])
+    client.post(url, {"active": "0"})
+    assert bens.get(reverse("home")).status_code == 302
+    client.post(url, {"active": "1"})
+    # Reactivated, Ben signs in afresh: the old session stays ended.
+    response = bens.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    demo.ben.refresh_from_db()
+    bens.force_login(demo.ben)
+    assert bens.get(reverse("home")).status_code == 200
+    assert other_session.get(reverse("home")).status_code == 200  # nobody else's
+
+
+def test_sessions_from_before_generations_stay_valid(client, demo):
+    """Generation 0 signs sessions exactly as Django does, so deploying this signs nobody out."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    assert demo.ana.session_generation == 0
+    assert demo.ana.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(demo.ana)
+
+
 def test_admin_cannot_deactivate_themselves(client, demo):
     client.force_login(demo.admin)
     client.post(reverse("member_set_active", args=[demo.admin.membership.uuid]), {"active": "0"})
@@ -214,3 +244,36 @@ def test_membership_count_unchanged_by_failed_add(client, demo):
     client.force_login(demo.admin)
     client.post(reverse("member_add"), {"full_name": "", "email": "bad", "language": "xx"})
     assert Membership.objects.count() == before
+
+
+def test_switching_an_account_off_in_the_django_admin_ends_its_sessions(client, demo):
+    from django.test import Client
+
+    operator = User.objects.create_superuser(email="operator@example.org", password="x" * 16)
+    bens = Client()
+    bens.force_login(demo.ben)
+    client.force_login(operator)
+    url = reverse("admin:accounts_user_change", args=[demo.ben.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("groups", "user_permissions", "is_active")
+    }
+    data.update(
+        {
+            "password": demo.ben.password,
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+            "membership-TOTAL_FORMS": "0",
+            "membership-INITIAL_FORMS": "0",
+            "working_periods-TOTAL_FORMS": "0",
+            "working_periods-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    demo.ben.refresh_from_db()
+    assert not demo.ben.is_active and demo.ben.session_generation == 1

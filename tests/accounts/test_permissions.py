@@ -54,7 +54,13 @@ def test_every_accounts_url_is_in_the_matrix():
     from accounts.urls import urlpatterns
 
     named = {p.name for p in urlpatterns if getattr(p, "name", None)}
-    post_only = {"member_set_active", "member_resend_invite", "supervision_delete", "set_language"}
+    post_only = {
+        "member_set_active",
+        "member_resend_invite",
+        "supervision_delete",
+        "supervision_acknowledge",
+        "set_language",
+    }
     assert named - post_only - {"login"} <= set(EXPECTED)
 
 

@@ -5,7 +5,7 @@ admin, anonymous."""
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, SupervisionLink
 from journal import services
 from journal.models import Flag
 
@@ -174,6 +174,55 @@ def test_supervisor_view_is_read_only_and_recorded(client, demo, confirmed_flag)
     body = client.get(reverse("journal:entry", args=[confirmed_flag.entry.uuid])).content.decode()
     assert "Read by" in body and "Sara Jansen" in body
     assert AuditEvent.objects.filter(action="journal.entry.read").count() == 1  # own reads: none
+
+
+def test_quotes_and_notes_shown_in_the_review_queue_are_recorded_as_reads(
+    client, demo, confirmed_flag
+):
+    entry = confirmed_flag.entry
+    reported = services.flag_report(
+        entry=entry, category="out_of_hours", note="Texted him at 23:00.", by=demo.ana
+    )
+    client.force_login(demo.supervisor)
+    body = client.get(reverse("journal:review")).content.decode()
+    assert confirmed_flag.quote in body and "Texted him at 23:00." in body
+    event = AuditEvent.objects.get(action="journal.entry.read")  # one per entry shown
+    assert event.actor == demo.supervisor and event.target_id == str(entry.uuid)
+    assert event.data["via"] == "review_queue"
+    assert set(event.data["flags"]) == {str(confirmed_flag.uuid), str(reported.uuid)}
+    client.post(
+        reverse("journal:review_save", args=[reported.uuid]),
+        {"outcome": "watch"},
+        headers={"HX-Request": "true"},
+    )
+    assert AuditEvent.objects.filter(action="journal.entry.read").count() == 2
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "Read by" in body and "Sara Jansen" in body
+
+
+def test_a_former_supervisor_no_longer_sees_the_quotes_of_meetings(client, demo, confirmed_flag):
+    meeting = services.meeting_record(
+        supervisor=demo.supervisor,
+        supervisee=demo.ana,
+        held_on="2026-11-01",
+        notes="We talked about money.",
+        agreed_actions="",
+        flags=[confirmed_flag],
+    )
+    url = reverse("journal:meeting", args=[meeting.uuid])
+    client.force_login(demo.supervisor)
+    assert confirmed_flag.quote in client.get(url).content.decode()
+    client.force_login(demo.admin)
+    link = SupervisionLink.objects.get(supervisor=demo.supervisor, supervisee=demo.ana)
+    client.post(reverse("supervision_delete", args=[link.uuid]))
+    client.force_login(demo.supervisor)
+    body = client.get(url).content.decode()
+    assert "We talked about money." in body  # their own record stays
+    assert confirmed_flag.quote not in body
+    assert "You no longer supervise Ana Martins" in body
+    client.force_login(demo.ana)
+    assert confirmed_flag.quote in client.get(url).content.decode()
 
 
 def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo, make_entry):

@@ -1,0 +1,193 @@
+"""Journal forms: identifier warnings, and the ranges every date and number must fall in."""
+
+import pytest
+
+from journal.forms import identifier_warnings
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("Mail her at jan.de.vries+work@example.co.uk tomorrow.", "an e-mail address"),
+        ("Her number is +31 6 1234 5678.", "a phone number"),
+        ("He called from 020-555 1234 twice.", "a phone number"),
+        ("BSN 123.45.678 on the form.", "an ID number"),
+    ],
+)
+def test_identifier_warnings_find_addresses_and_numbers(text, found):
+    assert found in identifier_warnings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met at 10:30 and talked for 45 minutes.",
+        "She paid 12 euros for the bus, @ the station.",
+        "a" * 100_000,
+        "a@" * 50_000,
+    ],
+)
+def test_identifier_warnings_stay_quiet_on_ordinary_or_hostile_text(text):
+    assert identifier_warnings(text) == []
+
+
+# --- Dates and numbers --------------------------------------------------------------------------
+
+FORM_MODULES = ["journal.forms", "accounts.forms", "boundaries.forms"]
+
+
+def _form_classes():
+    import importlib
+    import inspect
+
+    from django import forms
+
+    for name in FORM_MODULES:
+        module = importlib.import_module(name)
+        for _name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == name
+            ):
+                yield value
+
+
+def test_every_date_and_number_field_of_every_form_has_a_range():
+    from django import forms
+
+    from config import bounds
+
+    checked = 0
+    for form_class in _form_classes():
+        for name, field in form_class.base_fields.items():
+            where = f"{form_class.__module__}.{form_class.__name__}.{name}"
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                assert isinstance(field, bounds.DateField | bounds.DateTimeField), where
+                checked += 1
+            elif isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+                assert field.min_value is not None and field.max_value is not None, where
+                assert field.min_value >= bounds.INTEGER_MIN, where
+                assert field.max_value <= bounds.INTEGER_MAX, where
+                checked += 1
+            elif isinstance(field, forms.ModelMultipleChoiceField):
+                assert isinstance(field, bounds.ModelMultipleChoiceField), where
+                checked += 1
+    assert checked >= 8  # the sweep found the fields it is about
+
+
+YEAR_9999 = "9999-12-31T23:59"
+
+
+@pytest.fixture
+def kiritimati(demo):
+    """Ana's supervisor, who works fourteen hours ahead of UTC."""
+    demo.supervisor.time_zone = "Pacific/Kiritimati"
+    demo.supervisor.save()
+    return demo.supervisor
+
+
+def _entry_post(entry, **changes):
+    data = {
+        "occurred_at": "2026-03-02T10:00",
+        "duration_minutes": 60,
+        "setting": "office",
+        "notes": entry.notes,
+        "version": entry.version,
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+def test_a_year_9999_entry_is_refused_and_nobodys_pages_break(
+    client, demo, confirmed_flag, kiritimati
+):
+    from django.urls import reverse
+
+    from accounts.models import User
+    from journal.models import SessionEntry
+
+    entry = confirmed_flag.entry
+    client.force_login(demo.ana)
+    edit = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=YEAR_9999),
+    )
+    assert edit.status_code == 422
+    assert "Give a date between 1900 and 2100." in edit.content.decode()
+    autosave = client.post(
+        reverse("journal:entry_autosave", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=YEAR_9999),
+        headers={"HX-Request": "true"},
+    )
+    assert autosave.status_code == 422
+    new = client.post(
+        reverse("journal:entry_new"), {"client": entry.client.pk, "occurred_at": YEAR_9999}
+    )
+    assert new.status_code == 200 and "Give a date between 1900 and 2100." in new.content.decode()
+    assert SessionEntry.objects.get(pk=entry.pk).occurred_at.year < 2100
+    assert not SessionEntry.objects.filter(occurred_at__year=9999).exists()
+
+    client.force_login(kiritimati)
+    for url in [
+        reverse("journal:review"),
+        reverse("journal:entry", args=[entry.uuid]),
+        reverse("journal:team"),
+    ]:
+        assert client.get(url).status_code == 200, url
+    operator = User.objects.create_superuser(email="operator@example.org", password="x" * 16)
+    operator.time_zone = "Pacific/Kiritimati"
+    operator.save()
+    client.force_login(operator)
+    assert client.get(reverse("admin:journal_sessionentry_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_filters_and_versions_out_of_range_are_form_errors(client, demo, confirmed_flag):
+    from django.urls import reverse
+
+    entry = confirmed_flag.entry
+    client.force_login(demo.ana)
+    response = client.get(reverse("journal:entries"), {"date_from": "9999-12-31", "q": "x"})
+    assert response.status_code == 200
+    assert "Give a date between 1900 and 2100." in response.content.decode()
+    response = client.post(
+        reverse("journal:entry_autosave", args=[entry.uuid]),
+        _entry_post(entry, version=str(2**70)),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_meeting_form_refuses_impossible_dates_and_ids(client, demo, confirmed_flag):
+    from django.urls import reverse
+
+    from journal.models import SupervisionMeeting
+
+    client.force_login(demo.supervisor)
+    url = reverse("journal:meeting_new") + f"?supervisee={demo.ana.pk}"
+    for data in [
+        {"held_on": "9999-12-31", "flags": [confirmed_flag.pk]},
+        {"held_on": "2026-11-20", "flags": ["99999999999999999999999"]},
+        {"held_on": "2026-11-20", "flags": [str(-(2**70))]},
+    ]:
+        response = client.post(url, {"supervisee": demo.ana.pk, "notes": "n", **data})
+        assert response.status_code == 200, data
+        assert not SupervisionMeeting.objects.exists()
+    response = client.post(
+        url, {"supervisee": demo.ana.pk, "held_on": "2026-11-20", "flags": [confirmed_flag.pk]}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_sharing_refuses_ids_beyond_the_database(client, demo):
+    from django.urls import reverse
+
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("boundaries:sharing"),
+        {"take": "1", "topics": ["99999999999999999999999"], "supervisors": [demo.supervisor.pk]},
+    )
+    assert response.status_code in (200, 422)
