@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: help setup run serve test test-services lint fmt messages translations bench clean
+.PHONY: help setup run serve test test-services lint fmt messages translations bench train-detector clean
 
 help:
 	@echo "make run     set up (venv, install, translations, migrate, demo data) and serve web + worker + beat"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make bench   print the benchmark figures"
+	@echo "make train-detector   retrain the slip detector's learned stage after the corpus changed"
 	@echo "make lint | fmt | messages | clean"
 
 $(STAMP): pyproject.toml
@@ -68,6 +69,12 @@ messages: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# The slip detector's learned stage is trained from tests/data/slips_corpus.jsonl and
+# tests/data/slips/dev/ (never the blind batches) and committed with the corpus's hash; a test
+# fails when the corpus changed and this was not run.
+train-detector: $(STAMP)
+	$(BIN)/python manage.py train_slip_model
 
 clean:
 	rm -rf $(VENV) data/static .pytest_cache .ruff_cache

@@ -10,3 +10,10 @@ accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the load balancer's addresses (all, inside a container network).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Load the slip detector's rules and model before the worker takes its first request."""
+    from journal.slips import warm
+
+    warm()

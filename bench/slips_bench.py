@@ -1,152 +1,193 @@
-"""Score the boundary-slip detector on the evaluation corpus and measure its throughput.
+"""Score the boundary-slip detector and measure its speed.
 
-Run: .venv/bin/python bench/slips_bench.py [--split test|dev] [--errors] [--entries N]
+The headline is the newest blind batch: text by writers who never saw the rules or the corpus,
+scored once before any tuning and never tuned on. Every batch is printed, oldest first, with the
+figure recorded when it was first scored (before tuning) and today's detector on it: the trend.
+Then the legacy test split, then speed: the live check when one sentence of a 1,000-character
+entry changed, a full analysis at save (nothing cached), and bulk re-analysis throughput.
+
+Run: .venv/bin/python bench/slips_bench.py [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from journal.slips import CATEGORIES, LANGUAGES, detect  # noqa: E402
+from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, meaning  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "slips_corpus.jsonl"
-
-
-def load_corpus(path: Path = CORPUS) -> list[dict]:
-    """Read the JSON-lines corpus."""
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+HISTORY = ROOT / "bench" / "slips_history.json"
 
 
-def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+def _predict(learned: bool):
+    def predict(row):
+        return [(f.category, f.start, f.end) for f in detect(row.text, row.lang, learned=learned)]
+
+    return predict
 
 
-def evaluate(rows: list[dict]) -> dict:
-    """Per-language, per-category counts, macro-F1 and the false-alarm rate on negatives."""
-    counts = {lang: {c: [0, 0, 0] for c in CATEGORIES} for lang in LANGUAGES}
-    negatives = defaultdict(lambda: [0, 0])
-    errors = []
-    for row in rows:
-        lang = row["lang"]
-        gold = set(row["labels"])
-        found = {f.category for f in detect(row["text"], lang)}
-        for category in CATEGORIES:
-            tp_fp_fn = counts[lang][category]
-            if category in found and category in gold:
-                tp_fp_fn[0] += 1
-            elif category in found:
-                tp_fp_fn[1] += 1
-            elif category in gold:
-                tp_fp_fn[2] += 1
-        if not gold:
-            negatives[lang][0] += 1
-            negatives[lang][1] += bool(found)
-        if found != gold:
-            errors.append((row["id"], sorted(gold), sorted(found), row["text"]))
-    report = {}
-    for lang in LANGUAGES:
-        per_category = {c: _f1(*counts[lang][c]) for c in CATEGORIES}
-        scored = [c for c in CATEGORIES if any(counts[lang][c])]
-        macro = sum(per_category[c][2] for c in scored) / len(scored) if scored else 0.0
-        total, alarms = negatives[lang]
-        report[lang] = {
-            "per_category": per_category,
-            "macro_f1": macro,
-            "false_alarm_rate": alarms / total if total else 0.0,
-            "negatives": total,
+def _line(name: str, summary: dict) -> str:
+    langs = "  ".join(f"{lang} {summary['by_lang'][lang]:.2f}" for lang in LANGUAGES)
+    return (
+        f"    {name:<22} macro-F1 {summary['macro_f1']:.3f}  {langs}  "
+        f"slip-free flagged {summary['negatives_flagged']:.1%}  "
+        f"evidence on crossing {summary['evidence_on_crossing']:.1%}"
+    )
+
+
+def score_rows(rows, learned: bool) -> dict:
+    out = {}
+    for kind in ("passage", "entry"):
+        subset = [r for r in rows if r.kind == kind]
+        if subset:
+            out[kind] = corpus.score(subset, _predict(learned)).summary()
+    return out
+
+
+def blind_report(results: dict) -> None:
+    history = json.loads(HISTORY.read_text()) if HISTORY.exists() else {}
+    batches = corpus.blind_batches()
+    print("Blind batches (never tuned on), oldest first")
+    for path in batches:
+        rows = corpus.blind(path)
+        print(f"\n  {path.stem}: {len(rows)} texts")
+        recorded = history.get(path.stem, {})
+        for kind, label in (("passage", "passages"), ("entry", "whole entries")):
+            if kind in recorded.get("untuned", {}):
+                print(
+                    _line(
+                        f"{label}, first score",
+                        recorded["untuned"][kind],
+                    )
+                    + f"  ({recorded.get('detector', '')})"
+                )
+        now = {
+            name: score_rows(rows, learned) for name, learned in (("rules", False), ("both", True))
         }
-    return {"languages": report, "errors": errors}
+        for kind, label in (("passage", "passages"), ("entry", "whole entries")):
+            print(_line(f"{label}, rules alone", now["rules"][kind]))
+            print(_line(f"{label}, rules + learned", now["both"][kind]))
+        results["blind"][path.stem] = now
+    if batches:
+        newest = results["blind"][batches[-1].stem]["both"]
+        print(f"\n  Newest batch ({batches[-1].stem}), rules + learned, by category (F1 / P / R):")
+        for category in CATEGORIES:
+            parts = []
+            for kind in ("passage", "entry"):
+                v = newest[kind]["by_category"][category]
+                parts.append(f"{kind}s {v['f1']:.2f} / {v['precision']:.2f} / {v['recall']:.2f}")
+            print(f"    {category:<20} " + "    ".join(parts))
 
 
-def build_entries(rows: list[dict], count: int, size: int = 1000) -> list[tuple[str, str]]:
-    """Deterministic ~size-character entries made by concatenating corpus sentences."""
-    by_lang = defaultdict(list)
-    for row in rows:
-        by_lang[row["lang"]].append(row["text"])
-    entries = []
+def _entry(rows, lang: str, size: int, offset: int) -> list[str]:
+    sentences = [r.text for r in rows if r.lang == lang and r.kind == "passage"]
+    parts, length, i = [], 0, offset
+    while length < size:
+        parts.append(sentences[i % len(sentences)])
+        length += len(parts[-1]) + 1
+        i += 1
+    return parts
+
+
+def speed(results: dict, count: int) -> None:
+    rows = corpus.dev()
+    encoder = meaning.encoder()
+    encoder.warm()
+    print("\nSpeed (one core, this machine)")
+    # The live check: the entry was checked a moment ago, then one sentence changed.
+    live = []
     for n in range(count):
         lang = LANGUAGES[n % len(LANGUAGES)]
-        sentences = by_lang[lang]
-        start = (n * 7) % len(sentences)
-        parts, length, i = [], 0, start
-        while length < size:
-            sentence = sentences[i % len(sentences)]
-            parts.append(sentence)
-            length += len(sentence) + 1
-            i += 1
-        entries.append((lang, " ".join(parts)[:size]))
-    return entries
-
-
-def throughput(rows: list[dict], count: int, rounds: int = 3) -> tuple[float, float]:
-    """Entries per second on one core, with and without language detection (best of rounds).
-
-    The best round is reported because other processes on a shared machine only ever slow a
-    round down; every round runs the full detector on every entry (no cached results).
-    """
-    entries = build_entries(rows, count)
-    for _, text in entries[:50]:  # warm the stem caches, as a running server would be
+        parts = _entry(rows, lang, 1000, n * 13)
+        detect(" ".join(parts), lang)
+        parts[len(parts) // 2] = parts[len(parts) // 2].rstrip(".") + f" ({n})."
+        start = time.perf_counter()
+        detect(" ".join(parts), lang)
+        live.append((time.perf_counter() - start) * 1000)
+    # A full analysis at save, nothing cached.
+    cold = []
+    texts = []
+    for n in range(count):
+        lang = LANGUAGES[n % len(LANGUAGES)]
+        texts.append((lang, " ".join(_entry(rows, lang, 1000, n * 29 + 7))))
+    for _, text in texts:
+        encoder._cache.clear()
+        start = time.perf_counter()
         detect(text)
-    detected = given = 0.0
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _, text in entries:
-            detect(text)
-        detected = max(detected, count / (time.perf_counter() - start))
-        start = time.perf_counter()
-        for lang, text in entries:
-            detect(text, lang)
-        given = max(given, count / (time.perf_counter() - start))
-    return detected, given
+        cold.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    encoder._cache.clear()
+    for _, text in texts:
+        detect(text)
+    bulk = len(texts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for _, text in texts:
+        detect(text, learned=False)
+    rules_only = len(texts) / (time.perf_counter() - start)
+
+    def p95(values):
+        return statistics.quantiles(values, n=20)[-1]
+
+    results["speed"] = {
+        "live_one_sentence_changed_ms": {
+            "p50": round(statistics.median(live), 1),
+            "p95": round(p95(live), 1),
+        },
+        "save_full_analysis_ms": {
+            "p50": round(statistics.median(cold), 1),
+            "p95": round(p95(cold), 1),
+        },
+        "bulk_entries_per_s": round(bulk, 1),
+        "rules_only_entries_per_s": round(rules_only, 1),
+    }
+    s = results["speed"]
+    live_ms = s["live_one_sentence_changed_ms"]
+    print(
+        f"    live check, 1,000-character entry, one sentence changed: p50 {live_ms['p50']} ms, "
+        f"p95 {live_ms['p95']} ms (target p95 <= 150 ms)"
+    )
+    print(
+        f"    full analysis at save, nothing cached: p50 {s['save_full_analysis_ms']['p50']} ms, "
+        f"p95 {s['save_full_analysis_ms']['p95']} ms (target <= 1,000 ms)"
+    )
+    print(
+        f"    bulk re-analysis: {s['bulk_entries_per_s']} entries/s with the learned stage, "
+        f"{s['rules_only_entries_per_s']} entries/s rules alone"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
-    parser.add_argument("--errors", action="store_true", help="list misclassified sentences")
-    parser.add_argument("--entries", type=int, default=4000, help="entries for the speed test")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--speed-entries", type=int, default=120)
     args = parser.parse_args()
+    import django
 
-    rows = load_corpus()
-    selected = [r for r in rows if args.split == "all" or r["split"] == args.split]
-    result = evaluate(selected)
-    print(f"Boundary-slip detector on the {args.split} split ({len(selected)} sentences)\n")
-    for lang in LANGUAGES:
-        info = result["languages"][lang]
-        print(
-            f"[{lang}]  macro-F1 {info['macro_f1']:.3f}   false alarms on negatives "
-            f"{info['false_alarm_rate']:.1%} ({info['negatives']} negatives)"
-        )
-        print(f"    {'category':<20} {'P':>6} {'R':>6} {'F1':>6}")
-        for category in CATEGORIES:
-            p, r, f = info["per_category"][category]
-            print(f"    {category:<20} {p:6.3f} {r:6.3f} {f:6.3f}")
-    langs = result["languages"].values()
-    negatives = sum(i["negatives"] for i in langs)
-    alarms = sum(i["false_alarm_rate"] * i["negatives"] for i in langs)
-    print(f"\nOverall false-alarm rate on negatives: {alarms / negatives:.1%}")
-    if args.errors:
-        print("\nErrors (id, gold, found, text):")
-        for error in result["errors"]:
-            print("  ", *error)
-    detected, given = throughput(rows, args.entries)
-    print(f"\nThroughput, {args.entries} entries of 1,000 characters, one core, best of 3:")
-    print(f"    {detected:,.0f} entries/s (language detected)")
-    print(f"    {given:,.0f} entries/s (language given)")
+    django.setup()
+    results: dict = {"blind": {}}
+    blind_report(results)
+    test_rows = corpus.legacy("test")
+    results["legacy_test"] = {
+        "rules": corpus.score(test_rows, _predict(False)).summary(),
+        "both": corpus.score(test_rows, _predict(True)).summary(),
+    }
+    print(f"\nLegacy test split ({len(test_rows)} sentences written like the rules' dev data)")
+    print(_line("rules alone", results["legacy_test"]["rules"]))
+    print(_line("rules + learned", results["legacy_test"]["both"]))
+    speed(results, args.speed_entries)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -5,17 +5,24 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from .categories import LANGUAGES
-from .engine import Engine
+import numpy as np
+
+from . import meaning
+from .categories import CATEGORIES, LANGUAGES
+from .engine import Engine, markers
 from .language import detect_language_of_words
-from .principles import Explanation, explain
 from .rules import rule_set
 from .text import CLAUSE_RE, SEGMENT_RE, SENTENCE_RE, WORD_RE
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One possible slip: where it is (``text[start:end] == quote``), which rule saw it, and why."""
+    """One possible slip and its evidence: ``text[start:end] == quote``.
+
+    ``source`` is "rule" (a rule named the words; ``rule`` is its id) or "meaning" (the learned
+    stage read it from the meaning of the clause; ``rule`` is "meaning.<category>" and ``score``
+    its probability). What the principle says is looked up with ``explain`` where it is shown.
+    """
 
     category: str
     start: int
@@ -23,11 +30,8 @@ class Finding:
     quote: str
     rule: str
     lang: str
-    principle: str
-    question: str
-    ui_lang: str
-    ui_principle: str
-    ui_question: str
+    source: str = "rule"
+    score: float | None = None
 
     def as_flag(self) -> dict[str, object]:
         """The compact form used by the command line and the journal pages."""
@@ -55,11 +59,6 @@ def engine(lang: str) -> Engine:
     return Engine(rule_set(lang))
 
 
-@lru_cache(maxsize=64)
-def _explanations(category: str, lang: str, ui_lang: str) -> tuple[Explanation, Explanation]:
-    return explain(category, lang), explain(category, ui_lang)
-
-
 def _clauses(sentence: str) -> list[int]:
     """The clause number of every word of a sentence (commas, colons, brackets end clauses)."""
     numbers: list[int] = []
@@ -76,22 +75,6 @@ def _segments(sentence: str) -> list[int] | None:
     for number, part in enumerate(SEGMENT_RE.split(sentence)):
         numbers += [number] * len(WORD_RE.findall(part))
     return numbers
-
-
-# A quote shows the whole clause its evidence stands in, up to this many words either side.
-_QUOTE_REACH = 12
-
-
-def _clause_span(clause_of: list[int], start: int, end: int) -> tuple[int, int]:
-    """Widen evidence words [start, end) to the clause(s) they stand in (bounded)."""
-    first, last = clause_of[start], clause_of[end - 1]
-    low = max(0, start - _QUOTE_REACH)
-    while start > low and clause_of[start - 1] == first:
-        start -= 1
-    high = min(len(clause_of), end + _QUOTE_REACH)
-    while end < high and clause_of[end] == last:
-        end += 1
-    return start, end
 
 
 # Words that leave a quote hanging ("from my own", "gave him a"): the quote is carried on to the
@@ -265,47 +248,51 @@ def _complete(sentence: str, spans, start: int, end: int, lang: str, clause_of) 
     return end
 
 
-def detect(text: str, lang: str | None = None, *, ui_lang: str | None = None) -> list[Finding]:
-    """Return the possible boundary slips in ``text``, ordered by position.
+@dataclass
+class Sentence:
+    """One sentence of a text: where it stands, its words, and what each stage found in it."""
 
-    ``lang`` is the language of the text (detected when None); ``ui_lang`` is the language of
-    the user interface, used for ``ui_principle`` and ``ui_question`` (defaults to ``lang``).
-    """
-    for name, value in (("lang", lang), ("ui_lang", ui_lang)):
+    start: int
+    text: str
+    words: list[str]
+    rule_findings: list[Finding]
+    markers: tuple[int, ...] = (0, 0, 0, 0, 0)
+
+
+def _check_langs(**langs: str | None) -> None:
+    for name, value in langs.items():
         if value is not None and value not in LANGUAGES:
             raise ValueError(f"unknown {name} {value!r}; expected one of {LANGUAGES}")
+
+
+def read(text: str, lang: str | None = None) -> tuple[str, list[Sentence]]:
+    """Split ``text`` into sentences and run the rules: the language and every sentence with
+    its rule findings (evidence: the words the rule matched, carried on to their noun)."""
+    _check_langs(lang=lang)
     findall = WORD_RE.findall
-    sentences = SENTENCE_RE.findall(text)
-    words_of = [findall(sentence) for sentence in sentences]
+    matches = list(SENTENCE_RE.finditer(text))
+    words_of = [findall(m.group()) for m in matches]
     if lang is None:
         lang = detect_language_of_words([w for words in words_of for w in words], lowered=False)
-    ui_lang = ui_lang or lang
     clause_cache: dict[int, list[int]] = {}
 
     def clauses_of(number: int) -> list[int]:
         found = clause_cache.get(number)
         if found is None:
-            found = clause_cache[number] = _clauses(sentences[number])
+            found = clause_cache[number] = _clauses(matches[number].group())
         return found
 
-    hits = engine(lang).note(words_of, clauses_of, lambda number: _segments(sentences[number]))
-    if not hits:
-        return []
-    offsets = [m.start() for m in SENTENCE_RE.finditer(text)]
-    spans_of: dict[int, list[tuple[int, int]]] = {}
-    findings = []
+    hits = engine(lang).note(
+        words_of, clauses_of, lambda number: _segments(matches[number].group())
+    )
+    found_in: dict[int, list[Finding]] = {}
     for number, rule, start, end in hits:
-        spans = spans_of.get(number)
-        if spans is None:
-            spans = spans_of[number] = [m.span() for m in WORD_RE.finditer(sentences[number])]
-        clause_of = clauses_of(number)
-        end = _complete(sentences[number], spans, start, end, lang, clause_of)
-        start, end = _clause_span(clause_of, start, end)
-        offset = offsets[number]
-        char_start = offset + spans[start][0]
-        char_end = offset + spans[end - 1][1]
-        here, there = _explanations(rule.category, lang, ui_lang)
-        findings.append(
+        sentence = matches[number].group()
+        spans = [m.span() for m in WORD_RE.finditer(sentence)]
+        end = _complete(sentence, spans, start, end, lang, clauses_of(number))
+        offset = matches[number].start()
+        char_start, char_end = offset + spans[start][0], offset + spans[end - 1][1]
+        found_in.setdefault(number, []).append(
             Finding(
                 category=rule.category,
                 start=char_start,
@@ -313,11 +300,170 @@ def detect(text: str, lang: str | None = None, *, ui_lang: str | None = None) ->
                 quote=text[char_start:char_end],
                 rule=rule.id,
                 lang=lang,
-                principle=here.principle,
-                question=here.question,
-                ui_lang=ui_lang,
-                ui_principle=there.principle,
-                ui_question=there.question,
+            )
+        )
+    sentences = [
+        Sentence(m.start(), m.group(), words, found_in.get(number, []))
+        for number, (m, words) in enumerate(zip(matches, words_of, strict=True))
+        if words
+    ]
+    return lang, sentences
+
+
+def rule_hits(findings: list[Finding]) -> np.ndarray:
+    """The categories among ``findings`` as a 0/1 row in CATEGORIES order."""
+    row = np.zeros(len(CATEGORIES), dtype=np.float32)
+    for finding in findings:
+        row[CATEGORIES.index(finding.category)] = 1.0
+    return row
+
+
+def units(lang: str, sentences: list[Sentence]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """What the learned stage reads: every sentence, then every pair of neighbouring sentences
+    (a crossing told across two sentences), with the rules' categories and the marker signals
+    of each. Returns the unit texts, their rule hits (n, C) and their markers (n, 5)."""
+    eng = engine(lang)
+    for sentence in sentences:
+        sentence.markers = markers(eng, sentence.words)
+    texts = [s.text.strip() for s in sentences]
+    hits = [rule_hits(s.rule_findings) for s in sentences]
+    signals = [np.array(s.markers, dtype=np.float32) for s in sentences]
+    for first, second in zip(sentences, sentences[1:], strict=False):
+        texts.append(f"{first.text.strip()} {second.text.strip()}")
+        hits.append(np.maximum(rule_hits(first.rule_findings), rule_hits(second.rule_findings)))
+        signals.append(np.maximum(np.array(first.markers), np.array(second.markers)))
+    if not texts:
+        empty = np.zeros((0, len(CATEGORIES)), dtype=np.float32)
+        return [], empty, np.zeros((0, len(meaning.MARKERS)), dtype=np.float32)
+    return texts, np.stack(hits).astype(np.float32), np.stack(signals).astype(np.float32)
+
+
+def decide(
+    model: meaning.MeaningModel, probabilities: np.ndarray, sentences: list[Sentence]
+) -> list[tuple[int, str]]:
+    """Which (sentence number, category) the combined stages flag.
+
+    A sentence is flagged when its own probability reaches the category's threshold. A pair of
+    neighbours reaching it flags the likelier of its two sentences when neither did alone. A
+    sentence whose next sentence refuses or negates, while the pair stays below the threshold,
+    is not flagged: "He asked me for twenty euros. I said no."
+    """
+    count = len(sentences)
+    own, pairs = probabilities[:count], probabilities[count:]
+    thresholds = model.thresholds
+    flagged = own >= thresholds
+    for i in range(count - 1):
+        nxt = sentences[i + 1].markers
+        if nxt[0] or nxt[2]:
+            flagged[i] &= pairs[i] >= thresholds
+    chosen = {(i, CATEGORIES[c]) for i, c in zip(*np.nonzero(flagged), strict=True)}
+    for i in range(count - 1):
+        for c in np.nonzero(pairs[i] >= thresholds)[0]:
+            if not (flagged[i, c] or flagged[i + 1, c]):
+                j = i if own[i, c] >= own[i + 1, c] else i + 1
+                chosen.add((j, CATEGORIES[c]))
+    return sorted(chosen)
+
+
+def _learned_quote(
+    model: meaning.MeaningModel, lang: str, sentence: Sentence, category: str
+) -> tuple[int, int, float, tuple[int, ...]]:
+    """The clause of the sentence the learned finding rests on: start, end, probability and
+    the rules' marker signals in that clause."""
+    eng = engine(lang)
+    index = CATEGORIES.index(category)
+    parts = []
+    position = 0
+    for piece in CLAUSE_RE.split(sentence.text):
+        begin = sentence.text.index(piece, position)
+        position = begin + len(piece)
+        stripped = piece.strip()
+        words = WORD_RE.findall(stripped)
+        if len(words) >= 3:
+            lead = len(piece) - len(piece.lstrip())
+            parts.append((begin + lead, begin + lead + len(stripped), stripped, words))
+    if len(parts) <= 1:
+        stripped = sentence.text.strip()
+        lead = len(sentence.text) - len(sentence.text.lstrip())
+        start = sentence.start + lead
+        return start, start + len(stripped), -1.0, sentence.markers
+    vectors = meaning.encoder().encode([p[2] for p in parts])
+    hits = np.zeros((len(parts), len(CATEGORIES)), dtype=np.float32)
+    for row, (begin, end, _, _) in enumerate(parts):
+        for finding in sentence.rule_findings:
+            if sentence.start + begin <= finding.start < sentence.start + end:
+                hits[row, CATEGORIES.index(finding.category)] = 1.0
+    signals = np.array([markers(eng, p[3]) for p in parts], dtype=np.float32)
+    scores = model.probabilities([p[2] for p in parts], vectors, hits, signals)[:, index]
+    best = int(np.argmax(scores))
+    begin, end, _, _ = parts[best]
+    clause_markers = tuple(int(x) for x in signals[best])
+    return sentence.start + begin, sentence.start + end, float(scores[best]), clause_markers
+
+
+def detect(
+    text: str,
+    lang: str | None = None,
+    *,
+    learned: bool = True,
+    model: meaning.MeaningModel | None = None,
+) -> list[Finding]:
+    """The possible boundary slips in ``text`` (a sentence or a whole entry), by position.
+
+    The rules find what they name, with the words as evidence. When the learned model is
+    installed (and ``learned``), it reads every sentence and every pair of neighbours and adds
+    findings no rule named, with the clause they rest on.
+    ``lang`` is the language of the text (detected when None); ``model`` replaces the committed
+    model (cross-validation).
+    """
+    lang, sentences = read(text, lang)
+    if learned and model is None:
+        model = meaning.model()
+    elif not learned:
+        model = None
+    if model is None or not sentences:
+        findings = [f for s in sentences for f in s.rule_findings]
+        findings.sort(key=lambda f: (f.start, f.end, f.category))
+        return findings
+    texts, hits, signals = units(lang, sentences)
+    probabilities = model.probabilities(texts, meaning.encoder().encode(texts), hits, signals)
+    # A rule finding stays unless every unit its sentence stands in scores below the category's
+    # veto bar (the rules carry their own negation, refusal and request logic; the bar drops
+    # what the meaning clearly contradicts). The learned stage adds what no rule named.
+    count = len(sentences)
+    support = probabilities[:count].copy()
+    if count > 1:
+        pairs = probabilities[count:]
+        support[:-1] = np.maximum(support[:-1], pairs)
+        support[1:] = np.maximum(support[1:], pairs)
+    findings = [
+        f
+        for number, s in enumerate(sentences)
+        for f in s.rule_findings
+        if support[number, CATEGORIES.index(f.category)]
+        >= model.vetoes[CATEGORIES.index(f.category)]
+    ]
+    for number, category in decide(model, probabilities, sentences):
+        sentence = sentences[number]
+        if any(f.category == category for f in sentence.rule_findings):
+            continue
+        score = float(probabilities[number, CATEGORIES.index(category)])
+        start, end, clause_score, clause_markers = _learned_quote(model, lang, sentence, category)
+        if any(clause_markers):
+            # The learned stage proposes, the rules' logic vets: a clause that negates, refuses,
+            # reports a request, plans or names what was done instead is no finding of its own
+            # ("nicht aus meiner Tasche", "he asked for my number").
+            continue
+        findings.append(
+            Finding(
+                category=category,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                rule=f"meaning.{category}",
+                lang=lang,
+                source="meaning",
+                score=round(max(score, clause_score), 3),
             )
         )
     findings.sort(key=lambda f: (f.start, f.end, f.category))

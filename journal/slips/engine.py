@@ -512,3 +512,30 @@ def _suppressed(start: int, end: int, matched: set[int], context: _Context) -> b
         if end <= pos < end + NEGATION_AFTER and clause_of[pos] == last_clause:
             return True
     return False
+
+
+def markers(engine: Engine, words: list[str]) -> tuple[int, int, int, int, int]:
+    """Whether a sentence holds a negation, an "instead of", a refusal, a request and a plan
+    opener: the same lists the rules use, read as signals by the learned stage."""
+    infos = [engine.cache.get(word) or engine.info(word) for word in words]
+    present: dict[int, list[int]] = {}
+    size = len(infos)
+    for pos, info in enumerate(infos):
+        for unit in info[1]:
+            present.setdefault(unit, []).append(pos)
+        if not info[4] or pos == size - 1:
+            continue
+        for first in info[4]:
+            for second in infos[pos + 1][0]:
+                for unit, length, rest, *_ in engine.bigrams.get((first, second), ()):
+                    if pos + length <= size and all(
+                        wid in infos[pos + offset][0] for offset, wid in rest
+                    ):
+                        present.setdefault(unit, []).append(pos)
+    found = []
+    for number, units in enumerate(engine.suppressor_slots):
+        positions = [p for unit in units.intersection(present) for p in present[unit]]
+        if number == 4:  # a plan or a colleague's act counts only where it opens the sentence
+            positions = [p for p in positions if p < PLAN_LEAD]
+        found.append(1 if positions else 0)
+    return tuple(found)  # type: ignore[return-value]

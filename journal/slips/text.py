@@ -1,6 +1,7 @@
 """Tokenising, accent folding and cached stemming shared by the rules and the detector."""
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -31,9 +32,19 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=8)
+# Snowball stemmers keep state between calls, so each thread gets its own (gunicorn runs
+# several threads per worker, and a shared stemmer fails under concurrent use).
+_local = threading.local()
+
+
 def _stemmer(lang: str):
-    return snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    found = stemmers.get(lang)
+    if found is None:
+        found = stemmers[lang] = snowballstemmer.stemmer(_STEMMER_NAMES[lang])
+    return found
 
 
 def stem(word: str, lang: str) -> str:
@@ -64,8 +75,3 @@ def split(text: str) -> list[tuple[int, str, list[str], list[int]]]:
         if words:
             sentences.append((match.start(), sentence, words, clauses))
     return sentences
-
-
-def word_spans(sentence: str) -> list[tuple[int, int]]:
-    """Character (start, end) of every word of a sentence, in the order ``split`` counts them."""
-    return [m.span() for m in WORD_RE.finditer(sentence)]

@@ -38,7 +38,12 @@ def test_each_practitioner_gets_a_few_months_of_entries_in_their_languages(journ
         assert 9 <= entries.count() <= 11, email
         assert 2 <= Client.objects.filter(owner__email=email).count() <= 4, email
         assert set(entries.values_list("language", flat=True)) == languages, email
-        assert entries.filter(flags__isnull=True).count() > entries.count() / 2, email
+        # Most sessions are calm: fewer than half carry a crossing the practitioner answered
+        # (the detector's learned stage may leave an open suggestion on a calm one).
+        answered = entries.filter(
+            flags__status__in=[Flag.Status.CONFIRMED, Flag.Status.DISMISSED]
+        ).distinct()
+        assert entries.count() - answered.count() > entries.count() / 2, email
     assert all(
         re.fullmatch(r"[A-Z]-\d{2}", code) for code in Client.objects.values_list("code", flat=True)
     )

@@ -36,10 +36,10 @@ def test_valid_lines_produce_one_result_each():
     assert set(flag) == {"category", "start", "end", "quote", "rule"}
     assert flag["category"] == "giving_money" and flag["rule"] == "en.money.lend"
     assert "I lent him twenty euros."[flag["start"] : flag["end"]] == flag["quote"]
-    assert flag["quote"] == "I lent him twenty euros"  # the whole clause of the evidence
+    assert flag["quote"] == "lent him twenty euros"  # the phrase that carries it
     assert output[1]["lang"] == "nl"
     assert output[1]["flags"][0]["category"] == "out_of_hours"
-    assert output[1]["flags"][0]["quote"] == "Ik heb hem mijn privénummer gegeven"
+    assert output[1]["flags"][0]["quote"] == "mijn privénummer"
     assert output[2] == {"id": "c", "lang": "en", "flags": []}
 
 

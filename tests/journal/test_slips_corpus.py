@@ -2,11 +2,16 @@
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from journal.slips import CATEGORIES, LANGUAGES, detect
+from journal import slips
+from journal.slips import CATEGORIES, LANGUAGES
+
+# The rules' own scores on the legacy split; the whole detector is scored in make bench.
+detect = partial(slips.detect, learned=False)
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "slips_corpus.jsonl"
 ROWS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]

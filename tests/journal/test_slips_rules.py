@@ -1,11 +1,16 @@
 """Every rule's own examples, and the rule-file loader's validation."""
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from journal.slips import CATEGORIES, LANGUAGES, RuleFileError, detect, load_rule_file, rule_set
+from journal import slips
+from journal.slips import CATEGORIES, LANGUAGES, RuleFileError, load_rule_file, rule_set
 from journal.slips.principles import explain
+
+# Every rule's own examples are about the rules alone.
+detect = partial(slips.detect, learned=False)
 
 RULES = [rule for lang in LANGUAGES for rule in rule_set(lang).rules]
 POSITIVES = [(rule, text) for rule in RULES for text in rule.positive]
