@@ -155,7 +155,7 @@ class EntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("notes", "felt", "went_well", "differently", "next_steps"):
+        for name in SessionEntry.TEXT_FIELDS:
             if len(cleaned.get(name) or "") > MAX_TEXT:
                 self.add_error(name, _("Keep this under 100,000 characters."))
         duration = cleaned.get("duration_minutes")

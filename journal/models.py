@@ -124,8 +124,10 @@ class SessionEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.client} {self.occurred_at:%Y-%m-%d}"
 
-    # The parts of an entry the slip detector reads ("what next" is plans, not events).
-    DETECTED_FIELDS = ("notes", "felt", "went_well", "differently")
+    # The free-text parts of an entry, in the order they are shown and exported.
+    TEXT_FIELDS = ("notes", "felt", "went_well", "differently", "next_steps")
+    # The parts the slip detector reads ("what next" is plans, not events).
+    DETECTED_FIELDS = TEXT_FIELDS[:4]
 
     @property
     def text_for_detection(self) -> str:
@@ -190,6 +192,11 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.status})"
+
+    @property
+    def from_meaning(self) -> bool:
+        """Suggested by the detector's learned stage rather than by a rule."""
+        return self.rule.startswith("meaning.")
 
 
 class FlagEvent(models.Model):

@@ -65,7 +65,7 @@ def entries_of(
         entries = entries.filter(occurred_at__date__lte=date_to)
     if query:
         text = Q()
-        for field in ("notes", "felt", "went_well", "differently", "next_steps", "client__code"):
+        for field in (*SessionEntry.TEXT_FIELDS, "client__code"):
             text |= Q(**{f"{field}__icontains": query})
         entries = entries.filter(text)
     return entries.prefetch_related(
@@ -241,3 +241,49 @@ def practitioner_of_supervisor(supervisor: User, user_id) -> User:
 def organisation_id_of(user: User) -> int | None:
     membership = membership_of(user)
     return membership.organisation_id if membership else None
+
+
+def detector_precision(user: User) -> list[dict]:
+    """How practitioners of the admin's organisation answered the detector: per category and
+    per rule, the suggestions confirmed, dismissed and still open. Counts only, never text."""
+    organisation = membership_of(user).organisation
+    statuses = Flag.Status
+    rows = (
+        Flag.objects.filter(entry__organisation=organisation, source=Flag.Source.DETECTOR)
+        .values("category", "rule")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=statuses.CONFIRMED)),
+            dismissed=Count("pk", filter=Q(status=statuses.DISMISSED)),
+            open=Count("pk", filter=Q(status=statuses.SUGGESTED)),
+        )
+        .order_by("category", "rule")
+    )
+    by_category: dict[str, dict] = {}
+    for row in rows:
+        group = by_category.setdefault(
+            row["category"],
+            {
+                "category": Category(row["category"]),
+                "confirmed": 0,
+                "dismissed": 0,
+                "open": 0,
+                "rules": [],
+            },
+        )
+        answered = row["confirmed"] + row["dismissed"]
+        row["percent"] = round(100 * row["confirmed"] / answered) if answered else None
+        row["learned"] = row["rule"].startswith("meaning.")
+        group["rules"].append(row)
+        for name in ("confirmed", "dismissed", "open"):
+            group[name] += row[name]
+    result = []
+    for category in Category:
+        group = by_category.get(category.value)
+        if group is None:
+            continue
+        answered = group["confirmed"] + group["dismissed"]
+        group["percent"] = round(100 * group["confirmed"] / answered) if answered else None
+        # The rules practitioners dismiss most come first: those are the ones to look at.
+        group["rules"].sort(key=lambda r: (-(r["dismissed"]), r["rule"]))
+        result.append(group)
+    return result

@@ -1,6 +1,7 @@
 """Writes for the journal. Each runs in one transaction, keeps the flag history, writes the audit
 entry, and schedules or cancels reminders in that same transaction."""
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from journal.models import (
 )
 from journal.slips import Finding, detect, detect_language
 
-ENTRY_TEXT_FIELDS = ("notes", "felt", "went_well", "differently", "next_steps")
+ENTRY_TEXT_FIELDS = SessionEntry.TEXT_FIELDS
 ENTRY_FIELDS = ("occurred_at", "duration_minutes", "setting", *ENTRY_TEXT_FIELDS, "self_check")
 
 # Article 003's follow-up: a few days after the incident, check in with the client.
@@ -130,22 +131,28 @@ def entry_save(
 ) -> SessionEntry:
     """Save the entry and turn the detector's findings into suggested flags."""
     entry = _apply(entry, data, base_version)
-    text = entry.text_for_detection
-    entry.language = detect_language(text) if text.strip() else ""
+    lang, findings = detect_fields(
+        {name: getattr(entry, name) for name in SessionEntry.DETECTED_FIELDS}
+    )
+    entry.language = lang
     entry.status = SessionEntry.Status.SAVED
     entry.save(update_fields=["language", "status"])
-    flags_suggest(entry=entry, findings=entry_findings(entry))
+    flags_suggest(entry=entry, findings=findings)
     return entry
 
 
-def entry_findings(entry: SessionEntry, ui_lang: str | None = None) -> list[tuple[str, Finding]]:
-    """The detector's findings, field by field, read in the entry's language."""
-    lang = entry.language or None
-    return [
+def detect_fields(fields: Mapping[str, str]) -> tuple[str, list[tuple[str, Finding]]]:
+    """The one detection path, for the live check and for saving: the language of the whole
+    entry ("" when it is empty), and the findings of both detector stages, field by field."""
+    text = "\n\n".join(value for value in fields.values() if value.strip())
+    if not text.strip():
+        return "", []
+    lang = detect_language(text)
+    return lang, [
         (name, finding)
-        for name in SessionEntry.DETECTED_FIELDS
-        if getattr(entry, name).strip()
-        for finding in detect(getattr(entry, name), lang=lang, ui_lang=ui_lang)
+        for name, value in fields.items()
+        if value.strip()
+        for finding in detect(value, lang=lang)
     ]
 
 

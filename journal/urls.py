@@ -30,4 +30,5 @@ urlpatterns = [
     path("trends/", views.trends, name="trends"),
     path("team/", views.team_trends, name="team"),
     path("export/", views.export, name="export"),
+    path("detector/", views.detector_precision, name="detector_precision"),
 ]

@@ -36,7 +36,7 @@ from journal.forms import (
 )
 from journal.hot_buttons import hot_button_prompts
 from journal.models import Category, Flag, SessionEntry
-from journal.slips import detect, detect_language, explain
+from journal.slips import explain
 
 PAGE_SIZE = 20
 
@@ -129,7 +129,7 @@ def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
         "form": form,
         "flags": selectors.flags_of_entry(entry),
         "report_form": ReportFlagForm(),
-        "text_fields": [form[name] for name in ("notes", "felt", "went_well", "differently")],
+        "text_fields": [form[name] for name in SessionEntry.DETECTED_FIELDS],
         "next_field": form["next_steps"],
     }
 
@@ -233,15 +233,9 @@ def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
 def detect_live(request: HttpRequest) -> HttpResponse:
     """The detector's findings for the text being typed (debounced htmx), never stored."""
     fields = {name: request.POST.get(name, "")[:100_000] for name in SessionEntry.DETECTED_FIELDS}
-    text = "\n\n".join(v for v in fields.values() if v.strip())
     ui_lang = _ui_lang()
-    lang = detect_language(text) if text.strip() else None
-    findings = [
-        (name, finding)
-        for name, value in fields.items()
-        if value.strip()
-        for finding in detect(value, lang=lang, ui_lang=ui_lang)
-    ]
+    _, findings = services.detect_fields(fields)
+    text = "\n\n".join(v for v in fields.values() if v.strip())
     context = {
         "findings": [
             {
@@ -302,7 +296,7 @@ def _entry_page(
 
 def _highlighted_sections(entry: SessionEntry, flags: list[Flag]) -> list[dict]:
     sections = []
-    for name in ("notes", "felt", "went_well", "differently", "next_steps"):
+    for name in SessionEntry.TEXT_FIELDS:
         text = getattr(entry, name)
         if not text:
             continue
@@ -632,3 +626,13 @@ def export(request: HttpRequest) -> HttpResponse:
     filename = f"limen-journal-{date.today():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@role_required("admin")
+def detector_precision(request: HttpRequest) -> HttpResponse:
+    """For admins: how often practitioners confirmed or dismissed each rule's suggestions."""
+    return render(
+        request,
+        "journal/detector_precision.html",
+        {"categories": selectors.detector_precision(request.user)},
+    )

@@ -60,6 +60,7 @@ def urls(demo, confirmed_flag, make_entry):
         "trends": ("get", reverse("journal:trends")),
         "team": ("get", reverse("journal:team")),
         "export": ("get", reverse("journal:export")),
+        "detector_precision": ("get", reverse("journal:detector_precision")),
     }
 
 
@@ -95,6 +96,7 @@ EXPECTED = {
     "trends": [200, 200, 403, 403, 200, 403, 403, 302],
     "team": [403, 403, 200, 200, 403, 200, 403, 302],
     "export": [200, 200, 403, 403, 200, 403, 403, 302],
+    "detector_precision": [403, 403, 403, 403, 403, 403, 200, 302],
 }
 
 
