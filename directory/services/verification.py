@@ -37,11 +37,22 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def verification_requests_revoke(*, service: Service) -> int:
+    """End every open link of ``service`` now: a newer one replaces them, and a deactivated
+    service has nothing left to confirm. Returns how many were ended."""
+    now = timezone.now()
+    return VerificationRequest.objects.filter(
+        service=service, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
 @transaction.atomic
 def verification_request_send(*, service: Service, email: str, by: User) -> VerificationRequest:
     """E-mail the service a secret link (valid ``VERIFICATION_LINK_DAYS``) to confirm or correct
     its listing."""
     token = secrets.token_urlsafe(32)
+    # Only the newest link works: an older e-mail forwarded or left in a shared inbox does not.
+    verification_requests_revoke(service=service)
     request = VerificationRequest.objects.create(
         service=service,
         email=email,
