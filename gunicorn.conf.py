@@ -7,6 +7,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 accesslog = "-"
+# The access log keeps no query strings (search words) and no tokens from links.
+logger_class = "config.access_log.RedactingLogger"
 errorlog = "-"
 # Trust X-Forwarded-* only from the load balancer's addresses (all, inside a container network).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -125,6 +125,14 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Every member signs in with a code from an authenticator app as well as their "
+            "password; members without one set it up after signing in."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services, signin
+from accounts import selectors, services, signin, two_factor
 from accounts.forms import (
     CadenceForm,
     LocalisedPasswordResetForm,
@@ -56,6 +56,16 @@ def _form_error(form, exc: ValidationError) -> None:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_device(user):
+            # Not signed in yet: the code from the authenticator comes first.
+            two_factor.start_pending(
+                self.request, user, backend=user.backend, next_url=self.get_success_url()
+            )
+            return redirect("two_factor_verify")
+        return super().form_valid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,7 +1,11 @@
 """Response headers that hold for the whole site."""
 
+from urllib.parse import parse_qsl
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class PermissionsPolicyMiddleware:
@@ -36,3 +40,32 @@ class NoStoreWhenSignedInMiddleware:
         if signed_in or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class QueryStringGuardMiddleware:
+    """A query string no page of Limen could have made is answered 400 before any view runs: one
+    longer than ``MAX_QUERY_STRING``, or one that decodes to a NUL character or to bytes that
+    are not UTF-8 (Django would pass those on as replacement characters or NULs, which the
+    database refuses)."""
+
+    MAX_QUERY_STRING = 4096
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if raw and not self._acceptable(raw):
+            return HttpResponseBadRequest(
+                _("This address is too long or malformed."), content_type="text/plain"
+            )
+        return self.get_response(request)
+
+    def _acceptable(self, raw: str) -> bool:
+        if len(raw) > self.MAX_QUERY_STRING:
+            return False
+        try:
+            pairs = parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return False
+        return not any("\x00" in key or "\x00" in value for key, value in pairs)

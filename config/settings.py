@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "boundaries",
     "journal",
@@ -81,12 +84,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.QueryStringGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "config.middleware.NoStoreWhenSignedInMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After messages and htmx: an ended session says so on a page, never in an htmx fragment.
     "accounts.middleware.SessionTimeoutMiddleware",
+    # After the timeouts: a signed-in person who owes a second factor gets nothing else.
+    "accounts.two_factor.TwoFactorMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -250,6 +257,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the six digits, and
+# how long the second step may wait after the password was accepted.
+OTP_TOTP_ISSUER = "Limen"
+TWO_FACTOR_PENDING_SECONDS = 5 * 60
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # Brute-force protection: five failures for one e-mail from one address lock it for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)

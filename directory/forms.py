@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.hsds.reader import MAX_UPLOAD_BYTES
 from directory.models import WEEKDAY_CODES, Service
 from directory.services.upkeep import ServiceData
+from directory.weblinks import WebAddressField
 
 WEEKDAY_LABELS = {
     "MO": _("Monday"),
@@ -81,7 +82,7 @@ class ServiceForm(forms.Form):
         max_length=200,
         help_text=_("Language codes separated by commas, such as nl, en, ar."),
     )
-    url = forms.URLField(label=_("Website"), required=False, max_length=500, assume_scheme="https")
+    url = WebAddressField(label=_("Website"), required=False, max_length=500)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=100)
     location_name = forms.CharField(label=_("Place name"), required=False, max_length=255)
@@ -235,7 +236,7 @@ class CorrectionForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), required=False, max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    url = forms.CharField(label=_("Website"), required=False, max_length=500)
+    url = WebAddressField(label=_("Website"), required=False, max_length=500)
     hours_description = forms.CharField(label=_("Opening hours"), required=False, max_length=2000)
     eligibility_description = _long_text(_("Who can use it"), rows=3)
     application_process = _long_text(_("How to refer or apply"), rows=3)

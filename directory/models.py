@@ -216,6 +216,14 @@ class Service(OwnedHSDS):
         return self.name
 
     @property
+    def web_url(self) -> str:
+        """The website as a link target: empty unless it is an http or https address (one
+        stored before addresses were checked is shown as text, never linked)."""
+        from directory.weblinks import is_web_address
+
+        return self.url.strip() if is_web_address(self.url) else ""
+
+    @property
     def is_stale(self) -> bool:
         return self.assured_date is None or self.assured_date < stale_cutoff()
 

@@ -23,11 +23,15 @@ from accounts.models import Organisation
 from directory import categories
 from directory.hsds import spec
 from directory.hsds.reader import Problem, RawPackage
+from directory.weblinks import is_web_address
 
 TEXT_MAX_CHARS = 20_000
 MAX_ERRORS = 500
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHUNK = 2000
+# Columns that hold links people click (organization.website and logo; the url of services,
+# locations and accessibility): http and https only. ``uri`` is an identifier, never a link.
+WEB_ADDRESS_COLUMNS = frozenset({"website", "url", "logo"})
 
 Progress = Callable[[int], None]
 
@@ -134,6 +138,10 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
             validate_email(raw)
         except ValidationError:
             raise ValueError(_("“%(v)s” is not an e-mail address.") % {"v": raw[:60]}) from None
+    if model_field.name in WEB_ADDRESS_COLUMNS and not is_web_address(raw):
+        raise ValueError(
+            _("“%(v)s” is not a web address starting with http:// or https://.") % {"v": raw[:60]}
+        )
     return raw
 
 

@@ -24,6 +24,13 @@ from directory.hsds import spec
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
 MAX_MEMBERS = 64
+# A zip that unpacks to more than this many times its own size, past a few megabytes, is a zip
+# bomb rather than a directory: ordinary CSV and JSON packages stay far below it.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 8 * 1024 * 1024
+# HSDS nests a few levels (a service, its locations, their addresses). Deeper JSON is refused
+# before it is walked, so no reader or worker recurses without bound.
+MAX_JSON_DEPTH = 32
 # A file full of bad cells names the first of them, not a hundred thousand.
 MAX_PROBLEMS = 500
 
@@ -167,8 +174,12 @@ def read_zip(data: bytes, name: str) -> RawPackage:
             )
         )
         return package
-    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_UNCOMPRESSED_BYTES:
         package.errors.append(Problem(_too_big_message(), name))
+        return package
+    if _bomb_ratio(declared, len(data)):
+        package.errors.append(Problem(_bomb_message(), name))
         return package
     files: dict[str, bytes] = {}
     total = 0
@@ -191,6 +202,9 @@ def read_zip(data: bytes, name: str) -> RawPackage:
                     if total > MAX_UNCOMPRESSED_BYTES:
                         package.errors.append(Problem(_too_big_message(), name))
                         return package
+                    if _bomb_ratio(total, len(data)):
+                        package.errors.append(Problem(_bomb_message(), name))
+                        return package
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             package.errors.append(
@@ -199,6 +213,41 @@ def read_zip(data: bytes, name: str) -> RawPackage:
             return package
         files[member_name] = b"".join(chunks)
     return read_files(files)
+
+
+def _bomb_ratio(unpacked: int, packed: int) -> bool:
+    return unpacked > RATIO_CHECKED_FROM_BYTES and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1)
+
+
+def _bomb_message() -> str:
+    return _(
+        "The zip unpacks to more than %(ratio)s times its own size, which no directory does; "
+        "Limen does not open it."
+    ) % {"ratio": MAX_COMPRESSION_RATIO}
+
+
+def unpacked_size(data: bytes, filename: str, *, stop_at: int) -> int:
+    """How large an upload is once unpacked, counted by unpacking (a zip's own figures can lie)
+    and stopping as soon as ``stop_at`` is passed, so asking costs little. Anything that is not
+    a readable zip counts as its own size."""
+    if data[:4] != b"PK\x03\x04" and not filename.lower().endswith(".zip"):
+        return len(data)
+    total = 0
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        for member in archive.infolist():
+            if member.is_dir() or member.flag_bits & 0x1:
+                continue
+            if member.file_size > stop_at:
+                return member.file_size
+            with archive.open(member) as handle:
+                while chunk := handle.read(256 * 1024):
+                    total += len(chunk)
+                    if total > stop_at:
+                        return total
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
+        return max(total, len(data))
+    return max(total, len(data))
 
 
 def _too_big_message() -> str:
@@ -408,8 +457,14 @@ def read_json(data: bytes, name: str) -> RawPackage:
     except UnicodeDecodeError:
         package.errors.append(Problem(_("The file is not UTF-8 encoded."), name))
         return package
+    except RecursionError:
+        package.errors.append(Problem(_too_deep_message(), name))
+        return package
     except ValueError as exc:
         package.errors.append(Problem(_("This is not valid JSON: %(e)s") % {"e": exc}, name))
+        return package
+    if _depth(document) > MAX_JSON_DEPTH:
+        package.errors.append(Problem(_too_deep_message(), name))
         return package
     not_hsds = Problem(
         _(
@@ -452,6 +507,32 @@ def read_json(data: bytes, name: str) -> RawPackage:
             table.filename, None, [(n, row) for n, row in enumerate(rows.values(), start=1)]
         )
     return package
+
+
+def _depth(document: Any) -> int:
+    """How deeply lists and objects nest, walked without recursion; stops counting past the
+    limit."""
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _too_deep_message() -> str:
+    return _(
+        "The JSON nests more than %(n)s levels deep; HSDS never does, so Limen stops here."
+    ) % {"n": MAX_JSON_DEPTH}
 
 
 def _kind_of(obj: Any) -> str | None:

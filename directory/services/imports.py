@@ -2,6 +2,7 @@
 written all or nothing; big ones on the worker with a progress bar. ``import_package`` is the one
 path every import takes: the upload page, ``manage.py import_directory`` and the demo."""
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,8 +20,11 @@ from directory.search.index import service_reindex
 
 # An import of this many services or more runs on the worker, with a progress bar.
 ASYNC_IMPORT_SERVICES = 5000
-# An upload this large is checked on the worker too, so no web request waits on it.
+# An upload this large once unpacked is checked on the worker too, so no web request waits on
+# it (a small zip can hold a lot: the unpacked size decides, not the upload's).
 ASYNC_CHECK_BYTES = 2 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 def _progress_key(directory_import: DirectoryImport) -> str:
@@ -62,7 +66,12 @@ def directory_import_create(
 
 def directory_import_should_run_async(directory_import: DirectoryImport) -> bool:
     if directory_import.status == DirectoryImport.Status.UPLOADED:
-        return len(directory_import.payload or b"") >= ASYNC_CHECK_BYTES
+        size = reader.unpacked_size(
+            bytes(directory_import.payload or b""),
+            directory_import.filename,
+            stop_at=ASYNC_CHECK_BYTES,
+        )
+        return size >= ASYNC_CHECK_BYTES
     return directory_import.summary.get("services", 0) >= ASYNC_IMPORT_SERVICES
 
 
@@ -81,12 +90,28 @@ def directory_import_check(*, directory_import: DirectoryImport) -> DirectoryImp
         directory_import.refresh_from_db()
         return directory_import
     directory_import.refresh_from_db()
-    package = reader.read_upload(bytes(directory_import.payload or b""), directory_import.filename)
-    _dataset, report = importer.check(
-        directory_import.organisation,
-        package,
-        progress=lambda p: _set_progress(directory_import, p // 2, stored=True),
-    )
+    try:
+        package = reader.read_upload(
+            bytes(directory_import.payload or b""), directory_import.filename
+        )
+        _dataset, report = importer.check(
+            directory_import.organisation,
+            package,
+            progress=lambda p: _set_progress(directory_import, p // 2, stored=True),
+        )
+    except Exception:  # noqa: BLE001 - whatever the file does, the check ends in a final state
+        logger.exception("Checking directory import %s failed", directory_import.pk)
+        report = importer.Report(
+            errors=[
+                reader.Problem(
+                    _(
+                        "Limen could not check this file and stopped. Nothing was imported; "
+                        "check that it is an HSDS package and upload it again."
+                    ),
+                    directory_import.filename,
+                )
+            ]
+        )
     directory_import.errors = [p.as_dict() for p in report.errors]
     directory_import.warnings = [p.as_dict() for p in report.warnings[: importer.MAX_ERRORS]]
     directory_import.summary = report.summary()

@@ -31,6 +31,7 @@ from directory.models import (
     new_hsds_id,
 )
 from directory.search.index import service_reindex
+from directory.services.verification import verification_requests_revoke
 
 # The service's own text fields the admin's form edits, in the form's order.
 SERVICE_TEXT_FIELDS = (
@@ -134,6 +135,8 @@ def service_save(
         service = Service(owner=owner, hsds_id=new_hsds_id())
     organization = _provider(owner, data.organization_name)
     _save_fields(service, data, organization)
+    if not created and service.status != Service.Status.ACTIVE:
+        verification_requests_revoke(service=service)
     _save_phone(service, data.phone)
     _save_place(service, data, organization)
     _save_languages(service, data.languages)
@@ -291,6 +294,8 @@ def service_set_status(*, service: Service, status: str, by: User) -> Service:
     before = service.status
     service.status = status
     service.save(update_fields=["status", "updated_at"])
+    if status != Service.Status.ACTIVE:
+        verification_requests_revoke(service=service)
     audit_log(
         organisation=service.owner,
         actor=by,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_log
+from directory import weblinks
 from directory.models import (
     PendingCorrection,
     Phone,
@@ -25,6 +26,7 @@ from directory.models import (
     new_hsds_id,
 )
 from directory.search.index import service_reindex
+from directory.weblinks import is_web_address
 
 VERIFICATION_LINK_DAYS = 14
 # A proposed correction's note is cut to this length.
@@ -35,11 +37,22 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def verification_requests_revoke(*, service: Service) -> int:
+    """End every open link of ``service`` now: a newer one replaces them, and a deactivated
+    service has nothing left to confirm. Returns how many were ended."""
+    now = timezone.now()
+    return VerificationRequest.objects.filter(
+        service=service, used_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
 @transaction.atomic
 def verification_request_send(*, service: Service, email: str, by: User) -> VerificationRequest:
     """E-mail the service a secret link (valid ``VERIFICATION_LINK_DAYS``) to confirm or correct
     its listing."""
     token = secrets.token_urlsafe(32)
+    # Only the newest link works: an older e-mail forwarded or left in a shared inbox does not.
+    verification_requests_revoke(service=service)
     request = VerificationRequest.objects.create(
         service=service,
         email=email,
@@ -136,6 +149,8 @@ def correction_submit(
     request = VerificationRequest.objects.select_for_update().get(pk=request.pk)
     if request.used_at is not None:
         raise ValidationError(_("This link was used already."))
+    if (proposed.get("url") or "").strip() and not is_web_address(proposed["url"]):
+        raise ValidationError({"url": weblinks.MESSAGE})
     current = correctable_values(request.service)
     changes = {
         name: [current[name], value.strip()]
@@ -170,6 +185,10 @@ def correction_approve(*, correction: PendingCorrection, by: User) -> Service:
     if correction.status != PendingCorrection.Status.PENDING:
         raise ValidationError(_("This correction was decided already."))
     service = correction.service
+    url = correction.changes.get("url")
+    if url and url[1] and not is_web_address(url[1]):
+        # Proposed before web addresses were checked: refused rather than published as a link.
+        raise ValidationError({"url": weblinks.MESSAGE})
     for name, (_before, after) in correction.changes.items():
         if name == "phone":
             phone = service.phones.order_by("id").first()

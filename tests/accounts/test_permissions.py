@@ -23,6 +23,8 @@ def _urls(demo):
         "supervision_edit": reverse("supervision_edit", args=[harbour_link.uuid]),
         "password_change": reverse("password_change"),
         "password_reset": reverse("password_reset"),
+        "two_factor_enrol": reverse("two_factor_enrol"),
+        "two_factor_verify": reverse("two_factor_verify"),
     }
 
 
@@ -38,6 +40,9 @@ EXPECTED = {
     "supervision_edit": [302, 403, 403, 200, 404],
     "password_change": [302, 200, 200, 200, 200],
     "password_reset": [200, 200, 200, 200, 200],
+    "two_factor_enrol": [302, 200, 200, 200, 200],
+    # Only after a password was accepted: otherwise back to sign in.
+    "two_factor_verify": [302, 302, 302, 302, 302],
 }
 
 
@@ -60,12 +65,14 @@ def test_every_accounts_url_is_in_the_matrix():
         "supervision_delete",
         "supervision_acknowledge",
         "set_language",
+        "two_factor_require",
+        "two_factor_reset",
     }
     assert named - post_only - {"login"} <= set(EXPECTED)
 
 
 @pytest.mark.parametrize(
-    "name", ["member_set_active", "member_resend_invite", "supervision_delete"]
+    "name", ["member_set_active", "member_resend_invite", "supervision_delete", "two_factor_reset"]
 )
 def test_post_only_actions_refuse_get_and_outsiders(client, demo, name):
     if name == "supervision_delete":
