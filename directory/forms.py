@@ -213,6 +213,7 @@ class ExportForm(forms.Form):
         choices=[
             ("hsds-csv", _("HSDS tabular package (.zip of CSV files)")),
             ("hsds-json", _("HSDS JSON")),
+            ("xlsx", _("For spreadsheets (.xlsx, every cell as text)")),
         ],
     )
     include_confidential = forms.BooleanField(

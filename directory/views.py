@@ -476,6 +476,9 @@ def export(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["format"] == "hsds-json":
             response = HttpResponse(exporter.to_json(tables), content_type="application/json")
             name = f"{organisation.slug}-directory-{stamp}.json"
+        elif form.cleaned_data["format"] == "xlsx":
+            response = HttpResponse(exporter.to_xlsx(tables), content_type=exporter.XLSX_TYPE)
+            name = f"{organisation.slug}-directory-{stamp}.xlsx"
         else:
             response = HttpResponse(exporter.to_zip(tables), content_type="application/zip")
             name = f"{organisation.slug}-directory-{stamp}.zip"
