@@ -248,3 +248,21 @@ class CorrectionForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Who will use it"),
+        max_length=100,
+        help_text=_("For example the partner agency or the system that reads your directory."),
+    )
+
+
+class PublicationForm(forms.Form):
+    is_open = forms.BooleanField(
+        label=_("Publish the directory openly on the HSDS API"),
+        required=False,
+        help_text=_(
+            "Anyone may then read it without a token. Confidential addresses are never shown."
+        ),
+    )
