@@ -107,7 +107,11 @@ def _modified_after(request: HttpRequest) -> datetime | None:
         raise BadRequest("modified_after must be an ISO 8601 date or date-time.")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
-    return moment
+    try:
+        # PostgreSQL takes offsets up to ±15:59 only; in UTC any valid moment is accepted.
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise BadRequest("modified_after is out of range.") from exc
 
 
 def _search(queryset: QuerySet, request: HttpRequest, *fields: str, folded: str = "") -> QuerySet:
@@ -200,6 +204,9 @@ def hsds_view(view: Callable) -> Callable:
         if organisation is None:
             return _unauthorised()
         try:
+            if any("\x00" in value for value in request.GET.values()):
+                # PostgreSQL cannot hold a NUL character in a string, not even to compare.
+                raise BadRequest("Parameters must not contain NUL characters.")
             return view(request, organisation, *args, **kwargs)
         except BadRequest as exc:
             return _json({"detail": str(exc)}, 400)

@@ -198,6 +198,15 @@ def test_filters(api, directory):
     assert [s["service_id"] for s in sals] == [SVC2]
 
 
+def test_any_time_zone_offset_is_understood(api):
+    body = api("services", modified_after="2000-01-01T00:00:00+20:56").json()
+    assert body["total_items"] == 2
+
+
+def test_nul_characters_are_a_400(api):
+    assert api("services", search="a\x00b").status_code == 400
+
+
 def test_ndjson_still_refuses_bad_paging(api):
     assert api("services", format="ndjson", page="-3").status_code == 400
 

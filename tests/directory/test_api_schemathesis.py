@@ -4,7 +4,9 @@ The number of examples is bounded so that the suite stays fast."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from directory.services.api_access import api_token_create
@@ -13,6 +15,17 @@ from tests.directory.conftest import package_zip
 from tests.directory.test_api import hsds_tables
 
 schema = schemathesis.openapi.from_wsgi("/api/hsds/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    # A bare WSGI handler closes the database connection after each request, which would end
+    # the test's transaction on PostgreSQL; Django's test client does the same as this.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
