@@ -13,6 +13,7 @@ urlpatterns = [
     # Referrals keep the addresses they had inside the directory: /directory/referrals/...
     path("directory/referrals/", include("referrals.urls")),
     path("directory/", include("directory.urls")),
+    path("api/hsds/", include("directory.api_urls")),
     path("reminders/", include("reminders.urls")),
     path("", include("accounts.urls")),
 ]

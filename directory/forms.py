@@ -214,6 +214,7 @@ class ExportForm(forms.Form):
         choices=[
             ("hsds-csv", _("HSDS tabular package (.zip of CSV files)")),
             ("hsds-json", _("HSDS JSON")),
+            ("xlsx", _("For spreadsheets (.xlsx, every cell as text)")),
         ],
     )
     include_confidential = forms.BooleanField(
@@ -247,4 +248,22 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Who will use it"),
+        max_length=100,
+        help_text=_("For example the partner agency or the system that reads your directory."),
+    )
+
+
+class PublicationForm(forms.Form):
+    is_open = forms.BooleanField(
+        label=_("Publish the directory openly on the HSDS API"),
+        required=False,
+        help_text=_(
+            "Anyone may then read it without a token. Confidential addresses are never shown."
+        ),
     )

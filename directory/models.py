@@ -644,3 +644,46 @@ class PendingCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"correction of {self.service} ({self.status})"
+
+
+# --- The HSDS API: who may read an agency's directory ----------------------------------------
+
+
+class DirectoryPublication(models.Model):
+    """Whether an agency publishes its directory openly on the HSDS API (anyone may read it,
+    confidential addresses left out); otherwise only holders of its read tokens may."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_publication"
+    )
+    is_open = models.BooleanField(_("published openly"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({'open' if self.is_open else 'tokens only'})"
+
+
+class ApiToken(models.Model):
+    """A read token for the HSDS API. Only a SHA-256 hash of the token is kept: it is shown
+    once, when it is made, and a revoked token stays listed (with its last use) for the record."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("who uses it"), max_length=100)
+    # The first characters, shown in the list so that an admin can tell tokens apart.
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

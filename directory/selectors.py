@@ -14,11 +14,15 @@ from accounts.models import User
 from accounts.selectors import has_role, organisation_of
 from directory.categories import CATEGORY_TAXONOMY
 from directory.models import (
+    ApiToken,
     Attribute,
     DirectoryImport,
+    DirectoryPublication,
+    Organization,
     PendingCorrection,
     Service,
     ServiceAtLocation,
+    Taxonomy,
     TaxonomyTerm,
     stale_cutoff,
 )
@@ -138,3 +142,107 @@ def corrections_for_admin(user: User) -> QuerySet[PendingCorrection]:
 
 def correction_for_admin(user: User, correction_uuid: UUID | str) -> PendingCorrection:
     return _get_or_404(corrections_for_admin(user), uuid=correction_uuid)
+
+
+# --- The HSDS API: an agency's directory as other systems read it ------------------------------
+# Every query takes the organisation the request may read (from its token, or an openly published
+# directory) and prefetches what ``directory.hsds.objects`` nests, so a page of any size costs
+# the same number of queries.
+
+
+def _location_details(prefix: str) -> list[str]:
+    return [
+        f"{prefix}addresses",
+        f"{prefix}phones",
+        f"{prefix}languages",
+        f"{prefix}schedules",
+        f"{prefix}accessibility",
+    ]
+
+
+def api_services(organisation, *, full: bool = False) -> QuerySet[Service]:
+    services = Service.objects.filter(owner=organisation).select_related("organization")
+    if full:
+        services = services.prefetch_related(
+            "phones",
+            "schedules",
+            "service_areas",
+            "languages",
+            Prefetch(
+                "at_locations",
+                queryset=ServiceAtLocation.objects.select_related(
+                    "service", "location", "location__organization"
+                ).order_by("hsds_id"),
+            ),
+            *_location_details("at_locations__location__"),
+            "at_locations__phones",
+            "at_locations__schedules",
+            Prefetch(
+                "attributes",
+                queryset=Attribute.objects.select_related(
+                    "taxonomy_term__parent", "taxonomy_term__taxonomy_detail"
+                ).order_by("hsds_id"),
+            ),
+        )
+    return services.order_by("hsds_id")
+
+
+def api_service_at_locations(organisation, *, full: bool = False) -> QuerySet[ServiceAtLocation]:
+    rows = ServiceAtLocation.objects.filter(owner=organisation).select_related(
+        "service", "service__organization", "location", "location__organization"
+    )
+    if full:
+        rows = rows.prefetch_related("phones", "schedules", *_location_details("location__"))
+    return rows.order_by("hsds_id")
+
+
+def api_organizations(organisation, *, full: bool = False) -> QuerySet[Organization]:
+    rows = Organization.objects.filter(owner=organisation)
+    if full:
+        rows = rows.prefetch_related(
+            "phones",
+            Prefetch(
+                "services",
+                queryset=Service.objects.select_related("organization").order_by("hsds_id"),
+            ),
+        )
+    return rows.order_by("hsds_id")
+
+
+def api_taxonomies(organisation) -> QuerySet[Taxonomy]:
+    return Taxonomy.objects.filter(Q(owner=organisation) | Q(owner=None)).order_by("hsds_id")
+
+
+def api_taxonomy_terms(organisation) -> QuerySet[TaxonomyTerm]:
+    return (
+        TaxonomyTerm.objects.filter(Q(owner=organisation) | Q(owner=None))
+        .select_related("parent", "taxonomy_detail")
+        .order_by("hsds_id")
+    )
+
+
+def api_get(queryset: QuerySet, hsds_id: str):
+    """One row by HSDS id, or 404. Shipped terms and taxonomies may share an id with none."""
+    row = queryset.filter(hsds_id=hsds_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def api_tokens_for_admin(user: User) -> QuerySet[ApiToken]:
+    organisation = organisation_of(user)
+    if organisation is None or not has_role(user, "admin"):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def api_token_for_admin(user: User, token_uuid: UUID) -> ApiToken:
+    return _get_or_404(api_tokens_for_admin(user), uuid=token_uuid)
+
+
+def directory_is_published(user: User) -> bool:
+    organisation = organisation_of(user)
+    return bool(
+        organisation
+        and DirectoryPublication.objects.filter(organisation=organisation, is_open=True).exists()
+    )

@@ -38,5 +38,11 @@ urlpatterns = [
     path("manage/import/<uuid:import_uuid>/", views.import_detail, name="import_detail"),
     path("manage/import/<uuid:import_uuid>/confirm/", views.import_confirm, name="import_confirm"),
     path("manage/export/", views.export, name="export"),
+    path("manage/api/", views.api_access_manage, name="api_access"),
+    path(
+        "manage/api/tokens/<uuid:token_uuid>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("verify/<str:token>/", views.public_verify, name="public_verify"),
 ]

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,10 +22,12 @@ from accounts.services import audit_log
 from accounts.views import role_required
 from directory import selectors
 from directory.forms import (
+    ApiTokenForm,
     CorrectionForm,
     DoNotReferForm,
     ExportForm,
     ImportForm,
+    PublicationForm,
     SearchForm,
     ServiceForm,
     TermForm,
@@ -33,7 +36,7 @@ from directory.forms import (
 from directory.hsds import exporter, spec
 from directory.models import STALE_AFTER_DAYS, DirectoryImport, PendingCorrection, Service
 from directory.search import query
-from directory.services import imports, upkeep
+from directory.services import api_access, imports, upkeep
 from directory.services import verification as verifying
 from directory.services.verification import VERIFICATION_LINK_DAYS
 
@@ -476,6 +479,9 @@ def export(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["format"] == "hsds-json":
             response = HttpResponse(exporter.to_json(tables), content_type="application/json")
             name = f"{organisation.slug}-directory-{stamp}.json"
+        elif form.cleaned_data["format"] == "xlsx":
+            response = HttpResponse(exporter.to_xlsx(tables), content_type=exporter.XLSX_TYPE)
+            name = f"{organisation.slug}-directory-{stamp}.xlsx"
         else:
             response = HttpResponse(exporter.to_zip(tables), content_type="application/zip")
             name = f"{organisation.slug}-directory-{stamp}.zip"
@@ -483,3 +489,60 @@ def export(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "directory/export.html", {"form": form})
+
+
+# --- The HSDS API: read tokens and open publication --------------------------------------------
+
+
+@role_required("admin")
+@require_http_methods(["GET", "POST"])
+def api_access_manage(request: HttpRequest) -> HttpResponse:
+    organisation = organisation_of(request.user)
+    token_form = ApiTokenForm(request.POST if "name" in request.POST else None)
+    publication_form = PublicationForm(
+        request.POST if "publication" in request.POST else None,
+        initial={"is_open": selectors.directory_is_published(request.user)},
+    )
+    new_token = None
+    if request.method == "POST" and token_form.is_valid():
+        new_token = api_access.api_token_create(
+            organisation=organisation, name=token_form.cleaned_data["name"], by=request.user
+        )[1]
+        token_form = ApiTokenForm()
+    elif request.method == "POST" and publication_form.is_valid():
+        is_open = publication_form.cleaned_data["is_open"]
+        api_access.directory_publish(organisation=organisation, is_open=is_open, by=request.user)
+        messages.success(
+            request,
+            _("The directory is published openly.")
+            if is_open
+            else _("The directory is readable with a token only."),
+        )
+        return redirect("directory:api_access")
+    response = render(
+        request,
+        "directory/api_access.html",
+        {
+            "token_form": token_form,
+            "publication_form": publication_form,
+            "new_token": new_token,
+            "tokens": selectors.api_tokens_for_admin(request.user),
+            "api_url": request.build_absolute_uri(reverse("hsds_api:token:root")),
+            "open_url": request.build_absolute_uri(
+                reverse("hsds_api:open:root", kwargs={"slug": organisation.slug})
+            ),
+            "is_open": selectors.directory_is_published(request.user),
+        },
+    )
+    # The token is shown this once: never from a cache or the browser's back button.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required("admin")
+@require_POST
+def api_token_revoke(request: HttpRequest, token_uuid) -> HttpResponse:
+    token = selectors.api_token_for_admin(request.user, token_uuid)
+    api_access.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("directory:api_access")

@@ -3,7 +3,11 @@ datapackage.json) or tabular JSON (the shape of HSDS's own ``tabular.json`` exam
 
 Confidential addresses are left out unless the admin asks for them explicitly; the flags Limen
 keeps (confidential location, do not refer) travel as HSDS attributes with Limen's flag terms.
-CSV cells a spreadsheet would run as formulas get a leading apostrophe (undone on import).
+
+An HSDS package is a data-exchange format, not a spreadsheet: every value leaves exactly as it
+was stored (a phone number ``+32 130 2000`` stays ``+32 130 2000``). Spreadsheet safety belongs to
+the separate "for spreadsheets" workbook (``to_xlsx``), where every cell is typed as text so that
+no cell is ever run as a formula.
 """
 
 import csv
@@ -20,14 +24,19 @@ from django.db.models import Q
 from accounts.models import Organisation
 from directory import categories
 from directory.hsds import spec
-from directory.hsds.reader import escape_cell
+from directory.hsds.reader import EXACT_CELLS_KEY
 
+# HSDS 3.0's own field list types every numeric column as "number" (ages, years, coordinates).
 FIELD_TYPES = {
     "DateField": "date",
     "DateTimeField": "datetime",
     "TimeField": "time",
-    "IntegerField": "integer",
+    "IntegerField": "number",
+    "PositiveIntegerField": "number",
+    "PositiveSmallIntegerField": "number",
+    "SmallIntegerField": "number",
     "FloatField": "number",
+    "DecimalField": "number",
 }
 
 
@@ -156,6 +165,9 @@ def descriptor(tables: dict[str, list[dict]]) -> dict:
         "title": "Limen referral directory",
         "profile": "tabular-data-package",
         "version": "3.0",
+        # Tells Limen's importer that cells are exactly as stored: a leading apostrophe is data,
+        # not the formula guard older exports added (which the importer still undoes).
+        EXACT_CELLS_KEY: True,
         "resources": resources,
     }
 
@@ -167,7 +179,7 @@ def csv_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(table.columns)
         for row in tables.get(table.name, []):
-            writer.writerow([escape_cell(_text(row[c])) for c in table.columns])
+            writer.writerow([_text(row[c]) for c in table.columns])
         files[table.filename] = buffer.getvalue().encode("utf-8")
     return files
 
@@ -195,10 +207,43 @@ def to_directory(tables: dict[str, list[dict]], path: Path) -> None:
 
 
 def to_json(tables: dict[str, list[dict]]) -> bytes:
+    """Tabular HSDS JSON. An empty value is left out rather than written as "" or null, which
+    HSDS's schemas refuse for typed and enumerated fields (an empty CSV cell means the same)."""
     document = {
         table.filename: [
-            {k: _json_value(v) for k, v in row.items()} for row in tables.get(table.name, [])
+            {k: _json_value(v) for k, v in row.items() if v is not None and v != ""}
+            for row in tables.get(table.name, [])
         ]
         for table in spec.TABLES
     }
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def to_xlsx(tables: dict[str, list[dict]]) -> bytes:
+    """The directory for spreadsheets: one sheet per HSDS table, every cell typed as text, so a
+    value such as ``=HYPERLINK(...)`` or ``+32 130 2000`` is shown, never run or turned into a
+    number. Not an exchange format: use the package or JSON for that."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in spec.TABLES:
+        sheet = workbook.create_sheet(table.name)
+        rows = [list(table.columns)]
+        rows += [[_text(row[c]) for c in table.columns] for row in tables.get(table.name, [])]
+        for row_number, values in enumerate(rows, start=1):
+            for column_number, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row_number, column=column_number)
+                # Assigning a string that starts with "=" would make openpyxl write a formula;
+                # set the value and its type directly instead. Control characters are not
+                # allowed in the file format at all.
+                cell._value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

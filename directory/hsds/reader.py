@@ -41,6 +41,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_RE = re.compile(r"^(=|[+\-@]\s*[A-Za-z_][\w.]*[(|!])")
 UTF8_BOM = "\ufeff"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Set in the datapackage.json of Limen's exports, whose cells are exactly as stored.
+EXACT_CELLS_KEY = "limen:exact_cells"
 ALLOWED_EXTRA_FILES = ("datapackage.json", "readme", "license")
 
 
@@ -89,31 +91,9 @@ class RawPackage:
 # --- Spreadsheet formula injection ----------------------------------------------------------
 
 
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return value.strip() == value and value[:1] in "-+0123456789." and "e" not in value.lower()
-
-
-def escape_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP: prefix an apostrophe).
-
-    Plain numbers such as ``-4.89`` stay as they are: a spreadsheet reads them as numbers. A value
-    that already starts with an apostrophe before a formula character is escaped too, so that
-    ``unescape_cell`` gives back exactly what was exported.
-    """
-    if not value or _is_number(value):
-        return value
-    if value.startswith(FORMULA_STARTS) or (
-        value[0] == "'" and len(value) > 1 and value[1] in (*FORMULA_STARTS, "'")
-    ):
-        return "'" + value
-    return value
-
-
 def unescape_cell(value: str) -> str:
+    """Undo the formula guard Limen's exports added before they became exact: an apostrophe
+    before a formula character (or before another apostrophe) was not part of the value."""
     if len(value) > 1 and value[0] == "'" and value[1] in (*FORMULA_STARTS, "'"):
         return value[1:]
     return value
@@ -276,11 +256,13 @@ def read_files(files: dict[str, bytes]) -> RawPackage:
     if not files:
         package.errors.append(Problem(_("The package holds no files.")))
         return package
+    exact = False
     if "datapackage.json" in files:
         try:
             descriptor = json.loads(_decode(files["datapackage.json"], "datapackage.json"))
             if not isinstance(descriptor, dict):
                 raise ValueError
+            exact = descriptor.get(EXACT_CELLS_KEY) is True
         except (ValueError, UnicodeDecodeError):
             package.errors.append(
                 Problem(_("This is not a valid datapackage.json."), "datapackage.json")
@@ -293,7 +275,7 @@ def read_files(files: dict[str, bytes]) -> RawPackage:
         lower = name.lower()
         if name in spec.BY_FILENAME:
             table = spec.BY_FILENAME[name]
-            raw = _read_csv(data, name, package)
+            raw = _read_csv(data, name, package, exact=exact)
             if raw is not None:
                 package.tables[table.name] = raw
         elif name in spec.IGNORED_FILES:
@@ -325,7 +307,9 @@ def is_formula(cell: str) -> bool:
     return bool(FORMULA_RE.match(cell))
 
 
-def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
+def _read_csv(
+    data: bytes, name: str, package: RawPackage, *, exact: bool = False
+) -> RawTable | None:
     if data.startswith(UTF16_BOMS):
         package.errors.append(
             Problem(
@@ -412,7 +396,10 @@ def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
                 problem = None
                 if UTF8_BOM in cell:
                     problem = Problem(stray_bom, name, reader.line_num, column)
-                elif is_formula(cell):
+                elif is_formula(cell) and not exact:
+                    # A package that declares exact cells (Limen's own exports) carries such text
+                    # as data; it is shown as text everywhere, and the spreadsheet download types
+                    # every cell as text.
                     problem = Problem(
                         _(
                             "This cell is a spreadsheet formula (“%(start)s…”). Limen does not "
@@ -426,8 +413,8 @@ def _read_csv(data: bytes, name: str, package: RawPackage) -> RawTable | None:
                     )
                 if problem is not None and len(package.errors) < MAX_PROBLEMS:
                     package.errors.append(problem)
-                # Limen's own exports escape such cells with an apostrophe; undo that.
-                row[column] = unescape_cell(cell)
+                # Limen's exports before exact cells escaped formulas with an apostrophe.
+                row[column] = cell if exact else unescape_cell(cell)
             raw.rows.append((reader.line_num, row))
     except csv.Error as exc:
         package.errors.append(

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from directory.models import DirectoryImport, PendingCorrection, Service
+from directory.services.api_access import api_token_create
 from tests.directory.conftest import SVC
 from tests.factories import MembershipFactory
 
@@ -20,7 +21,13 @@ def objects(imported, alice):
     correction = PendingCorrection.objects.create(
         service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
     )
-    return {"service": service.uuid, "import": directory_import.uuid, "correction": correction.uuid}
+    token, _ = api_token_create(organisation=imported, name="Partner", by=alice)
+    return {
+        "service": service.uuid,
+        "import": directory_import.uuid,
+        "correction": correction.uuid,
+        "token": token.uuid,
+    }
 
 
 MEMBER_PAGES = [("directory:search", None), ("directory:service", "service")]
@@ -36,12 +43,14 @@ ADMIN_PAGES = [
     ("directory:import_upload", None),
     ("directory:import_detail", "import"),
     ("directory:export", None),
+    ("directory:api_access", None),
 ]
 ADMIN_POSTS = [
     ("directory:service_status", "service"),
     ("directory:service_do_not_refer", "service"),
     ("directory:service_verify", "service"),
     ("directory:import_confirm", "import"),
+    ("directory:api_token_revoke", "token"),
 ]
 PRACTITIONER_PAGES = [("referrals:referral_list", None), ("referrals:referral_create", None)]
 

@@ -1,6 +1,7 @@
-"""``manage.py export_directory --org SLUG --format hsds-csv|hsds-json OUTPUT``.
+"""``manage.py export_directory --org SLUG --format hsds-csv|hsds-json|xlsx OUTPUT``.
 
-hsds-csv writes a zip when OUTPUT ends in .zip, otherwise a folder. Confidential addresses are
+hsds-csv writes a zip when OUTPUT ends in .zip, otherwise a folder; xlsx is the workbook for
+spreadsheets (every cell text), not an exchange format. Confidential addresses are
 left out unless ``--include-confidential`` is given.
 """
 
@@ -13,11 +14,14 @@ from directory.hsds import exporter
 
 
 class Command(BaseCommand):
-    help = "Export an agency's directory as Open Referral HSDS (tabular CSV package or JSON)."
+    help = (
+        "Export an agency's directory as Open Referral HSDS (tabular CSV package or JSON), "
+        "or as a workbook for spreadsheets."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="The agency's short name (slug).")
-        parser.add_argument("--format", required=True, choices=["hsds-csv", "hsds-json"])
+        parser.add_argument("--format", required=True, choices=["hsds-csv", "hsds-json", "xlsx"])
         parser.add_argument(
             "--include-confidential",
             action="store_true",
@@ -35,6 +39,8 @@ class Command(BaseCommand):
         target = Path(output)
         if format == "hsds-json":
             target.write_bytes(exporter.to_json(tables))
+        elif format == "xlsx":
+            target.write_bytes(exporter.to_xlsx(tables))
         elif target.suffix == ".zip":
             target.write_bytes(exporter.to_zip(tables))
         else:
