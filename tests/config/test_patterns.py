@@ -51,7 +51,12 @@ def hostile_inputs():
 def _project_apps():
     from django.apps import apps
 
-    return [app for app in apps.get_app_configs() if Path(app.path).is_relative_to(ROOT)]
+    # Installed packages live under the repository too when the virtualenv is .venv.
+    return [
+        app
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(ROOT) and "site-packages" not in Path(app.path).parts
+    ]
 
 
 def _modules(app):
