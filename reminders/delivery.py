@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
@@ -36,6 +35,7 @@ from accounts.selectors import working_hours_of
 from reminders.models import Delivery, Digest, Reminder
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
+from reminders.unsubscribe import unsubscribe_token
 from reminders.windows import next_window_start
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 CLAIM_BATCH = 500
 MAX_BATCHES_PER_RUN = 20
 MAX_ATTEMPTS = 6
-UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 Enqueue = Callable[[int, str], None]
 
@@ -300,19 +299,6 @@ def _digest_failed(
 
 
 # --- The e-mail -------------------------------------------------------------------------------
-
-
-def unsubscribe_token(user: User, kind: str) -> str:
-    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_payload(token: str) -> tuple[int, str] | None:
-    """(user id, kind) from a link in a digest, or None when it was tampered with."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(data["u"]), str(data["k"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
 
 
 def _absolute(path: str) -> str:

@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import has_role, membership_of
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.unsubscribe import unsubscribe_payload
 
 
 def worker_last_seen() -> datetime | None:
@@ -101,8 +102,6 @@ def calendar_owner(token: str) -> User | None:
 def unsubscribe_target(token: str) -> tuple[User, str] | None:
     """(person, reminder kind) a signed unsubscribe link speaks for, or None when the link was
     tampered with, names an unknown kind, or its person is no longer active."""
-    from reminders.delivery import unsubscribe_payload
-
     payload = unsubscribe_payload(token)
     if payload is None or payload[1] not in Reminder.Kind.values:
         return None
