@@ -6,7 +6,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import reminders
-from accounts.models import Membership, Organisation, User
+from accounts.models import Organisation, User
 from accounts.services import audit_log
 from referrals.hsds import importer, reader
 from referrals.models import (
@@ -43,8 +42,8 @@ from referrals.models import (
     ServiceAtLocation,
     TaxonomyTerm,
     VerificationRequest,
-    stale_cutoff,
 )
+from referrals.reminders import referral_followup_cancel, referral_followup_schedule
 from referrals.search import index_services
 
 # An import of this many services or more runs on the worker, with a progress bar.
@@ -557,41 +556,6 @@ def correction_reject(*, correction: PendingCorrection, by: User) -> PendingCorr
     return correction
 
 
-# --- Stale reminders ------------------------------------------------------------------------
-
-
-def stale_reminders_schedule(*, now: datetime | None = None) -> int:
-    """One grouped "re-verify" reminder per admin per ISO week, for each agency with stale
-    entries. Safe to run daily: the key per admin and week makes repeats no-ops."""
-    now = now or timezone.now()
-    cutoff = stale_cutoff(timezone.localdate(now))
-    stale = Service.objects.filter(
-        status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
-    ).filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
-    counts: dict[int, int] = {}
-    for owner_id in stale.values_list("owner_id", flat=True):
-        counts[owner_id] = counts.get(owner_id, 0) + 1
-    year, week, _day = now.isocalendar()
-    scheduled = 0
-    link = reverse("referrals:verification")
-    admins = Membership.objects.filter(
-        organisation_id__in=counts, is_admin=True, user__is_active=True
-    ).select_related("user")
-    for membership in admins:
-        with transaction.atomic():
-            reminders.schedule(
-                kind="directory_stale",
-                recipient=membership.user,
-                due_at=now,
-                about=f"accounts.organisation:{membership.organisation_id}",
-                key=f"directory_stale:{membership.user_id}:{year}-W{week:02d}",
-                link=link,
-                data={"count": counts[membership.organisation_id]},
-            )
-        scheduled += 1
-    return scheduled
-
-
 # --- Import -------------------------------------------------------------------------------------
 
 
@@ -762,10 +726,6 @@ def import_package(
 # --- Referrals ------------------------------------------------------------------------------
 
 
-def _follow_up_moment(user: User, day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), tzinfo=user.tzinfo)
-
-
 @transaction.atomic
 def referral_create(
     *,
@@ -777,7 +737,7 @@ def referral_create(
     follow_up_on: date,
     entry=None,
 ) -> Referral:
-    """Record a referral and schedule its follow-up reminder (09:00 in the practitioner's zone)."""
+    """Record a referral and schedule its follow-up reminder."""
     if client.owner_id != by.pk or (entry is not None and entry.owner_id != by.pk):
         raise ValidationError(_("You can only refer your own clients."))
     if service.owner_id != client.organisation_id:
@@ -795,17 +755,7 @@ def referral_create(
         client_consented=client_consented,
         follow_up_on=follow_up_on,
     )
-    reminders.schedule(
-        kind="referral_followup",
-        recipient=by,
-        due_at=_follow_up_moment(by, follow_up_on),
-        about=referral.about,
-        key=f"referral_followup:{referral.uuid}",
-        link=reverse("referrals:referral_detail", args=[referral.uuid]),
-        # What the reminder's sentence needs ("Ask client K-17 how the referral to ... went"):
-        # the pseudonymous code and the service, never the reason.
-        data={"client": client.code, "resource": service.name},
-    )
+    referral_followup_schedule(referral)
     audit_log(
         organisation=referral.organisation,
         actor=by,
@@ -829,7 +779,7 @@ def referral_record_outcome(*, referral: Referral, outcome: str, note: str, by: 
     referral.outcome_note = note.strip()
     referral.outcome_at = timezone.now()
     referral.save(update_fields=["outcome", "outcome_note", "outcome_at"])
-    reminders.cancel(about=referral.about, kinds=["referral_followup"])
+    referral_followup_cancel(referral)
     audit_log(
         organisation=referral.organisation,
         actor=by,

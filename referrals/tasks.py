@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from referrals import services
+from referrals import reminders, services
 from referrals.models import DirectoryImport
 
 
@@ -35,4 +35,4 @@ def import_directory_task(import_id: int) -> None:
 )
 def remind_stale_directory() -> int:
     """Daily: remind each agency's admins (once a week) of entries not verified for 180 days."""
-    return services.stale_reminders_schedule()
+    return reminders.stale_reminders_schedule()

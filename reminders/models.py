@@ -7,18 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reminders.registry import CODE_MAX_LENGTH, kind_choices
+
 
 class Reminder(models.Model):
     """A reminder to one person. The row is the truth; the broker only nudges the dispatcher."""
-
-    class Kind(models.TextChoices):
-        FLAG_FOLLOWUP = "flag_followup", _("Follow up after a boundary crossing")
-        REFERRAL_FOLLOWUP = "referral_followup", _("Follow up on a referral")
-        FLAG_UNREVIEWED = "flag_unreviewed", _("Flag waiting for review")
-        SUPERVISION_DUE = "supervision_due", _("Supervision meeting due")
-        SUPERVISION_OVERDUE = "supervision_overdue", _("Supervision meeting overdue")
-        DIRECTORY_STALE = "directory_stale", _("Directory entries to re-verify")
-        INVENTORY_RETAKE = "inventory_retake", _("Time to retake the self-inventory")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -34,7 +27,9 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # The kinds are declared by the apps that own them (``reminders.registry``): a callable, so
+    # that a new kind needs no migration here.
+    kind = models.CharField(max_length=CODE_MAX_LENGTH, choices=kind_choices)
     # What it is about, as "<app>.<model>:<id>"; reminders never import the other apps.
     about = models.CharField(max_length=120, blank=True)
     # Where the reminder leads (a path inside Limen), and the few facts its text shows. Never note
@@ -154,7 +149,7 @@ class ReminderPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
     )
-    # Kinds switched off per channel (lists of Reminder.Kind values), so that a kind added later
+    # Kinds switched off per channel (lists of kind codes), so that a kind added later
     # reaches everyone until they opt out.
     email_off = models.JSONField(default=list, blank=True)
     in_app_off = models.JSONField(default=list, blank=True)

@@ -4,7 +4,7 @@ Dispatching and delivery (claims, digests, back-off) live in ``reminders.deliver
 """
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import membership_of, working_hours_of
 from accounts.services import audit_log
+from reminders import registry
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.registry import ReminderKind
 from reminders.selectors import preference_of
 from reminders.windows import next_window_opening, next_window_start, start_of_local_day
 
@@ -30,27 +32,30 @@ def deliver_after_for(recipient: User, due_at: datetime) -> datetime:
 
 def reminder_schedule(
     *,
-    kind: str,
+    kind: ReminderKind,
     recipient: User,
+    about: str,
+    key: str,
     due_at: datetime,
-    about: str = "",
-    key: str | None = None,
     link: str = "",
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> Reminder:
     """Write (or, while still waiting, move) the reminder identified by ``key``.
 
-    Call it inside the transaction of the change that causes the reminder. The same key never
-    makes two rows; a reminder already delivered or cancelled is left as it is.
+    ``kind`` is a registered kind; ``about`` names what the reminder is about, as
+    ``"<app>.<model>:<id>"``; ``key`` comes from the kind's key function. Call it inside the
+    transaction of the change that causes the reminder. The same key never makes two rows; a
+    reminder already delivered or cancelled is left as it is.
     """
-    if kind not in Reminder.Kind.values:
-        raise ValueError(f"Unknown reminder kind {kind!r}")
+    if registry.find_kind(kind.code) is not kind:
+        raise ValueError(f"Unknown reminder kind {kind.code!r}")
+    if not key:
+        raise ValueError("A reminder needs its kind's idempotency key")
     if timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware")
     membership = membership_of(recipient)
     if membership is None:
         raise ValueError("The recipient belongs to no organisation")
-    key = key or f"{kind}:{about}:{recipient.pk}"
     fields = {
         "due_at": due_at,
         "deliver_after": deliver_after_for(recipient, due_at),
@@ -63,7 +68,7 @@ def reminder_schedule(
             defaults={
                 "organisation": membership.organisation,
                 "recipient": recipient,
-                "kind": kind,
+                "kind": kind.code,
                 "about": about,
                 **fields,
             },
@@ -82,10 +87,12 @@ def reminder_cancel(
     key: str | None = None,
     about: str | None = None,
     abouts: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
+    kinds: Iterable[ReminderKind] | None = None,
+    keep: Iterable[str] = (),
 ) -> int:
     """Cancel waiting reminders by key, or by what they are about (one ``about`` or several
-    ``abouts``, in one query), optionally only of some kinds.
+    ``abouts``, in one query), optionally only of some kinds, and except those whose key is in
+    ``keep``.
 
     Returns how many were cancelled. Delivered reminders are history and stay as they are.
     """
@@ -100,7 +107,10 @@ def reminder_cancel(
     if abouts is not None:
         rows = rows.filter(about__in=abouts)
     if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
+        rows = rows.filter(kind__in=[kind.code for kind in kinds])
+    keep = list(keep)
+    if keep:
+        rows = rows.exclude(idempotency_key__in=keep)
     return rows.update(status=Reminder.Status.CANCELLED)
 
 
@@ -114,9 +124,10 @@ def preference_update(
     if window not in ReminderPreference.Window.values:
         raise ValueError(f"Unknown digest window {window!r}")
     email, in_app = set(email_kinds), set(in_app_kinds)
+    codes = registry.kind_codes()
     preference, _ = ReminderPreference.objects.get_or_create(user=user)
-    preference.email_off = [kind for kind in Reminder.Kind.values if kind not in email]
-    preference.in_app_off = [kind for kind in Reminder.Kind.values if kind not in in_app]
+    preference.email_off = [kind for kind in codes if kind not in email]
+    preference.in_app_off = [kind for kind in codes if kind not in in_app]
     preference.window = window
     preference.save()
     return preference
@@ -124,7 +135,7 @@ def preference_update(
 
 def preference_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
     """Stop e-mails of one kind (from the link in a digest; no sign-in needed)."""
-    if kind not in Reminder.Kind.values:
+    if registry.find_kind(kind) is None:
         raise ValueError(f"Unknown reminder kind {kind!r}")
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(user=user)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from reminders import delivery
 from reminders.models import Delivery, Digest, Reminder
+from reminders.registry import kind_codes
 from reminders.services import preference_update
 from tests.factories import MembershipFactory
 
@@ -242,7 +243,7 @@ def test_unsubscribe_link_is_signed_and_names_the_kind(practitioner, due, client
 
 
 def test_email_preference_is_honoured_and_in_app_still_delivered(practitioner, due):
-    kinds = Reminder.Kind.values
+    kinds = kind_codes()
     preference_update(
         user=practitioner,
         email_kinds=[k for k in kinds if k != "flag_followup"],
@@ -260,9 +261,7 @@ def test_email_preference_is_honoured_and_in_app_still_delivered(practitioner, d
 
 
 def test_in_app_preference_is_honoured(practitioner, due):
-    preference_update(
-        user=practitioner, email_kinds=Reminder.Kind.values, in_app_kinds=[], window="window"
-    )
+    preference_update(user=practitioner, email_kinds=kind_codes(), in_app_kinds=[], window="window")
     due(practitioner)
     dispatch_and_deliver()
     assert len(mail.outbox) == 1

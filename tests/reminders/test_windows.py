@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import WorkingPeriod
 from accounts.selectors import working_hours_of
+from journal.reminders import FLAG_FOLLOWUP
 from reminders.services import deliver_after_for, reminder_schedule
 from reminders.windows import (
     next_window_opening,
@@ -152,10 +153,11 @@ def test_own_hours_and_zone_decide(practitioner):
 
 def test_scheduled_reminder_waits_for_the_window(practitioner):
     reminder = reminder_schedule(
-        kind="flag_followup",
+        kind=FLAG_FOLLOWUP,
         recipient=practitioner,
         due_at=local(AMS, 2026, 3, 28, 23, 0),
         about="journal.flag:x",
+        key="flag_followup:x",
         data={"client": "C-1", "session": "2026-03-27"},
     )
     assert reminder.deliver_after == utc(2026, 3, 30, 7, 0)

@@ -1,0 +1,124 @@
+"""The referrals' reminders: a follow-up on a referral's date, and the weekly reminder to re-verify
+stale directory entries (the directory's rule lives here for now), with its beat task.
+Registered in ``ReferralsConfig.ready()``."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+import reminders
+from accounts.models import Membership, User
+from referrals.models import Referral, Service, stale_cutoff
+from reminders.registry import BeatTask, Data, ReminderKind
+from reminders.texts import count_of
+
+
+def _referral_followup_text(data: Data) -> str:
+    resource = data.get("resource") or data.get("service")
+    if data.get("client") and resource:
+        return _("Ask client %(client)s how the referral to %(resource)s went") % {
+            "client": data["client"],
+            "resource": resource,
+        }
+    return _("Ask client %(client)s how the referral went") % {"client": data["client"]}
+
+
+def _directory_stale_text(data: Data) -> str:
+    count = count_of(data.get("count"))
+    return ngettext(
+        "%(count)s directory entry has not been verified for a long time",
+        "%(count)s directory entries have not been verified for a long time",
+        count,
+    ) % {"count": count}
+
+
+REFERRAL_FOLLOWUP = ReminderKind(
+    code="referral_followup",
+    label=gettext_lazy("Follow up on a referral"),
+    text=_referral_followup_text,
+)
+DIRECTORY_STALE = ReminderKind(
+    code="directory_stale",
+    label=gettext_lazy("Directory entries to re-verify"),
+    text=_directory_stale_text,
+)
+KINDS = (REFERRAL_FOLLOWUP, DIRECTORY_STALE)
+
+BEAT = (
+    BeatTask(
+        name="referrals-stale-directory",
+        task="referrals.tasks.remind_stale_directory",
+        every=timedelta(days=1),
+        expires=timedelta(hours=12),
+    ),
+)
+
+
+def referral_followup_key(referral: Referral) -> str:
+    return f"referral_followup:{referral.uuid}"
+
+
+def directory_stale_key(admin: User, year: int, week: int) -> str:
+    """One per admin and ISO week: the daily rule reminds each admin once a week."""
+    return f"directory_stale:{admin.pk}:{year}-W{week:02d}"
+
+
+def _follow_up_moment(user: User, day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=user.tzinfo)
+
+
+def referral_followup_schedule(referral: Referral) -> None:
+    """Remind the practitioner to ask how the referral went, on its follow-up date. Call it in
+    the transaction that records the referral."""
+    reminders.schedule(
+        kind=REFERRAL_FOLLOWUP,
+        recipient=referral.owner,
+        due_at=_follow_up_moment(referral.owner, referral.follow_up_on),
+        about=referral.about,
+        key=referral_followup_key(referral),
+        link=reverse("referrals:referral_detail", args=[referral.uuid]),
+        # What the reminder's sentence needs ("Ask client K-17 how the referral to ... went"):
+        # the pseudonymous code and the service, never the reason.
+        data={"client": referral.client.code, "resource": referral.service_name},
+    )
+
+
+def referral_followup_cancel(referral: Referral) -> None:
+    reminders.cancel(about=referral.about, kinds=[REFERRAL_FOLLOWUP])
+
+
+def stale_reminders_schedule(*, now: datetime | None = None) -> int:
+    """One grouped "re-verify" reminder per admin per ISO week, for each agency with stale
+    entries. Safe to run daily: the key per admin and week makes repeats no-ops."""
+    now = now or timezone.now()
+    cutoff = stale_cutoff(timezone.localdate(now))
+    stale = Service.objects.filter(
+        status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
+    ).filter(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff))
+    counts: dict[int, int] = {}
+    for owner_id in stale.values_list("owner_id", flat=True):
+        counts[owner_id] = counts.get(owner_id, 0) + 1
+    year, week, _day = now.isocalendar()
+    scheduled = 0
+    link = reverse("referrals:verification")
+    admins = Membership.objects.filter(
+        organisation_id__in=counts, is_admin=True, user__is_active=True
+    ).select_related("user")
+    for membership in admins:
+        with transaction.atomic():
+            reminders.schedule(
+                kind=DIRECTORY_STALE,
+                recipient=membership.user,
+                due_at=now,
+                about=f"accounts.organisation:{membership.organisation_id}",
+                key=directory_stale_key(membership.user, year, week),
+                link=link,
+                data={"count": counts[membership.organisation_id]},
+            )
+        scheduled += 1
+    return scheduled
