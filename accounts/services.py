@@ -19,6 +19,7 @@ from accounts.models import (
     User,
     WorkingPeriod,
 )
+from accounts.signals import working_time_changed
 
 
 def audit_log(
@@ -282,4 +283,5 @@ def profile_update(
         WorkingPeriod(user=user, weekday=day, start=start, end=end)
         for day, start, end in working_hours
     )
+    working_time_changed.send(sender=User, user=user)
     return user

@@ -3,7 +3,7 @@ supervision due or overdue; with the rules that schedule them, the beat task of 
 rule and the supervision meetings in the calendar feed. Registered in ``JournalConfig.ready()``.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -142,21 +142,20 @@ def supervision_overdue_key(link: SupervisionLink, due_on: date, person: User) -
 # --- Flags ------------------------------------------------------------------------------------
 
 
-def _working_morning(user: User, day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(9, 0)), user.tzinfo)
-
-
 def flag_reminders_schedule(flag: Flag) -> None:
     """What a confirmed crossing brings: a follow-up for the practitioner three days later (in
     the follow-up categories), and for each supervisor a reminder if it is still unreviewed
-    after a week. Call it in the transaction that confirms the flag."""
+    after a week. Call it in the transaction that confirms the flag.
+
+    The follow-up is due on a day in the practitioner's calendar, and reaches them when their
+    working day starts; the escalation falls due at a moment."""
     entry = flag.entry
     about = flag_about(flag)
     if flag.category in FOLLOW_UP_CATEGORIES:
         reminders.schedule(
             kind=FLAG_FOLLOWUP,
             recipient=entry.owner,
-            due_at=_working_morning(entry.owner, (flag.confirmed_at + FOLLOW_UP_AFTER).date()),
+            on=timezone.localdate(flag.confirmed_at + FOLLOW_UP_AFTER, entry.owner.tzinfo),
             about=about,
             key=flag_followup_key(flag),
             link=reverse("journal:entry", args=[entry.uuid]),
@@ -240,7 +239,7 @@ def supervision_link_remind(*, link: SupervisionLink, today: date) -> int:
         reminders.schedule(
             kind=kind,
             recipient=person,
-            due_at=_working_morning(person, notice_day),
+            on=notice_day,
             about=supervision_about(link),
             key=key(link, next_date, person),
             link=reverse("journal:meetings"),

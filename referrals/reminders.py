@@ -2,7 +2,7 @@
 stale directory entries (the directory's rule lives here for now), with its beat task.
 Registered in ``ReferralsConfig.ready()``."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -68,17 +68,13 @@ def directory_stale_key(admin: User, year: int, week: int) -> str:
     return f"directory_stale:{admin.pk}:{year}-W{week:02d}"
 
 
-def _follow_up_moment(user: User, day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), tzinfo=user.tzinfo)
-
-
 def referral_followup_schedule(referral: Referral) -> None:
-    """Remind the practitioner to ask how the referral went, on its follow-up date. Call it in
-    the transaction that records the referral."""
+    """Remind the practitioner to ask how the referral went, on its follow-up date (when their
+    working day starts). Call it in the transaction that records the referral."""
     reminders.schedule(
         kind=REFERRAL_FOLLOWUP,
         recipient=referral.owner,
-        due_at=_follow_up_moment(referral.owner, referral.follow_up_on),
+        on=referral.follow_up_on,
         about=referral.about,
         key=referral_followup_key(referral),
         link=reverse("referrals:referral_detail", args=[referral.uuid]),

@@ -9,7 +9,7 @@ cheap and safe before the app registry is ready.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,15 +24,24 @@ def schedule(
     recipient: User,
     about: str,
     key: str,
-    due_at: datetime,
+    due_at: datetime | None = None,
+    on: date | None = None,
     link: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> Reminder:
-    """Schedule a reminder; see ``reminders.services.reminder_schedule``."""
+    """Schedule a reminder due at a moment (``due_at``) or on a day (``on``), never at a clock
+    time of the caller's; see ``reminders.services.reminder_schedule``."""
     from reminders.services import reminder_schedule
 
     return reminder_schedule(
-        kind=kind, recipient=recipient, about=about, key=key, due_at=due_at, link=link, data=data
+        kind=kind,
+        recipient=recipient,
+        about=about,
+        key=key,
+        due_at=due_at,
+        on=on,
+        link=link,
+        data=data,
     )
 
 

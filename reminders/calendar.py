@@ -33,7 +33,8 @@ def calendar_feed(user: User) -> bytes:
             todo.add("uid", f"reminder-{reminder.uuid}@{host}")
             todo.add("dtstamp", now)
             todo.add("summary", calendar_summary(reminder))
-            todo.add("due", reminder.due_at)
+            # A reminder timed by a day is due that day, not at a clock time.
+            todo.add("due", reminder.due_on or reminder.due_at)
             todo.add("status", "NEEDS-ACTION")
             if reminder.link.startswith("/"):
                 todo.add("url", f"{settings.SITE_URL}{reminder.link}")

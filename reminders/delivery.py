@@ -31,12 +31,11 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.selectors import working_hours_of
 from reminders.models import Delivery, Digest, Reminder
+from reminders.planning import planned_delivery, timing_of
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_token
-from reminders.windows import next_window_start
 
 log = logging.getLogger(__name__)
 
@@ -280,8 +279,7 @@ def _digest_failed(
     back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
     error = f"{type(exc).__name__}: {exc}"[:1000]
     log.warning("E-mail digest %s failed: %s", digest.message_id, error)
-    recipient = digest.recipient
-    hours = working_hours_of(recipient)
+    timing = timing_of(digest.recipient)
     with transaction.atomic():
         for reminder in reminders:
             attempts = reminder.attempts + 1
@@ -290,8 +288,12 @@ def _digest_failed(
                 fields["status"] = Reminder.Status.FAILED
             else:
                 fields["status"] = Reminder.Status.PENDING
-                fields["deliver_after"] = next_window_start(
-                    now + retry_delay(attempts), hours, recipient.tzinfo
+                fields["not_before"] = now + retry_delay(attempts)
+                fields["deliver_after"] = planned_delivery(
+                    due_at=reminder.due_at,
+                    not_before=fields["not_before"],
+                    timing=timing,
+                    now=now,
                 )
             Reminder.objects.filter(pk=reminder.pk).update(digest=None, **fields)
         # The server said no, so nothing reached anyone: the rows may be regrouped next time.

@@ -37,7 +37,15 @@ class Reminder(models.Model):
     link = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # When it falls due: a moment, or for a reminder timed by a day, that day (``due_at`` is then
+    # the start of the day in the recipient's zone).
     due_at = models.DateTimeField(_("due"))
+    due_on = models.DateField(null=True, blank=True)
+    # Snoozed, or waiting to retry a failed e-mail: not before this moment.
+    not_before = models.DateTimeField(null=True, blank=True)
+    # Where ``due_at`` (or ``not_before``) falls in the recipient's working hours, by their
+    # settings as they are now: worked out again whenever those change (``reminders.planning``).
+    # The only time the dispatcher reads.
     deliver_after = models.DateTimeField(_("delivered from"), db_index=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True

@@ -5,7 +5,7 @@ Dispatching and delivery (claims, digests, back-off) live in ``reminders.deliver
 
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -16,18 +16,9 @@ from accounts.selectors import membership_of, working_hours_of
 from accounts.services import audit_log
 from reminders import registry
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.planning import due_moment, planned_delivery, timing_of
 from reminders.registry import ReminderKind
-from reminders.selectors import preference_of
-from reminders.windows import next_window_opening, next_window_start, start_of_local_day
-
-
-def deliver_after_for(recipient: User, due_at: datetime) -> datetime:
-    """The first moment in the recipient's working hours at or after ``due_at`` (or, for someone
-    who wants one digest a day, the start of their next working day)."""
-    hours = working_hours_of(recipient)
-    if preference_of(recipient).window == ReminderPreference.Window.DAILY:
-        return next_window_opening(due_at, hours, recipient.tzinfo)
-    return next_window_start(due_at, hours, recipient.tzinfo)
+from reminders.windows import next_window_opening, start_of_local_day
 
 
 def reminder_schedule(
@@ -36,29 +27,41 @@ def reminder_schedule(
     recipient: User,
     about: str,
     key: str,
-    due_at: datetime,
+    due_at: datetime | None = None,
+    on: date | None = None,
     link: str = "",
     data: Mapping[str, Any] | None = None,
 ) -> Reminder:
     """Write (or, while still waiting, move) the reminder identified by ``key``.
 
     ``kind`` is a registered kind; ``about`` names what the reminder is about, as
-    ``"<app>.<model>:<id>"``; ``key`` comes from the kind's key function. Call it inside the
-    transaction of the change that causes the reminder. The same key never makes two rows; a
-    reminder already delivered or cancelled is left as it is.
+    ``"<app>.<model>:<id>"``; ``key`` comes from the kind's key function. It falls due at a
+    moment (``due_at``) or on a day (``on``), never at a clock time of the caller's: when it
+    reaches the person is theirs to say (``reminders.planning``). Call it inside the transaction
+    of the change that causes the reminder. The same key never makes two rows; a reminder
+    already delivered or cancelled is left as it is.
     """
     if registry.find_kind(kind.code) is not kind:
         raise ValueError(f"Unknown reminder kind {kind.code!r}")
     if not key:
         raise ValueError("A reminder needs its kind's idempotency key")
-    if timezone.is_naive(due_at):
+    if (due_at is None) == (on is None):
+        raise ValueError("A reminder falls due at a moment (due_at) or on a day (on)")
+    if due_at is not None and timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware")
     membership = membership_of(recipient)
     if membership is None:
         raise ValueError("The recipient belongs to no organisation")
+    timing = timing_of(recipient)
+    if on is not None:
+        due_at = due_moment(on, timing)
     fields = {
         "due_at": due_at,
-        "deliver_after": deliver_after_for(recipient, due_at),
+        "due_on": on,
+        "not_before": None,
+        "deliver_after": planned_delivery(
+            due_at=due_at, not_before=None, timing=timing, now=timezone.now()
+        ),
         "link": link,
         "data": dict(data or {}),
     }
@@ -114,22 +117,55 @@ def reminder_cancel(
     return rows.update(status=Reminder.Status.CANCELLED)
 
 
+def reminders_replan(*, recipient: User, now: datetime | None = None) -> int:
+    """Move every waiting reminder of ``recipient`` to where their working hours, time zone and
+    digest preference put it now; returns how many moved.
+
+    Call it in the transaction that changes any of those (their profile, their reminder
+    settings), so that no reminder is ever delivered by settings they no longer have. Rows
+    already due are left to the dispatcher, which takes them within the minute.
+    """
+    now = now or timezone.now()
+    timing = timing_of(recipient)
+    with transaction.atomic():
+        waiting = Reminder.objects.select_for_update().filter(
+            recipient_id=recipient.pk, status=Reminder.Status.PENDING, deliver_after__gt=now
+        )
+        moved = []
+        for reminder in waiting:
+            due_at = due_moment(reminder.due_on, timing) if reminder.due_on else reminder.due_at
+            deliver_after = planned_delivery(
+                due_at=due_at, not_before=reminder.not_before, timing=timing, now=now
+            )
+            if (due_at, deliver_after) != (reminder.due_at, reminder.deliver_after):
+                reminder.due_at, reminder.deliver_after = due_at, deliver_after
+                moved.append(reminder)
+        # Only rows still waiting: a row claimed meanwhile keeps the time it was claimed at.
+        Reminder.objects.filter(status=Reminder.Status.PENDING).bulk_update(
+            moved, ["due_at", "deliver_after"]
+        )
+    return len(moved)
+
+
 # --- Preferences and the calendar feed --------------------------------------------------------
 
 
 def preference_update(
     *, user: User, email_kinds: Iterable[str], in_app_kinds: Iterable[str], window: str
 ) -> ReminderPreference:
-    """Save which kinds reach ``user`` by which channel, and how often digests come."""
+    """Save which kinds reach ``user`` by which channel, and how often digests come; their
+    waiting reminders follow the new window."""
     if window not in ReminderPreference.Window.values:
         raise ValueError(f"Unknown digest window {window!r}")
     email, in_app = set(email_kinds), set(in_app_kinds)
     codes = registry.kind_codes()
-    preference, _ = ReminderPreference.objects.get_or_create(user=user)
-    preference.email_off = [kind for kind in codes if kind not in email]
-    preference.in_app_off = [kind for kind in codes if kind not in in_app]
-    preference.window = window
-    preference.save()
+    with transaction.atomic():
+        preference, _ = ReminderPreference.objects.get_or_create(user=user)
+        preference.email_off = [kind for kind in codes if kind not in email]
+        preference.in_app_off = [kind for kind in codes if kind not in in_app]
+        preference.window = window
+        preference.save()
+        reminders_replan(recipient=user)
     return preference
 
 
@@ -193,13 +229,15 @@ def snooze_until(*, user: User, choice: str, now: datetime | None = None) -> dat
 
 
 def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
-    """Take the reminder out of the inbox until ``until``, when it is delivered in Limen again
-    (not e-mailed again: the e-mail has been sent). False when it is being delivered just now."""
+    """Take the reminder out of the inbox until ``until`` (from ``snooze_until``), when it is
+    delivered in Limen again (not e-mailed again: the e-mail has been sent); never earlier, and
+    later if the person's hours change. False when it is being delivered just now."""
     with transaction.atomic():
         moved = Reminder.objects.filter(
             pk=reminder.pk, status__in=[Reminder.Status.SENT, Reminder.Status.PENDING]
         ).update(
             status=Reminder.Status.PENDING,
+            not_before=until,
             deliver_after=until,
             read_at=None,
             claim_token=None,
@@ -211,12 +249,20 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
 
 
 def reminder_retry(*, reminder: Reminder, by: User) -> None:
-    """An admin sends a failed reminder again, from the next working window on."""
+    """An admin sends a failed reminder again, as soon as the recipient's hours (and digest
+    preference) allow."""
+    planned = planned_delivery(
+        due_at=reminder.due_at,
+        not_before=None,
+        timing=timing_of(reminder.recipient),
+        now=timezone.now(),
+    )
     with transaction.atomic():
         retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
             status=Reminder.Status.PENDING,
             attempts=0,
-            deliver_after=deliver_after_for(reminder.recipient, timezone.now()),
+            not_before=None,
+            deliver_after=planned,
             claim_token=None,
             claimed_at=None,
             digest=None,

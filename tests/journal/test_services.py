@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from journal import services
@@ -140,7 +141,11 @@ def test_reminders_go_through_reminders_schedule(confirmed_flag, demo, monkeypat
     assert all(c["about"] == f"journal.flag:{flag.uuid}" for c in calls)
     followup = next(c for c in calls if c["kind"].code == "flag_followup")
     assert followup["recipient"] == demo.ana
-    assert followup["due_at"].date() == (flag.confirmed_at + FOLLOW_UP_AFTER).date()
+    # A day in the practitioner's calendar; their working hours decide the time.
+    assert followup["on"] == timezone.localdate(
+        flag.confirmed_at + FOLLOW_UP_AFTER, demo.ana.tzinfo
+    )
+    assert "due_at" not in followup
     escalation = next(c for c in calls if c["kind"].code == "flag_unreviewed")
     assert escalation["recipient"] == demo.supervisor
     assert escalation["due_at"] == flag.confirmed_at + ESCALATE_AFTER

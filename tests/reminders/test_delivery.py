@@ -204,7 +204,7 @@ def test_smtp_refusal_backs_off_exponentially_then_fails(practitioner, due):
     # Someone without working hours: the back-off alone decides (hours are tested elsewhere).
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=refusal),
-        mock.patch.object(delivery, "working_hours_of", return_value={}),
+        mock.patch("reminders.planning.working_hours_of", return_value={}),
     ):
         for attempt in range(1, 7):
             before = timezone.now()
@@ -272,7 +272,7 @@ def test_daily_window_delays_to_the_next_working_morning(practitioner):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from reminders.services import deliver_after_for
+    from reminders.planning import deliver_after_for
 
     ams = ZoneInfo("Europe/Amsterdam")
     wednesday_eleven = datetime(2026, 3, 4, 11, 0, tzinfo=ams)
