@@ -63,6 +63,11 @@ def referral_followup_key(referral: Referral) -> str:
     return f"referral_followup:{referral.uuid}"
 
 
+def directory_about(organisation_id: int) -> str:
+    """A stale-directory reminder is about the agency's whole directory."""
+    return f"accounts.organisation:{organisation_id}"
+
+
 def directory_stale_key(admin: User, year: int, week: int) -> str:
     """One per admin and ISO week: the daily rule reminds each admin once a week."""
     return f"directory_stale:{admin.pk}:{year}-W{week:02d}"
@@ -111,7 +116,7 @@ def stale_reminders_schedule(*, now: datetime | None = None) -> int:
                 kind=DIRECTORY_STALE,
                 recipient=membership.user,
                 due_at=now,
-                about=f"accounts.organisation:{membership.organisation_id}",
+                about=directory_about(membership.organisation_id),
                 key=directory_stale_key(membership.user, year, week),
                 link=link,
                 data={"count": counts[membership.organisation_id]},
