@@ -10,6 +10,7 @@ from accounts.models import (
     User,
     WorkingPeriod,
 )
+from accounts.signals import working_time_changed
 
 
 class MembershipInline(admin.StackedInline):
@@ -45,6 +46,12 @@ class UserAdmin(BaseUserAdmin):
         if change and "is_active" in form.changed_data and not obj.is_active:
             obj.session_generation += 1
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The time zone and working hours may have changed here too; this runs inside the
+        # admin's transaction, once the inline working hours are saved.
+        working_time_changed.send(sender=User, user=form.instance)
 
 
 @admin.register(Organisation)

@@ -24,6 +24,7 @@ from accounts.models import (
     User,
     WorkingPeriod,
 )
+from accounts.signals import working_time_changed
 
 logger = logging.getLogger(__name__)
 
@@ -358,4 +359,5 @@ def profile_update(
         WorkingPeriod(user=user, weekday=day, start=start, end=end)
         for day, start, end in working_hours
     )
+    working_time_changed.send(sender=User, user=user)
     return user

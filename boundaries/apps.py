@@ -6,3 +6,9 @@ class BoundariesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "boundaries"
     verbose_name = _("Bias self-inventory")
+
+    def ready(self) -> None:
+        from boundaries import reminders
+        from reminders.registry import register
+
+        register(kinds=reminders.KINDS, beat=reminders.BEAT)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from boundaries import services
 from boundaries.models import Answer, HotButtonTopic, Item, Take
+from boundaries.reminders import retake_schedule
 
 _NAMESPACE = uuid.UUID("6c1f0a52-2f4e-4a55-9b7e-1d3c8e0b5a10")
 
@@ -167,7 +168,7 @@ def seed(stdout) -> None:
                 for item in items
             )
         if latest is not None:
-            services.retake_schedule(take=latest)
+            retake_schedule(take=latest)
         for entry in TOPICS.get(email, []):
             if not HotButtonTopic.objects.filter(user=user, topic=entry["topic"]).exists():
                 services.topic_create(user=user, **entry)

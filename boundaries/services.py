@@ -14,11 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import reminders
 from accounts.models import User
 from accounts.selectors import membership_of, supervisors_of
 from accounts.services import audit_log
@@ -32,6 +30,7 @@ from boundaries.models import (
     SummaryShare,
     Take,
 )
+from boundaries.reminders import retake_schedule
 
 
 class IncompleteTake(ValidationError):
@@ -173,37 +172,6 @@ def take_complete(*, take: Take, at: datetime | None = None) -> Take:
     take.completed_at = at
     retake_schedule(take=take)
     return take
-
-
-def retake_key(take: Take) -> str:
-    """The idempotency key of the re-take suggested after ``take``: one per take, so a reminder
-    already delivered for an earlier take never swallows the next one."""
-    return f"inventory_retake:{take.uuid}"
-
-
-def retake_schedule(*, take: Take) -> None:
-    """Suggest a re-take 90 days after ``take`` was completed, and withdraw the suggestion still
-    waiting from the take before it (only the latest take's re-take is ever pending).
-
-    Call it in the transaction that completes the take. Someone who is no longer part of an
-    organisation has nobody to deliver to, so nothing is scheduled for them.
-    """
-    if membership_of(take.user) is None:
-        return
-    previous = selectors.previous_completed_take(take)
-    if previous is not None:
-        reminders.cancel(key=retake_key(previous))
-    # Rows written before keys were per take carried one key per person.
-    reminders.cancel(key=f"inventory_retake:{take.user_id}")
-    reminders.schedule(
-        kind="inventory_retake",
-        recipient=take.user,
-        due_at=take.completed_at + selectors.RETAKE_AFTER,
-        about=f"boundaries.take:{take.uuid}",
-        key=retake_key(take),
-        link=reverse("boundaries:home"),
-        data={"completed": timezone.localdate(take.completed_at, take.user.tzinfo).isoformat()},
-    )
 
 
 # --- Register -------------------------------------------------------------------------------

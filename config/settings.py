@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # their interval (a worker was down): the next run does the same work. No task is ever given an
 # ETA or countdown (Redis would re-deliver it after the visibility timeout): back-off lives in the
 # reminder rows. LIMEN_DISPATCH_SECONDS shortens the dispatcher's minute for the fault tests.
+# The rules that schedule reminders are declared by the apps that own them, beside their kinds
+# (``<app>/reminders.py``), and join this schedule when the apps are ready.
 _DISPATCH_SECONDS = env_int("LIMEN_DISPATCH_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
@@ -220,21 +222,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.dispatch_due",
         "schedule": timedelta(seconds=_DISPATCH_SECONDS),
         "options": {"expires": max(_DISPATCH_SECONDS - 1, 1)},
-    },
-    "reminders-supervision": {
-        "task": "reminders.tasks.supervision_rules",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 50 * 60},
-    },
-    "reminders-inventory-retake": {
-        "task": "reminders.tasks.inventory_retake_rules",
-        "schedule": timedelta(days=1),
-        "options": {"expires": 12 * 3600},
-    },
-    "referrals-stale-directory": {
-        "task": "referrals.tasks.remind_stale_directory",
-        "schedule": timedelta(days=1),
-        "options": {"expires": 12 * 3600},
     },
 }
 

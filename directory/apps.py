@@ -6,3 +6,9 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
     verbose_name = _("Referral directory")
+
+    def ready(self) -> None:
+        from directory import reminders
+        from reminders.registry import register
+
+        register(kinds=reminders.KINDS, beat=reminders.BEAT)

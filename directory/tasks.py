@@ -6,8 +6,9 @@ messages already queued and the beat schedule (``config/settings.py``) still fin
 
 from celery import shared_task
 
+from directory import reminders
 from directory.models import DirectoryImport
-from directory.services import imports, stale
+from directory.services import imports
 
 
 @shared_task(
@@ -40,4 +41,4 @@ def import_directory_task(import_id: int) -> None:
 def remind_stale_directory() -> int:
     """Daily: remind each agency's admins (once a week) of entries not verified for
     ``STALE_AFTER_DAYS``."""
-    return stale.stale_reminders_schedule()
+    return reminders.stale_reminders_schedule()

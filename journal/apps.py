@@ -6,3 +6,9 @@ class JournalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "journal"
     verbose_name = _("Session journal")
+
+    def ready(self) -> None:
+        from journal import reminders
+        from reminders.registry import register
+
+        register(kinds=reminders.KINDS, beat=reminders.BEAT, calendar=reminders.calendar_events)

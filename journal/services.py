@@ -2,35 +2,28 @@
 entry, and schedules or cancels reminders in that same transaction."""
 
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 import reminders
 from accounts.models import AuditEvent, User
-from accounts.selectors import membership_of, supervisors_of
+from accounts.selectors import membership_of
 from accounts.services import audit_log
 from journal.models import (
-    FOLLOW_UP_CATEGORIES,
     Client,
     Flag,
     FlagEvent,
     SessionEntry,
     SupervisionMeeting,
 )
+from journal.reminders import FLAG_UNREVIEWED, flag_about, flag_reminders_schedule
 from journal.slips import Finding, detect, detect_language
 
 ENTRY_TEXT_FIELDS = SessionEntry.TEXT_FIELDS
 ENTRY_FIELDS = ("occurred_at", "duration_minutes", "setting", *ENTRY_TEXT_FIELDS, "self_check")
-
-# Article 003's follow-up: a few days after the incident, check in with the client.
-FOLLOW_UP_AFTER = timedelta(days=3)
-# A confirmed crossing nobody has reviewed for a week goes to the supervisor.
-ESCALATE_AFTER = timedelta(days=7)
 
 
 class EditConflict(Exception):
@@ -67,10 +60,7 @@ def client_update(*, client: Client, code: str, tags: str, notes: str) -> Client
 def client_delete(*, client: Client, by: User) -> None:
     """Erase a client with every entry, flag and referral about them, and every reminder still
     waiting about those (it would name the client and link to nothing)."""
-    abouts = [
-        f"journal.flag:{uuid}"
-        for uuid in Flag.objects.filter(entry__client=client).values_list("uuid", flat=True)
-    ]
+    abouts = [flag_about(flag) for flag in Flag.objects.filter(entry__client=client).only("uuid")]
     abouts += [referral.about for referral in client.referrals.only("uuid")]
     reminders.cancel(abouts=abouts)
     audit_log(
@@ -234,41 +224,6 @@ def flags_shown_record(*, flags: list[Flag], reader: User) -> None:
 # --- Flags ------------------------------------------------------------------------------------
 
 
-def _working_morning(user: User, day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(9, 0)), user.tzinfo)
-
-
-def _schedule_flag_reminders(flag: Flag) -> None:
-    entry = flag.entry
-    about = f"journal.flag:{flag.uuid}"
-    link = reverse("journal:entry", args=[entry.uuid])
-    data = {
-        "category": flag.category,
-        "client": entry.client.code,
-        "session": entry.occurred_at.date().isoformat(),
-    }
-    if flag.category in FOLLOW_UP_CATEGORIES:
-        reminders.schedule(
-            kind="flag_followup",
-            recipient=entry.owner,
-            due_at=_working_morning(entry.owner, (flag.confirmed_at + FOLLOW_UP_AFTER).date()),
-            about=about,
-            key=f"flag_followup:{flag.uuid}",
-            link=link,
-            data=data,
-        )
-    for supervisor in supervisors_of(entry.owner):
-        reminders.schedule(
-            kind="flag_unreviewed",
-            recipient=supervisor,
-            due_at=flag.confirmed_at + ESCALATE_AFTER,
-            about=about,
-            key=f"flag_unreviewed:{flag.uuid}:{supervisor.pk}",
-            link=reverse("journal:review_flag", args=[flag.uuid]),
-            data={"category": flag.category, "practitioner": entry.owner.get_full_name()},
-        )
-
-
 @transaction.atomic
 def flag_confirm(*, flag: Flag, by: User) -> Flag:
     """The practitioner agrees this was a crossing worth bringing to supervision."""
@@ -279,7 +234,7 @@ def flag_confirm(*, flag: Flag, by: User) -> Flag:
     flag.dismiss_reason = ""
     flag.save(update_fields=["status", "confirmed_at", "dismiss_reason"])
     FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.CONFIRMED, actor=by)
-    _schedule_flag_reminders(flag)
+    flag_reminders_schedule(flag)
     return flag
 
 
@@ -295,7 +250,7 @@ def flag_dismiss(*, flag: Flag, by: User, reason: str) -> Flag:
     FlagEvent.objects.create(
         flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:500]
     )
-    reminders.cancel(about=f"journal.flag:{flag.uuid}")
+    reminders.cancel(about=flag_about(flag))
     return flag
 
 
@@ -316,7 +271,7 @@ def flag_report(*, entry: SessionEntry, category: str, note: str, by: User) -> F
         note=note,
     )
     FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REPORTED, actor=by)
-    _schedule_flag_reminders(flag)
+    flag_reminders_schedule(flag)
     return flag
 
 
@@ -348,13 +303,13 @@ def flag_review(*, flag: Flag, by: User, outcome: str, comment: str, resolve: bo
         fields.append("resolved_at")
     flag.save(update_fields=fields)
     FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.REVIEWED, actor=by, detail=outcome)
-    about = f"journal.flag:{flag.uuid}"
+    about = flag_about(flag)
     if newly_resolved:
         FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.RESOLVED, actor=by)
         # Resolved means nothing more to do: neither the escalation nor the follow-up is due.
         reminders.cancel(about=about)
     else:
-        reminders.cancel(about=about, kinds=["flag_unreviewed"])
+        reminders.cancel(about=about, kinds=[FLAG_UNREVIEWED])
     audit_log(
         organisation=flag.entry.organisation,
         actor=by,

@@ -6,3 +6,9 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from referrals import reminders
+        from reminders.registry import register
+
+        register(kinds=reminders.KINDS)

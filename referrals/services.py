@@ -1,23 +1,18 @@
 """Writes for referrals: making one (with the client's consent) schedules its follow-up reminder,
 recording the outcome cancels it. Each runs in a transaction and writes its audit entry."""
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import reminders
 from accounts.models import User
 from accounts.services import audit_log
 from directory.models import Service
 from referrals.models import Referral
-
-
-def _follow_up_moment(user: User, day: date) -> datetime:
-    return datetime.combine(day, time(9, 0), tzinfo=user.tzinfo)
+from referrals.reminders import referral_followup_cancel, referral_followup_schedule
 
 
 @transaction.atomic
@@ -31,7 +26,7 @@ def referral_create(
     follow_up_on: date,
     entry=None,
 ) -> Referral:
-    """Record a referral and schedule its follow-up reminder (09:00 in the practitioner's zone)."""
+    """Record a referral and schedule its follow-up reminder."""
     if client.owner_id != by.pk or (entry is not None and entry.owner_id != by.pk):
         raise ValidationError(_("You can only refer your own clients."))
     if service.owner_id != client.organisation_id:
@@ -49,17 +44,7 @@ def referral_create(
         client_consented=client_consented,
         follow_up_on=follow_up_on,
     )
-    reminders.schedule(
-        kind="referral_followup",
-        recipient=by,
-        due_at=_follow_up_moment(by, follow_up_on),
-        about=referral.about,
-        key=f"referral_followup:{referral.uuid}",
-        link=reverse("referrals:referral_detail", args=[referral.uuid]),
-        # What the reminder's sentence needs ("Ask client K-17 how the referral to ... went"):
-        # the pseudonymous code and the service, never the reason.
-        data={"client": client.code, "resource": service.name},
-    )
+    referral_followup_schedule(referral)
     audit_log(
         organisation=referral.organisation,
         actor=by,
@@ -83,7 +68,7 @@ def referral_record_outcome(*, referral: Referral, outcome: str, note: str, by: 
     referral.outcome_note = note.strip()
     referral.outcome_at = timezone.now()
     referral.save(update_fields=["outcome", "outcome_note", "outcome_at"])
-    reminders.cancel(about=referral.about, kinds=["referral_followup"])
+    referral_followup_cancel(referral)
     audit_log(
         organisation=referral.organisation,
         actor=by,

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
@@ -32,11 +31,11 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.selectors import working_hours_of
 from reminders.models import Delivery, Digest, Reminder
+from reminders.planning import planned_delivery, timing_of
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
-from reminders.windows import next_window_start
+from reminders.unsubscribe import unsubscribe_token
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,6 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 CLAIM_BATCH = 500
 MAX_BATCHES_PER_RUN = 20
 MAX_ATTEMPTS = 6
-UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 
 Enqueue = Callable[[int, str], None]
 
@@ -281,8 +279,7 @@ def _digest_failed(
     back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
     error = f"{type(exc).__name__}: {exc}"[:1000]
     log.warning("E-mail digest %s failed: %s", digest.message_id, error)
-    recipient = digest.recipient
-    hours = working_hours_of(recipient)
+    timing = timing_of(digest.recipient)
     with transaction.atomic():
         for reminder in reminders:
             attempts = reminder.attempts + 1
@@ -291,8 +288,12 @@ def _digest_failed(
                 fields["status"] = Reminder.Status.FAILED
             else:
                 fields["status"] = Reminder.Status.PENDING
-                fields["deliver_after"] = next_window_start(
-                    now + retry_delay(attempts), hours, recipient.tzinfo
+                fields["not_before"] = now + retry_delay(attempts)
+                fields["deliver_after"] = planned_delivery(
+                    due_at=reminder.due_at,
+                    not_before=fields["not_before"],
+                    timing=timing,
+                    now=now,
                 )
             Reminder.objects.filter(pk=reminder.pk).update(digest=None, **fields)
         # The server said no, so nothing reached anyone: the rows may be regrouped next time.
@@ -300,19 +301,6 @@ def _digest_failed(
 
 
 # --- The e-mail -------------------------------------------------------------------------------
-
-
-def unsubscribe_token(user: User, kind: str) -> str:
-    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def unsubscribe_payload(token: str) -> tuple[int, str] | None:
-    """(user id, kind) from a link in a digest, or None when it was tampered with."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        return int(data["u"]), str(data["k"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
 
 
 def _absolute(path: str) -> str:

@@ -3,19 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reminders.models import Reminder, ReminderPreference
+from reminders.models import ReminderPreference
+from reminders.registry import kind_choices, kind_codes
 
 
 class PreferenceForm(forms.Form):
     email_kinds = forms.MultipleChoiceField(
         label=_("By e-mail"),
-        choices=Reminder.Kind.choices,
+        choices=kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     in_app_kinds = forms.MultipleChoiceField(
         label=_("In Limen"),
-        choices=Reminder.Kind.choices,
+        choices=kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -30,7 +31,7 @@ class PreferenceForm(forms.Form):
 
     @staticmethod
     def initial_for(preference: ReminderPreference) -> dict:
-        kinds = Reminder.Kind.values
+        kinds = kind_codes()
         return {
             "email_kinds": [k for k in kinds if preference.wants(k, "email")],
             "in_app_kinds": [k for k in kinds if preference.wants(k, "in_app")],

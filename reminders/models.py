@@ -7,18 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reminders.registry import CODE_MAX_LENGTH, kind_choices
+
 
 class Reminder(models.Model):
     """A reminder to one person. The row is the truth; the broker only nudges the dispatcher."""
-
-    class Kind(models.TextChoices):
-        FLAG_FOLLOWUP = "flag_followup", _("Follow up after a boundary crossing")
-        REFERRAL_FOLLOWUP = "referral_followup", _("Follow up on a referral")
-        FLAG_UNREVIEWED = "flag_unreviewed", _("Flag waiting for review")
-        SUPERVISION_DUE = "supervision_due", _("Supervision meeting due")
-        SUPERVISION_OVERDUE = "supervision_overdue", _("Supervision meeting overdue")
-        DIRECTORY_STALE = "directory_stale", _("Directory entries to re-verify")
-        INVENTORY_RETAKE = "inventory_retake", _("Time to retake the self-inventory")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -34,7 +27,9 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # The kinds are declared by the apps that own them (``reminders.registry``): a callable, so
+    # that a new kind needs no migration here.
+    kind = models.CharField(max_length=CODE_MAX_LENGTH, choices=kind_choices)
     # What it is about, as "<app>.<model>:<id>"; reminders never import the other apps.
     about = models.CharField(max_length=120, blank=True)
     # Where the reminder leads (a path inside Limen), and the few facts its text shows. Never note
@@ -42,7 +37,15 @@ class Reminder(models.Model):
     link = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
+    # When it falls due: a moment, or for a reminder timed by a day, that day (``due_at`` is then
+    # the start of the day in the recipient's zone).
     due_at = models.DateTimeField(_("due"))
+    due_on = models.DateField(null=True, blank=True)
+    # Snoozed, or waiting to retry a failed e-mail: not before this moment.
+    not_before = models.DateTimeField(null=True, blank=True)
+    # Where ``due_at`` (or ``not_before``) falls in the recipient's working hours, by their
+    # settings as they are now: worked out again whenever those change (``reminders.planning``).
+    # The only time the dispatcher reads.
     deliver_after = models.DateTimeField(_("delivered from"), db_index=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -154,7 +157,7 @@ class ReminderPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
     )
-    # Kinds switched off per channel (lists of Reminder.Kind values), so that a kind added later
+    # Kinds switched off per channel (lists of kind codes), so that a kind added later
     # reaches everyone until they opt out.
     email_off = models.JSONField(default=list, blank=True)
     in_app_off = models.JSONField(default=list, blank=True)

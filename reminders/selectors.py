@@ -1,5 +1,6 @@
 """Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import has_role, membership_of
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.registry import ReminderKind, find_kind
+from reminders.unsubscribe import unsubscribe_payload
 
 
 def worker_last_seen() -> datetime | None:
@@ -101,10 +104,8 @@ def calendar_owner(token: str) -> User | None:
 def unsubscribe_target(token: str) -> tuple[User, str] | None:
     """(person, reminder kind) a signed unsubscribe link speaks for, or None when the link was
     tampered with, names an unknown kind, or its person is no longer active."""
-    from reminders.delivery import unsubscribe_payload
-
     payload = unsubscribe_payload(token)
-    if payload is None or payload[1] not in Reminder.Kind.values:
+    if payload is None or find_kind(payload[1]) is None:
         return None
     user = User.objects.filter(pk=payload[0], is_active=True).first()
     return (user, payload[1]) if user else None
@@ -117,3 +118,13 @@ def calendar_reminders_of(user: User) -> QuerySet[Reminder]:
         done_at__isnull=True,
         status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED, Reminder.Status.SENT],
     ).order_by("due_at", "id")
+
+
+def reminded_abouts(*, kind: ReminderKind, abouts: Iterable[str]) -> set[str]:
+    """Which of ``abouts`` already have a reminder of ``kind``, in any state (a rule that
+    reminds once per cause asks this before scheduling)."""
+    return set(
+        Reminder.objects.filter(kind=kind.code, about__in=list(abouts)).values_list(
+            "about", flat=True
+        )
+    )

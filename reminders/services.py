@@ -4,8 +4,8 @@ Dispatching and delivery (claims, digests, back-off) live in ``reminders.deliver
 """
 
 import secrets
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,46 +14,54 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import membership_of, working_hours_of
 from accounts.services import audit_log
+from reminders import registry
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
-from reminders.selectors import preference_of
-from reminders.windows import next_window_opening, next_window_start, start_of_local_day
-
-
-def deliver_after_for(recipient: User, due_at: datetime) -> datetime:
-    """The first moment in the recipient's working hours at or after ``due_at`` (or, for someone
-    who wants one digest a day, the start of their next working day)."""
-    hours = working_hours_of(recipient)
-    if preference_of(recipient).window == ReminderPreference.Window.DAILY:
-        return next_window_opening(due_at, hours, recipient.tzinfo)
-    return next_window_start(due_at, hours, recipient.tzinfo)
+from reminders.planning import due_moment, planned_delivery, timing_of
+from reminders.registry import ReminderKind
+from reminders.windows import next_window_opening, start_of_local_day
 
 
 def reminder_schedule(
     *,
-    kind: str,
+    kind: ReminderKind,
     recipient: User,
-    due_at: datetime,
-    about: str = "",
-    key: str | None = None,
+    about: str,
+    key: str,
+    due_at: datetime | None = None,
+    on: date | None = None,
     link: str = "",
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> Reminder:
     """Write (or, while still waiting, move) the reminder identified by ``key``.
 
-    Call it inside the transaction of the change that causes the reminder. The same key never
-    makes two rows; a reminder already delivered or cancelled is left as it is.
+    ``kind`` is a registered kind; ``about`` names what the reminder is about, as
+    ``"<app>.<model>:<id>"``; ``key`` comes from the kind's key function. It falls due at a
+    moment (``due_at``) or on a day (``on``), never at a clock time of the caller's: when it
+    reaches the person is theirs to say (``reminders.planning``). Call it inside the transaction
+    of the change that causes the reminder. The same key never makes two rows; a reminder
+    already delivered or cancelled is left as it is.
     """
-    if kind not in Reminder.Kind.values:
-        raise ValueError(f"Unknown reminder kind {kind!r}")
-    if timezone.is_naive(due_at):
+    if registry.find_kind(kind.code) is not kind:
+        raise ValueError(f"Unknown reminder kind {kind.code!r}")
+    if not key:
+        raise ValueError("A reminder needs its kind's idempotency key")
+    if (due_at is None) == (on is None):
+        raise ValueError("A reminder falls due at a moment (due_at) or on a day (on)")
+    if due_at is not None and timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware")
     membership = membership_of(recipient)
     if membership is None:
         raise ValueError("The recipient belongs to no organisation")
-    key = key or f"{kind}:{about}:{recipient.pk}"
+    timing = timing_of(recipient)
+    if on is not None:
+        due_at = due_moment(on, timing)
     fields = {
         "due_at": due_at,
-        "deliver_after": deliver_after_for(recipient, due_at),
+        "due_on": on,
+        "not_before": None,
+        "deliver_after": planned_delivery(
+            due_at=due_at, not_before=None, timing=timing, now=timezone.now()
+        ),
         "link": link,
         "data": dict(data or {}),
     }
@@ -63,7 +71,7 @@ def reminder_schedule(
             defaults={
                 "organisation": membership.organisation,
                 "recipient": recipient,
-                "kind": kind,
+                "kind": kind.code,
                 "about": about,
                 **fields,
             },
@@ -82,10 +90,12 @@ def reminder_cancel(
     key: str | None = None,
     about: str | None = None,
     abouts: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
+    kinds: Iterable[ReminderKind] | None = None,
+    keep: Iterable[str] = (),
 ) -> int:
     """Cancel waiting reminders by key, or by what they are about (one ``about`` or several
-    ``abouts``, in one query), optionally only of some kinds.
+    ``abouts``, in one query), optionally only of some kinds, and except those whose key is in
+    ``keep``.
 
     Returns how many were cancelled. Delivered reminders are history and stay as they are.
     """
@@ -100,8 +110,41 @@ def reminder_cancel(
     if abouts is not None:
         rows = rows.filter(about__in=abouts)
     if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
+        rows = rows.filter(kind__in=[kind.code for kind in kinds])
+    keep = list(keep)
+    if keep:
+        rows = rows.exclude(idempotency_key__in=keep)
     return rows.update(status=Reminder.Status.CANCELLED)
+
+
+def reminders_replan(*, recipient: User, now: datetime | None = None) -> int:
+    """Move every waiting reminder of ``recipient`` to where their working hours, time zone and
+    digest preference put it now; returns how many moved.
+
+    Call it in the transaction that changes any of those (their profile, their reminder
+    settings), so that no reminder is ever delivered by settings they no longer have. Rows
+    already due are left to the dispatcher, which takes them within the minute.
+    """
+    now = now or timezone.now()
+    timing = timing_of(recipient)
+    with transaction.atomic():
+        waiting = Reminder.objects.select_for_update().filter(
+            recipient_id=recipient.pk, status=Reminder.Status.PENDING, deliver_after__gt=now
+        )
+        moved = []
+        for reminder in waiting:
+            due_at = due_moment(reminder.due_on, timing) if reminder.due_on else reminder.due_at
+            deliver_after = planned_delivery(
+                due_at=due_at, not_before=reminder.not_before, timing=timing, now=now
+            )
+            if (due_at, deliver_after) != (reminder.due_at, reminder.deliver_after):
+                reminder.due_at, reminder.deliver_after = due_at, deliver_after
+                moved.append(reminder)
+        # Only rows still waiting: a row claimed meanwhile keeps the time it was claimed at.
+        Reminder.objects.filter(status=Reminder.Status.PENDING).bulk_update(
+            moved, ["due_at", "deliver_after"]
+        )
+    return len(moved)
 
 
 # --- Preferences and the calendar feed --------------------------------------------------------
@@ -110,21 +153,25 @@ def reminder_cancel(
 def preference_update(
     *, user: User, email_kinds: Iterable[str], in_app_kinds: Iterable[str], window: str
 ) -> ReminderPreference:
-    """Save which kinds reach ``user`` by which channel, and how often digests come."""
+    """Save which kinds reach ``user`` by which channel, and how often digests come; their
+    waiting reminders follow the new window."""
     if window not in ReminderPreference.Window.values:
         raise ValueError(f"Unknown digest window {window!r}")
     email, in_app = set(email_kinds), set(in_app_kinds)
-    preference, _ = ReminderPreference.objects.get_or_create(user=user)
-    preference.email_off = [kind for kind in Reminder.Kind.values if kind not in email]
-    preference.in_app_off = [kind for kind in Reminder.Kind.values if kind not in in_app]
-    preference.window = window
-    preference.save()
+    codes = registry.kind_codes()
+    with transaction.atomic():
+        preference, _ = ReminderPreference.objects.get_or_create(user=user)
+        preference.email_off = [kind for kind in codes if kind not in email]
+        preference.in_app_off = [kind for kind in codes if kind not in in_app]
+        preference.window = window
+        preference.save()
+        reminders_replan(recipient=user)
     return preference
 
 
 def preference_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
     """Stop e-mails of one kind (from the link in a digest; no sign-in needed)."""
-    if kind not in Reminder.Kind.values:
+    if registry.find_kind(kind) is None:
         raise ValueError(f"Unknown reminder kind {kind!r}")
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(user=user)
@@ -182,13 +229,15 @@ def snooze_until(*, user: User, choice: str, now: datetime | None = None) -> dat
 
 
 def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
-    """Take the reminder out of the inbox until ``until``, when it is delivered in Limen again
-    (not e-mailed again: the e-mail has been sent). False when it is being delivered just now."""
+    """Take the reminder out of the inbox until ``until`` (from ``snooze_until``), when it is
+    delivered in Limen again (not e-mailed again: the e-mail has been sent); never earlier, and
+    later if the person's hours change. False when it is being delivered just now."""
     with transaction.atomic():
         moved = Reminder.objects.filter(
             pk=reminder.pk, status__in=[Reminder.Status.SENT, Reminder.Status.PENDING]
         ).update(
             status=Reminder.Status.PENDING,
+            not_before=until,
             deliver_after=until,
             read_at=None,
             claim_token=None,
@@ -200,12 +249,20 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
 
 
 def reminder_retry(*, reminder: Reminder, by: User) -> None:
-    """An admin sends a failed reminder again, from the next working window on."""
+    """An admin sends a failed reminder again, as soon as the recipient's hours (and digest
+    preference) allow."""
+    planned = planned_delivery(
+        due_at=reminder.due_at,
+        not_before=None,
+        timing=timing_of(reminder.recipient),
+        now=timezone.now(),
+    )
     with transaction.atomic():
         retried = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
             status=Reminder.Status.PENDING,
             attempts=0,
-            deliver_after=deliver_after_for(reminder.recipient, timezone.now()),
+            not_before=None,
+            deliver_after=planned,
             claim_token=None,
             claimed_at=None,
             digest=None,

@@ -1,8 +1,11 @@
-"""Celery tasks: thin, idempotent wrappers around services. Arguments are ids and tokens only."""
+"""Celery tasks: thin, idempotent wrappers around services. Arguments are ids and tokens only.
+
+The rules that schedule reminders run as the owning apps' own tasks (declared with their kinds).
+"""
 
 from celery import shared_task
 
-from reminders import delivery, retake, services, supervision
+from reminders import delivery, services
 
 
 @shared_task(
@@ -41,27 +44,3 @@ def deliver_digest(recipient_id: int, claim_token: str) -> int:
     """Deliver one person's claimed reminders (in Limen and as one e-mail). A missing row, or
     a token already used, is a clean no-op; a failed send is retried by the dispatcher."""
     return delivery.digest_deliver(recipient_id=recipient_id, claim_token=claim_token)
-
-
-@shared_task(
-    name="reminders.tasks.supervision_rules",
-    ignore_result=True,
-    acks_late=True,
-    time_limit=300,
-    soft_time_limit=240,
-)
-def supervision_rules() -> int:
-    """Hourly (beat): schedule supervision-due and -overdue reminders for every pair."""
-    return supervision.supervision_reminders_schedule()
-
-
-@shared_task(
-    name="reminders.tasks.inventory_retake_rules",
-    ignore_result=True,
-    acks_late=True,
-    time_limit=300,
-    soft_time_limit=240,
-)
-def inventory_retake_rules() -> int:
-    """Daily (beat): suggest a re-take to everyone whose latest take is 90 days old."""
-    return retake.inventory_retake_reminders_schedule()

@@ -19,7 +19,7 @@ from accounts.views import role_required
 from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
-from reminders.models import Reminder
+from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
 
 
@@ -139,7 +139,7 @@ def settings(request: HttpRequest) -> HttpResponse:
             "email": value in (form["email_kinds"].value() or []),
             "in_app": value in (form["in_app_kinds"].value() or []),
         }
-        for value, label in Reminder.Kind.choices
+        for value, label in kind_choices()
     ]
     return render(
         request,
@@ -188,7 +188,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         raise Http404
     user, kind = target
-    kind_label = Reminder.Kind(kind).label
+    kind_label = find_kind(kind).label  # known: the selector refuses unknown kinds
     if request.method == "POST":
         services.preference_unsubscribe(user=user, kind=kind)
         return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": True})

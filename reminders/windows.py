@@ -5,7 +5,7 @@ reminder that falls due at night or at the weekend waits for the start of the ne
 window, in the recipient's own time zone (daylight-saving changes included).
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # A week of windows is enough to find the next one; fourteen days covers any sparse schedule.
@@ -66,7 +66,11 @@ def _windows(instant: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInf
 def start_of_local_day(moment: datetime, tz: ZoneInfo, *, days_ahead: int = 0) -> datetime:
     """Midnight (or the first instant after it, on a day that skips it) ``days_ahead`` days
     after ``moment``'s local date."""
-    day = moment.astimezone(tz).date() + timedelta(days=days_ahead)
+    return day_start(moment.astimezone(tz).date() + timedelta(days=days_ahead), tz)
+
+
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of the local date ``day`` in ``tz``, as an aware UTC datetime."""
     return _localise(day, time(0, 0), tz).astimezone(UTC)
 
 
@@ -74,7 +78,7 @@ def within_window(moment: datetime, hours: dict[int, tuple[time, time]], tz: Zon
     return next_window_start(moment, hours, tz) == moment.astimezone(UTC)
 
 
-def _localise(day, wall: time, tz: ZoneInfo) -> datetime:
+def _localise(day: date, wall: time, tz: ZoneInfo) -> datetime:
     """A local wall-clock time on ``day``. In the spring-forward gap (02:00–03:00 in Europe) the
     time does not exist; ``fold=0`` with a round trip through UTC moves it to the next valid
     instant. In the autumn overlap the first occurrence is used."""

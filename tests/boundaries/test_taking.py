@@ -9,6 +9,7 @@ from django.utils.html import escape
 from accounts.models import Membership
 from boundaries import selectors, services
 from boundaries.models import Answer, Item, Take
+from boundaries.reminders import INVENTORY_RETAKE
 from reminders.models import Reminder
 from tests.boundaries.conftest import answer_all, completed_take
 from tests.factories import MembershipFactory
@@ -362,7 +363,7 @@ def test_a_suggestion_under_the_old_per_person_key_is_withdrawn_too(practitioner
 
     old = completed_take(practitioner, days_ago=20)
     reminders.schedule(
-        kind="inventory_retake",
+        kind=INVENTORY_RETAKE,
         recipient=practitioner,
         due_at=old.completed_at + timedelta(days=90),
         about=f"boundaries.take:{old.uuid}",

@@ -1,10 +1,12 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from journal import services
 from journal.models import Flag, FlagEvent, SessionEntry, SupervisionMeeting
+from journal.reminders import ESCALATE_AFTER, FOLLOW_UP_AFTER
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -135,14 +137,18 @@ def test_reminders_go_through_reminders_schedule(confirmed_flag, demo, monkeypat
     )
     entry = confirmed_flag.entry
     flag = services.flag_report(entry=entry, category="out_of_hours", note="", by=demo.ana)
-    assert {c["kind"] for c in calls} == {"flag_followup", "flag_unreviewed"}
+    assert {c["kind"].code for c in calls} == {"flag_followup", "flag_unreviewed"}
     assert all(c["about"] == f"journal.flag:{flag.uuid}" for c in calls)
-    followup = next(c for c in calls if c["kind"] == "flag_followup")
+    followup = next(c for c in calls if c["kind"].code == "flag_followup")
     assert followup["recipient"] == demo.ana
-    assert followup["due_at"].date() == (flag.confirmed_at + services.FOLLOW_UP_AFTER).date()
-    escalation = next(c for c in calls if c["kind"] == "flag_unreviewed")
+    # A day in the practitioner's calendar; their working hours decide the time.
+    assert followup["on"] == timezone.localdate(
+        flag.confirmed_at + FOLLOW_UP_AFTER, demo.ana.tzinfo
+    )
+    assert "due_at" not in followup
+    escalation = next(c for c in calls if c["kind"].code == "flag_unreviewed")
     assert escalation["recipient"] == demo.supervisor
-    assert escalation["due_at"] == flag.confirmed_at + services.ESCALATE_AFTER
+    assert escalation["due_at"] == flag.confirmed_at + ESCALATE_AFTER
     assert Reminder.objects.filter(about=f"journal.flag:{flag.uuid}").count() == 2
 
 

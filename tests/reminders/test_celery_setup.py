@@ -18,6 +18,7 @@ import json, django
 django.setup()
 from django.conf import settings
 from config.celery import app
+from reminders.registry import beat_tasks
 app.loader.import_default_modules()
 print(json.dumps({
     "schedule": {
@@ -26,8 +27,9 @@ print(json.dumps({
             "seconds": entry["schedule"].total_seconds(),
             "expires": entry.get("options", {}).get("expires"),
         }
-        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        for name, entry in app.conf.beat_schedule.items()
     },
+    "declared_by_the_apps": [task.name for task in beat_tasks()],
     "visibility_timeout": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"],
     "acks_late": settings.CELERY_TASK_ACKS_LATE,
     "reject_on_worker_lost": settings.CELERY_TASK_REJECT_ON_WORKER_LOST,
@@ -78,11 +80,18 @@ def test_beat_runs_the_dispatcher_every_minute(config):
 
 def test_beat_runs_every_rule(config):
     tasks = {name: entry["task"] for name, entry in config["schedule"].items()}
-    assert tasks["reminders-supervision"] == "reminders.tasks.supervision_rules"
-    assert tasks["reminders-inventory-retake"] == "reminders.tasks.inventory_retake_rules"
+    assert tasks["journal-supervision-rules"] == "journal.tasks.supervision_rules"
+    assert tasks["boundaries-inventory-retake"] == "boundaries.tasks.inventory_retake_rules"
     assert tasks["referrals-stale-directory"] == "referrals.tasks.remind_stale_directory"
-    assert config["schedule"]["reminders-supervision"]["seconds"] == timedelta(hours=1).seconds
+    assert config["schedule"]["journal-supervision-rules"]["seconds"] == timedelta(hours=1).seconds
+    assert config["schedule"]["boundaries-inventory-retake"]["seconds"] == 86400
     assert config["schedule"]["referrals-stale-directory"]["seconds"] == 86400
+
+
+def test_beat_runs_the_rules_the_apps_declare_beside_their_kinds(config):
+    declared = config["declared_by_the_apps"]
+    assert {"journal-supervision-rules", "boundaries-inventory-retake"} <= set(declared)
+    assert set(declared) <= set(config["schedule"])
 
 
 def test_every_scheduled_task_exists_and_expires_before_its_next_run(config):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from reminders import delivery
 from reminders.models import Delivery, Digest, Reminder
+from reminders.registry import kind_codes
 from reminders.services import preference_update
 from tests.factories import MembershipFactory
 
@@ -203,7 +204,7 @@ def test_smtp_refusal_backs_off_exponentially_then_fails(practitioner, due):
     # Someone without working hours: the back-off alone decides (hours are tested elsewhere).
     with (
         mock.patch("django.core.mail.EmailMessage.send", side_effect=refusal),
-        mock.patch.object(delivery, "working_hours_of", return_value={}),
+        mock.patch("reminders.planning.working_hours_of", return_value={}),
     ):
         for attempt in range(1, 7):
             before = timezone.now()
@@ -242,7 +243,7 @@ def test_unsubscribe_link_is_signed_and_names_the_kind(practitioner, due, client
 
 
 def test_email_preference_is_honoured_and_in_app_still_delivered(practitioner, due):
-    kinds = Reminder.Kind.values
+    kinds = kind_codes()
     preference_update(
         user=practitioner,
         email_kinds=[k for k in kinds if k != "flag_followup"],
@@ -260,9 +261,7 @@ def test_email_preference_is_honoured_and_in_app_still_delivered(practitioner, d
 
 
 def test_in_app_preference_is_honoured(practitioner, due):
-    preference_update(
-        user=practitioner, email_kinds=Reminder.Kind.values, in_app_kinds=[], window="window"
-    )
+    preference_update(user=practitioner, email_kinds=kind_codes(), in_app_kinds=[], window="window")
     due(practitioner)
     dispatch_and_deliver()
     assert len(mail.outbox) == 1
@@ -273,7 +272,7 @@ def test_daily_window_delays_to_the_next_working_morning(practitioner):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from reminders.services import deliver_after_for
+    from reminders.planning import deliver_after_for
 
     ams = ZoneInfo("Europe/Amsterdam")
     wednesday_eleven = datetime(2026, 3, 4, 11, 0, tzinfo=ams)

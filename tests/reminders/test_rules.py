@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from boundaries import services as boundaries_services
 from boundaries.models import Take
+from boundaries.reminders import inventory_retake_reminders_schedule
 from directory.models import Organization, Service
 from directory.tasks import remind_stale_directory
 from journal import services as journal
+from journal.reminders import supervision_reminders_schedule
 from referrals import services as referrals
 from reminders import delivery
 from reminders.models import Reminder
-from reminders.retake import inventory_retake_reminders_schedule
 from reminders.selectors import inbox_of
-from reminders.supervision import supervision_reminders_schedule
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

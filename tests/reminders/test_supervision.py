@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import timezone, translation
 
+from journal.reminders import supervision_reminders_schedule
 from reminders.models import Reminder
-from reminders.supervision import supervision_reminders_schedule
 from reminders.texts import reminder_text
 from tests.factories import SupervisionLinkFactory
 

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from reminders import services
 from reminders.models import Delivery, Reminder
+from reminders.registry import kind_codes
 from reminders.selectors import preference_of, unread_count_of
 from tests.factories import MembershipFactory
 from tests.reminders.conftest import make_reminder
@@ -181,7 +182,7 @@ def test_admins_inbox_points_at_reminders_that_could_not_be_delivered(client, al
 
 def test_settings_page_saves_channels_and_window(signed_in, practitioner):
     assert signed_in.get(reverse("reminders:settings")).status_code == 200
-    kinds = Reminder.Kind.values
+    kinds = kind_codes()
     response = signed_in.post(
         reverse("reminders:settings"),
         {
@@ -198,8 +199,8 @@ def test_settings_page_saves_channels_and_window(signed_in, practitioner):
 
 def test_defaults_are_everything_by_both_channels(practitioner):
     preference = preference_of(practitioner)
-    assert all(preference.wants(k, "email") for k in Reminder.Kind.values)
-    assert all(preference.wants(k, "in_app") for k in Reminder.Kind.values)
+    assert all(preference.wants(k, "email") for k in kind_codes())
+    assert all(preference.wants(k, "in_app") for k in kind_codes())
     assert preference.window == "window"
 
 

@@ -1,13 +1,16 @@
 """Working-hours windows (article 004: respect your working hours), across zones and DST."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import WorkingPeriod
 from accounts.selectors import working_hours_of
-from reminders.services import deliver_after_for, reminder_schedule
+from journal.reminders import FLAG_FOLLOWUP
+from reminders.planning import deliver_after_for
+from reminders.services import reminder_schedule
 from reminders.windows import (
     next_window_opening,
     next_window_start,
@@ -151,12 +154,18 @@ def test_own_hours_and_zone_decide(practitioner):
 
 
 def test_scheduled_reminder_waits_for_the_window(practitioner):
+    # The Saturday night before the clocks go forward (the last Sunday of March), next year: a
+    # reminder is never planned into the past.
+    year = timezone.now().year + 1
+    sunday = max(date(year, 3, day) for day in range(25, 32) if date(year, 3, day).weekday() == 6)
     reminder = reminder_schedule(
-        kind="flag_followup",
+        kind=FLAG_FOLLOWUP,
         recipient=practitioner,
-        due_at=local(AMS, 2026, 3, 28, 23, 0),
+        due_at=datetime.combine(sunday - timedelta(days=1), time(23, 0), tzinfo=AMS),
         about="journal.flag:x",
+        key="flag_followup:x",
         data={"client": "C-1", "session": "2026-03-27"},
     )
-    assert reminder.deliver_after == utc(2026, 3, 30, 7, 0)
+    monday = sunday + timedelta(days=1)
+    assert reminder.deliver_after == datetime.combine(monday, time(7, 0), tzinfo=UTC)  # 9 CEST
     assert reminder.deliver_after - reminder.due_at == timedelta(hours=33)
