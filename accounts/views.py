@@ -24,15 +24,7 @@ from accounts.forms import (
     SupervisionLinkForm,
 )
 from config import overview
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form, field by field where it names fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from config.forms import form_error
 
 
 class LoginView(auth_views.LoginView):
@@ -202,7 +194,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             services.send_password_setup_email(user=membership.user, request=request)
             messages.success(
@@ -229,7 +221,7 @@ def member_edit(request: HttpRequest, member_uuid) -> HttpResponse:
         try:
             services.member_update(membership=membership, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": membership.user})
             return redirect("organisation")
@@ -284,7 +276,7 @@ def supervision_add(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The supervision pair was added."))
             return redirect(reverse("organisation") + "#pairs")

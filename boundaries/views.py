@@ -22,6 +22,7 @@ from accounts.access import Role, access_required
 from accounts.selectors import supervisors_of
 from boundaries import scoring, selectors, services
 from boundaries.forms import ShareForm, TopicForm, answers_in
+from config.forms import form_error
 
 # --- Inventory home -------------------------------------------------------------------------
 
@@ -241,7 +242,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
         try:
             services.topic_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The entry was added to your register."))
             return redirect("boundaries:register")
@@ -258,7 +259,7 @@ def topic_edit(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
             services.topic_update(entry=entry, **form.cleaned_data)
         except ValidationError as exc:
             entry.refresh_from_db()  # the refused values were set on it; show the saved ones
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("boundaries:register")
@@ -298,7 +299,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
                 supervisors=form.cleaned_data["supervisors"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             names = ", ".join(s.supervisor.get_full_name() for s in shares)
             messages.success(

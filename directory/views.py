@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.access import Role, access_required, has_role
 from accounts.selectors import organisation_of
 from accounts.services import audit_log
+from config.forms import form_error
 from directory import selectors
 from directory.forms import (
     ApiTokenForm,
@@ -43,15 +44,6 @@ CORRECTIONS_SHOWN = 200
 RECENT_IMPORTS_SHOWN = 10
 IMPORT_ERRORS_SHOWN = 200
 IMPORT_WARNINGS_SHOWN = 100
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _local_now(request: HttpRequest):

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import Role, access_required
+from config.forms import form_error
 from directory import selectors as directory_selectors
 from directory.models import STALE_AFTER_DAYS, Service
-from directory.views import form_error, search_results
+from directory.views import search_results
 from referrals import selectors, services
 from referrals.forms import OutcomeForm, ReferralForm
 
