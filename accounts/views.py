@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services, signin, two_factor
 from accounts.access import Role, access_required
@@ -157,6 +158,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @access_required(Role.ADMIN)
+@vary_on_headers("HX-Request")
 def organisation(request: HttpRequest) -> HttpResponse:
     members = selectors.members_visible_to_admin(request.user)
     query = request.GET.get("q", "").strip()

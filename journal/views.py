@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import Role, access_required
 from accounts.middleware import not_activity
@@ -47,6 +48,7 @@ def _ui_lang() -> str:
 
 
 @access_required(Role.PRACTITIONER)
+@vary_on_headers("HX-Request")
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = EntryFilterForm(request.GET or None, owner=request.user)
     filters = {}
@@ -67,9 +69,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "journal/entry_list.html#results" if request.htmx else "journal/entry_list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, context)
 
 
 @access_required(Role.PRACTITIONER)
@@ -462,6 +462,7 @@ def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
 
 
 @access_required(Role.SUPERVISOR)
+@vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     supervisees = supervisees_of(request.user)
     practitioner = None
@@ -487,9 +488,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "outcomes": Flag.Outcome.choices,
     }
     template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, context)
 
 
 @access_required(Role.SUPERVISOR)

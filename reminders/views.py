@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from accounts.access import Role, access_required
 from reminders import selectors, services
@@ -103,9 +104,7 @@ def snooze(request: HttpRequest, reminder_uuid) -> HttpResponse:
 def _after_action(request: HttpRequest, message: str) -> HttpResponse:
     messages.success(request, message)
     if request.htmx:
-        response = _inbox_page(request)
-        response["HX-Trigger"] = "reminders-changed"
-        return response
+        return trigger_client_event(_inbox_page(request), "reminders-changed")
     return redirect("reminders:inbox")
 
 

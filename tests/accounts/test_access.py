@@ -298,3 +298,33 @@ def meeting_list(request):
         )
         == []
     )
+
+
+def _writes_an_htmx_header(node: ast.AST) -> bool:
+    if isinstance(node, ast.Assign):  # response["HX-Trigger"] = ..., response["Vary"] = "HX-..."
+        keys = [
+            t.slice.value
+            for t in node.targets
+            if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant)
+        ]
+        value = ast.unparse(node.value)
+        return any(str(k).startswith("HX-") or (k == "Vary" and "HX-" in value) for k in keys)
+    if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("patch_vary_headers"):
+        return "HX-" in ast.unparse(node)
+    return False
+
+
+def test_no_app_writes_htmx_headers_by_hand():
+    """``vary_on_headers("HX-Request")`` and django-htmx's response helpers instead."""
+    found = []
+    for app in sorted(PROJECT_APPS):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}"
+                for node in ast.walk(tree)
+                if _writes_an_htmx_header(node)
+            ]
+    assert found == []
+    assert _writes_an_htmx_header(ast.parse('response["Vary"] = "HX-Request"').body[0])
+    assert not _writes_an_htmx_header(ast.parse('response["Vary"] = "Authorization"').body[0])
