@@ -20,8 +20,6 @@ from accounts.models import (
     WorkingPeriod,
 )
 
-ROLES = ("practitioner", "supervisor", "admin")
-
 
 def membership_of(user: User) -> Membership | None:
     """The user's membership (with its organisation), or None for anonymous or unattached users."""
@@ -40,12 +38,10 @@ def organisation_of(user: User) -> Organisation | None:
     return membership.organisation if membership else None
 
 
-def has_role(user: User, role: str) -> bool:
-    """True when the user holds ``role`` (practitioner, supervisor or admin) in their agency."""
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}")
+def _is_admin(user: User) -> bool:
+    # Other modules ask accounts.access.has_role, which builds on membership_of here.
     membership = membership_of(user)
-    return bool(membership and getattr(membership, f"is_{role}"))
+    return bool(membership and membership.is_admin)
 
 
 def same_organisation(user: User, other: User) -> bool:
@@ -61,7 +57,7 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
 
 def members_visible_to_admin(user: User) -> QuerySet[Membership]:
     """All memberships of the admin's own organisation; nothing for anyone else."""
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return Membership.objects.none()
     return members_of(membership_of(user).organisation)
 
@@ -74,7 +70,7 @@ def member_for_admin(user: User, member_uuid: UUID | str) -> Membership:
 
 
 def supervision_links_visible_to_admin(user: User) -> QuerySet[SupervisionLink]:
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return SupervisionLink.objects.none()
     return SupervisionLink.objects.filter(
         organisation=membership_of(user).organisation
@@ -161,7 +157,7 @@ def working_hours_of(user: User) -> dict[int, tuple[time, time]]:
 
 
 def audit_events_for_admin(user: User, limit: int = 50) -> QuerySet[AuditEvent]:
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organisation=membership_of(user).organisation).select_related(
         "actor"

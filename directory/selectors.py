@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, organisation_of
+from accounts.selectors import organisation_of
 from directory.categories import CATEGORY_TAXONOMY
 from directory.models import (
     ApiToken,
@@ -88,7 +89,7 @@ def service_for_member(user: User, service_uuid: UUID | str) -> Service:
 
 
 def service_for_admin(user: User, service_uuid: UUID | str) -> Service:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         raise Http404
     return service_for_member(user, service_uuid)
 
@@ -106,7 +107,7 @@ def categories_for(user: User) -> QuerySet[TaxonomyTerm]:
 
 
 def services_for_admin(user: User) -> QuerySet[Service]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return Service.objects.none()
     return services_for_member(user)
 
@@ -123,7 +124,7 @@ def stale_services(user: User) -> QuerySet[Service]:
 
 
 def imports_for_admin(user: User) -> QuerySet[DirectoryImport]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return DirectoryImport.objects.none()
     return DirectoryImport.objects.filter(organisation=organisation_of(user)).defer("payload")
 
@@ -133,7 +134,7 @@ def import_for_admin(user: User, import_uuid: UUID | str) -> DirectoryImport:
 
 
 def corrections_for_admin(user: User) -> QuerySet[PendingCorrection]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return PendingCorrection.objects.none()
     return PendingCorrection.objects.filter(service__owner=organisation_of(user)).select_related(
         "service"
@@ -231,7 +232,7 @@ def api_get(queryset: QuerySet, hsds_id: str):
 
 def api_tokens_for_admin(user: User) -> QuerySet[ApiToken]:
     organisation = organisation_of(user)
-    if organisation is None or not has_role(user, "admin"):
+    if organisation is None or not has_role(user, Role.ADMIN):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
 

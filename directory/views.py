@@ -2,11 +2,8 @@
 import, export and verification for its admins; and the public page a service's contact uses to
 confirm or correct a listing."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.selectors import has_role, organisation_of
+from accounts.access import Role, access_required, has_role
+from accounts.selectors import organisation_of
 from accounts.services import audit_log
-from accounts.views import role_required
+from config.forms import form_error
 from directory import selectors
 from directory.forms import (
     ApiTokenForm,
@@ -46,28 +44,6 @@ CORRECTIONS_SHOWN = 200
 RECENT_IMPORTS_SHOWN = 10
 IMPORT_ERRORS_SHOWN = 200
 IMPORT_WARNINGS_SHOWN = 100
-
-
-def member_required(view):
-    """Signed in and a member of an agency (any role); otherwise 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if organisation_of(request.user) is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _local_now(request: HttpRequest):
@@ -97,30 +73,30 @@ def search_results(request: HttpRequest) -> dict:
 # --- Search ---------------------------------------------------------------------------------
 
 
-@member_required
+@access_required(*Role)
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     context = {
         **search_results(request),
         "refer_query": "",
-        "is_admin": has_role(request.user, "admin"),
-        "is_practitioner": has_role(request.user, "practitioner"),
+        "is_admin": has_role(request.user, Role.ADMIN),
+        "is_practitioner": has_role(request.user, Role.PRACTITIONER),
     }
     if request.htmx:
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
 
 
-@member_required
+@access_required(*Role)
 def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_member(request.user, service_uuid)
-    is_admin = has_role(request.user, "admin")
+    is_admin = has_role(request.user, Role.ADMIN)
     context = {
         "service": service,
         "is_admin": is_admin,
         "open_now": query.open_now(service, _local_now(request)),
         "hours": upkeep.hours_text(service),
-        "can_refer": has_role(request.user, "practitioner"),
+        "can_refer": has_role(request.user, Role.PRACTITIONER),
         "do_not_refer_form": DoNotReferForm(initial={"reason": service.do_not_refer_reason}),
         "stale_after_days": STALE_AFTER_DAYS,
     }
@@ -130,7 +106,7 @@ def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
 # --- Maintenance ----------------------------------------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @vary_on_headers("HX-Request")
 def manage(request: HttpRequest) -> HttpResponse:
     rows = selectors.services_for_admin(request.user).select_related("organization")
@@ -168,7 +144,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/manage.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
     terms = list(selectors.categories_for(request.user))
@@ -186,7 +162,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/service_form.html", {"form": form, "service": None})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -208,7 +184,7 @@ def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
     return render(request, "directory/service_form.html", {"form": form, "service": service})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_status(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -224,7 +200,7 @@ def service_status(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_do_not_refer(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -246,7 +222,7 @@ def service_do_not_refer(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_verify(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -258,7 +234,7 @@ def service_verify(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_request_verification(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -280,7 +256,7 @@ def service_request_verification(request: HttpRequest, service_uuid) -> HttpResp
     return render(request, "directory/request_verification.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def verification(request: HttpRequest) -> HttpResponse:
     stale = selectors.stale_services(request.user)
     page = Paginator(stale, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -288,7 +264,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/verification.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
     form = TermForm(request.POST or None)
@@ -318,7 +294,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 # --- Corrections ------------------------------------------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def corrections(request: HttpRequest) -> HttpResponse:
     rows = selectors.corrections_for_admin(request.user).order_by("status", "-created_at")[
         :CORRECTIONS_SHOWN
@@ -326,7 +302,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/corrections.html", {"corrections": rows})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def correction_detail(request: HttpRequest, correction_uuid) -> HttpResponse:
     correction = selectors.correction_for_admin(request.user, correction_uuid)
@@ -403,7 +379,7 @@ def _enqueue(directory_import: DirectoryImport) -> None:
     transaction.on_commit(lambda: import_directory_task.delay(pk))
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -424,7 +400,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/import_upload.html", {"form": form, "imports": recent})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @vary_on_headers("HX-Request")
 def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     directory_import = selectors.import_for_admin(request.user, import_uuid)
@@ -442,7 +418,7 @@ def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     return render(request, "directory/import_detail.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def import_confirm(request: HttpRequest, import_uuid) -> HttpResponse:
     directory_import = selectors.import_for_admin(request.user, import_uuid)
@@ -462,7 +438,7 @@ def import_confirm(request: HttpRequest, import_uuid) -> HttpResponse:
     return redirect("directory:import_detail", directory_import.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -494,7 +470,7 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- The HSDS API: read tokens and open publication --------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def api_access_manage(request: HttpRequest) -> HttpResponse:
     organisation = organisation_of(request.user)
@@ -539,7 +515,7 @@ def api_access_manage(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def api_token_revoke(request: HttpRequest, token_uuid) -> HttpResponse:
     token = selectors.api_token_for_admin(request.user, token_uuid)

@@ -15,8 +15,9 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, membership_of, supervisees_of, supervises
+from accounts.selectors import membership_of, supervisees_of, supervises
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
 
 
@@ -103,7 +104,7 @@ def _supervision_visible(supervisor: User) -> Q:
 def entries_visible_to(user: User) -> QuerySet[SessionEntry]:
     """Every entry the user may read: their own, and what supervision lets them see."""
     visible = Q(owner=user)
-    if has_role(user, "supervisor"):
+    if has_role(user, Role.SUPERVISOR):
         visible |= _supervision_visible(user)
     return SessionEntry.objects.filter(visible).select_related("client", "owner")
 

@@ -9,8 +9,9 @@ from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, membership_of
+from accounts.selectors import membership_of
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
 from reminders.registry import ReminderKind, find_kind
 from reminders.unsubscribe import unsubscribe_payload
@@ -71,7 +72,7 @@ def reminder_for_user(user: User, reminder_uuid: UUID | str) -> Reminder:
 
 def failed_for_admin(user: User) -> QuerySet[Reminder]:
     """Reminders that could not be delivered, in the admin's own organisation only."""
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return Reminder.objects.none()
     return (
         Reminder.objects.filter(
