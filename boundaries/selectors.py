@@ -76,14 +76,6 @@ def take_for_owner(user: User, take_uuid: UUID | str) -> Take:
     return take
 
 
-def open_take_for_owner(user: User, take_uuid: UUID | str) -> Take:
-    """One of the user's own takes that is still open; 404 for a finished or foreign take."""
-    take = take_for_owner(user, take_uuid)
-    if take.is_complete:
-        raise Http404
-    return take
-
-
 def answered_count(take: Take) -> int:
     return take.answers.count()
 

@@ -238,11 +238,6 @@ def practitioner_of_supervisor(supervisor: User, user_id) -> User:
     return _get_or_404(supervisees_of(supervisor), pk=user_id)
 
 
-def organisation_id_of(user: User) -> int | None:
-    membership = membership_of(user)
-    return membership.organisation_id if membership else None
-
-
 def detector_precision(user: User) -> list[dict]:
     """How practitioners of the admin's organisation answered the detector: per category and
     per rule, the suggestions confirmed, dismissed and still open. Counts only, never text."""
