@@ -1,4 +1,4 @@
-"""Pages for signing in, the overview, one's profile, and the organisation admin."""
+"""Pages for signing in, one's profile, and the organisation admin."""
 
 from functools import wraps
 
@@ -25,7 +25,6 @@ from accounts.forms import (
     ProfileForm,
     SupervisionLinkForm,
 )
-from config import overview
 
 
 def role_required(role: str):
@@ -87,25 +86,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_of(request.user)
-    context = {
-        "membership": membership,
-        "new_supervision": selectors.supervisor_links_of_supervisee(request.user).filter(
-            supervisee_acknowledged_at__isnull=True
-        ),
-        "supervisors": selectors.supervisors_of(request.user),
-        "supervisees": selectors.supervisees_of(request.user),
-        "glances": overview.glances(request.user, membership),
-    }
-    if membership and membership.is_admin:
-        members = selectors.members_visible_to_admin(request.user)
-        context["member_count"] = members.filter(user__is_active=True).count()
-        context["pair_count"] = selectors.supervision_links_visible_to_admin(request.user).count()
-    return render(request, "accounts/home.html", context)
 
 
 @role_required("supervisor")

@@ -12,6 +12,7 @@ import reminders
 from accounts.models import AuditEvent, User
 from accounts.selectors import membership_of
 from accounts.services import audit_log
+from journal import client_data
 from journal.models import (
     Client,
     Flag,
@@ -58,11 +59,13 @@ def client_update(*, client: Client, code: str, tags: str, notes: str) -> Client
 
 @transaction.atomic
 def client_delete(*, client: Client, by: User) -> None:
-    """Erase a client with every entry, flag and referral about them, and every reminder still
-    waiting about those (it would name the client and link to nothing)."""
+    """Erase a client with every entry and flag, what the other apps keep about them (their
+    referrals; ``journal.client_data``), and every reminder still waiting about those (it would
+    name the client and link to nothing)."""
     abouts = [flag_about(flag) for flag in Flag.objects.filter(entry__client=client).only("uuid")]
-    abouts += [referral.about for referral in client.referrals.only("uuid")]
     reminders.cancel(abouts=abouts)
+    for records in client_data.registered():
+        records.erase(client)
     audit_log(
         organisation=client.organisation,
         actor=by,

@@ -454,7 +454,7 @@ def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
         "client": client,
         "page": page,
         "warnings": identifier_warnings(client.notes),
-        "referrals": exports.referrals_of_client(client),
+        "records": selectors.client_records(client),
     }
     return render(request, "journal/client_detail.html", context)
 
@@ -473,12 +473,8 @@ def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
             request, _("%(code)s and everything about them was deleted.") % {"code": code}
         )
         return redirect("journal:clients")
-    counts = {
-        "entries": client.entries.count(),
-        "flags": Flag.objects.filter(entry__client=client).count(),
-        "referrals": len(exports.referrals_of_client(client)),
-    }
-    return render(request, "journal/client_delete.html", {"client": client, "counts": counts})
+    context = {"client": client, "erasure": selectors.client_erasure(client)}
+    return render(request, "journal/client_delete.html", context)
 
 
 # --- Supervision --------------------------------------------------------------------------------
