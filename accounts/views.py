@@ -26,6 +26,9 @@ from accounts.forms import (
     SupervisionLinkForm,
 )
 
+# The organisation page shows the newest entries of its audit log, up to this many.
+AUDIT_EVENTS_SHOWN = 15
+
 
 def role_required(role: str):
     """Signed in and holding ``role`` in their organisation; otherwise 403."""
@@ -174,7 +177,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "organisation": selectors.organisation_of(request.user),
         "members": members,
         "links": selectors.supervision_links_visible_to_admin(request.user),
-        "events": selectors.audit_events_for_admin(request.user, limit=15),
+        "events": selectors.audit_events_for_admin(request.user, limit=AUDIT_EVENTS_SHOWN),
         "q": query,
     }
     if request.htmx:

@@ -28,6 +28,8 @@ from directory.services.api_access import api_token_authenticate, is_published
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+# A search reads this many words at most (each word is one more condition on every row).
+SEARCH_WORDS_MAX = 8
 
 
 class BadRequest(Exception):
@@ -115,7 +117,7 @@ def _modified_after(request: HttpRequest) -> datetime | None:
 
 
 def _search(queryset: QuerySet, request: HttpRequest, *fields: str, folded: str = "") -> QuerySet:
-    words = request.GET.get("search", "").split()[:8]
+    words = request.GET.get("search", "").split()[:SEARCH_WORDS_MAX]
     for word in words:
         query = Q()
         if folded:

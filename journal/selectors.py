@@ -220,7 +220,13 @@ def _month_starts(months: int, today: date) -> list[date]:
     return list(reversed(starts))
 
 
-def flag_trends(owners: QuerySet[User] | list[User], *, months: int = 12, today=None) -> dict:
+# The trend pages look back this many months (the current one included).
+TREND_MONTHS = 12
+
+
+def flag_trends(
+    owners: QuerySet[User] | list[User], *, months: int = TREND_MONTHS, today=None
+) -> dict:
     """Confirmed flags per category per month over the last ``months`` months.
 
     Returns {"months": [date...], "series": {category: [count per month]}, "totals": {...}}.
@@ -250,7 +256,7 @@ def flag_trends(owners: QuerySet[User] | list[User], *, months: int = 12, today=
     }
 
 
-def confirmed_totals_by_owner(owners, *, months: int = 12, today=None) -> dict[int, int]:
+def confirmed_totals_by_owner(owners, *, months: int = TREND_MONTHS, today=None) -> dict[int, int]:
     """Confirmed flags per practitioner over the last ``months`` months, in one query."""
     today = today or timezone.localdate()
     start = _month_starts(months, today)[0]

@@ -14,6 +14,8 @@ from accounts.selectors import membership_of
 from accounts.services import audit_log
 from journal import client_data
 from journal.models import (
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     Client,
     Flag,
     FlagEvent,
@@ -173,7 +175,7 @@ def flags_suggest(*, entry: SessionEntry, findings: list[tuple[str, Finding]]) -
             source=Flag.Source.DETECTOR,
             rule=finding.rule,
             field=field,
-            quote=finding.quote[:500],
+            quote=finding.quote[:QUOTE_MAX_LENGTH],
             start=finding.start,
             end=finding.end,
         )
@@ -248,10 +250,10 @@ def flag_dismiss(*, flag: Flag, by: User, reason: str) -> Flag:
     if not reason:
         raise ValueError("a dismissal keeps its reason")
     flag.status = Flag.Status.DISMISSED
-    flag.dismiss_reason = reason[:500]
+    flag.dismiss_reason = reason[:REASON_MAX_LENGTH]
     flag.save(update_fields=["status", "dismiss_reason"])
     FlagEvent.objects.create(
-        flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:500]
+        flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:REASON_MAX_LENGTH]
     )
     reminders.cancel(about=flag_about(flag))
     return flag

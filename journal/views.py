@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.languages import limen_language
 from accounts.middleware import not_activity
 from accounts.selectors import has_role, supervisees_of
 from accounts.views import role_required
 from journal import exports, selectors, services
 from journal.charts import trend_chart
 from journal.forms import (
+    MAX_TEXT,
     PRINCIPLES,
     ClientForm,
     DismissForm,
@@ -39,11 +41,12 @@ from journal.models import Category, Flag, SessionEntry
 from journal.slips import explain
 
 PAGE_SIZE = 20
+# The review queue lists this many of the entries shared with the supervisor, oldest first.
+SHARED_SHOWN = 50
 
 
 def _ui_lang() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in ("en", "nl", "de", "fr") else "en"
+    return limen_language(translation.get_language())
 
 
 def practitioner_view(view):
@@ -232,7 +235,7 @@ def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
 @require_POST
 def detect_live(request: HttpRequest) -> HttpResponse:
     """The detector's findings for the text being typed (debounced htmx), never stored."""
-    fields = {name: request.POST.get(name, "")[:100_000] for name in SessionEntry.DETECTED_FIELDS}
+    fields = {name: request.POST.get(name, "")[:MAX_TEXT] for name in SessionEntry.DETECTED_FIELDS}
     ui_lang = _ui_lang()
     _, findings = services.detect_fields(fields)
     text = "\n\n".join(v for v in fields.values() if v.strip())
@@ -493,6 +496,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if category not in Category.values:
         category = ""
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
+    shared = selectors.shared_entries_for(request.user, practitioner=practitioner)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
@@ -501,7 +505,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "practitioner": practitioner,
         "category": category,
         "categories": Category.choices,
-        "shared": selectors.shared_entries_for(request.user, practitioner=practitioner)[:50],
+        "shared": shared[:SHARED_SHOWN],
         "review_form": ReviewForm(),
         "outcomes": Flag.Outcome.choices,
     }
@@ -596,7 +600,8 @@ def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
 @practitioner_view
 def trends(request: HttpRequest) -> HttpResponse:
     data = selectors.flag_trends([request.user])
-    return render(request, "journal/trends.html", {"chart": trend_chart(data), "team": False})
+    context = {"chart": trend_chart(data), "team": False, "months": selectors.TREND_MONTHS}
+    return render(request, "journal/trends.html", context)
 
 
 @role_required("supervisor")
@@ -608,7 +613,12 @@ def team_trends(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journal/trends.html",
-        {"chart": trend_chart(data), "team": True, "per_person": per_person},
+        {
+            "chart": trend_chart(data),
+            "team": True,
+            "per_person": per_person,
+            "months": selectors.TREND_MONTHS,
+        },
     )
 
 
