@@ -4,6 +4,7 @@ Functions that fetch one object for a user raise ``Http404`` when it is missing 
 user's reach, so a response never confirms that something exists in another organisation.
 """
 
+from dataclasses import dataclass, field
 from datetime import time
 from uuid import UUID
 
@@ -36,6 +37,11 @@ def membership_of(user: User) -> Membership | None:
 def organisation_of(user: User) -> Organisation | None:
     membership = membership_of(user)
     return membership.organisation if membership else None
+
+
+def organisation_with_slug(slug: str) -> Organisation | None:
+    """The organisation known by ``slug`` in addresses (e.g. its openly published directory)."""
+    return Organisation.objects.filter(slug=slug).first()
 
 
 def _is_admin(user: User) -> bool:
@@ -162,3 +168,36 @@ def audit_events_for_admin(user: User, limit: int = 50) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organisation=membership_of(user).organisation).select_related(
         "actor"
     )[:limit]
+
+
+@dataclass(frozen=True)
+class AccountGlance:
+    """A person's place in their organisation, for the overview, by the roles they hold: new
+    supervisors they have not acknowledged yet; their supervisors (practitioners); the people
+    they supervise (supervisors); the organisation's size (admins)."""
+
+    new_supervision: list[SupervisionLink] = field(default_factory=list)
+    supervisors: list[User] = field(default_factory=list)
+    supervisees: list[User] = field(default_factory=list)
+    active_members: int = 0
+    supervision_pairs: int = 0
+
+
+def glance(user: User) -> AccountGlance:
+    membership = membership_of(user)
+    if membership is None:
+        return AccountGlance()
+    links = supervisor_links_of_supervisee(user)
+    return AccountGlance(
+        new_supervision=list(links.filter(supervisee_acknowledged_at__isnull=True)),
+        supervisors=list(supervisors_of(user)) if membership.is_practitioner else [],
+        supervisees=list(supervisees_of(user)) if membership.is_supervisor else [],
+        active_members=(
+            members_visible_to_admin(user).filter(user__is_active=True).count()
+            if membership.is_admin
+            else 0
+        ),
+        supervision_pairs=(
+            supervision_links_visible_to_admin(user).count() if membership.is_admin else 0
+        ),
+    )

@@ -1,4 +1,4 @@
-"""Pages for signing in, the overview, one's profile, and the organisation admin."""
+"""Pages for signing in, one's profile, and the organisation admin."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -24,8 +24,10 @@ from accounts.forms import (
     ProfileForm,
     SupervisionLinkForm,
 )
-from config import overview
 from config.forms import form_error
+
+# The organisation page shows the newest entries of its audit log, up to this many.
+AUDIT_EVENTS_SHOWN = 15
 
 
 class LoginView(auth_views.LoginView):
@@ -62,25 +64,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
-
-
-@access_required()
-def home(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_of(request.user)
-    context = {
-        "membership": membership,
-        "new_supervision": selectors.supervisor_links_of_supervisee(request.user).filter(
-            supervisee_acknowledged_at__isnull=True
-        ),
-        "supervisors": selectors.supervisors_of(request.user),
-        "supervisees": selectors.supervisees_of(request.user),
-        "glances": overview.glances(request.user, membership),
-    }
-    if membership and membership.is_admin:
-        members = selectors.members_visible_to_admin(request.user)
-        context["member_count"] = members.filter(user__is_active=True).count()
-        context["pair_count"] = selectors.supervision_links_visible_to_admin(request.user).count()
-    return render(request, "accounts/home.html", context)
 
 
 @access_required(Role.SUPERVISOR)
@@ -170,7 +153,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "organisation": selectors.organisation_of(request.user),
         "members": members,
         "links": selectors.supervision_links_visible_to_admin(request.user),
-        "events": selectors.audit_events_for_admin(request.user, limit=15),
+        "events": selectors.audit_events_for_admin(request.user, limit=AUDIT_EVENTS_SHOWN),
         "q": query,
     }
     if request.htmx:

@@ -24,6 +24,10 @@ from boundaries import scoring, selectors, services
 from boundaries.forms import ShareForm, TopicForm, answers_in
 from config.forms import form_error
 
+# The inventory's home lists this many register entries, and counts the rest.
+TOPICS_SHOWN = 5
+
+
 # --- Inventory home -------------------------------------------------------------------------
 
 
@@ -40,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": completed[0] if completed else None,
         "next_retake": selectors.next_retake_on(user),
         "topics": list(selectors.hot_button_topics_of(user)),
+        "topics_shown": TOPICS_SHOWN,
         "shares": list(selectors.shares_given_by(user)),
         "has_supervisors": supervisors_of(user).exists(),
     }

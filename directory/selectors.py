@@ -4,10 +4,11 @@ Everyone in an agency may read its directory; only its admins maintain it. A row
 agency's directory is a 404, never a 403. Searching it is in ``directory.search.query``.
 """
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Role, has_role
@@ -15,6 +16,7 @@ from accounts.models import User
 from accounts.selectors import organisation_of
 from directory.categories import CATEGORY_TAXONOMY
 from directory.models import (
+    STALE_AFTER_DAYS,
     ApiToken,
     Attribute,
     DirectoryImport,
@@ -145,6 +147,25 @@ def correction_for_admin(user: User, correction_uuid: UUID | str) -> PendingCorr
     return _get_or_404(corrections_for_admin(user), uuid=correction_uuid)
 
 
+@dataclass(frozen=True)
+class DirectoryGlance:
+    """The directory's upkeep at a glance, for its agency's admins."""
+
+    services: int
+    stale: int
+    corrections_pending: int
+    stale_after_days: int = STALE_AFTER_DAYS
+
+
+def glance(user: User) -> DirectoryGlance:
+    pending = corrections_for_admin(user).filter(status=PendingCorrection.Status.PENDING)
+    return DirectoryGlance(
+        services=services_for_admin(user).count(),
+        stale=stale_services(user).count(),
+        corrections_pending=pending.count(),
+    )
+
+
 # --- The HSDS API: an agency's directory as other systems read it ------------------------------
 # Every query takes the organisation the request may read (from its token, or an openly published
 # directory) and prefetches what ``directory.hsds.objects`` nests, so a page of any size costs
@@ -186,6 +207,13 @@ def api_services(organisation, *, full: bool = False) -> QuerySet[Service]:
             ),
         )
     return services.order_by("hsds_id")
+
+
+def api_tagged(rows: QuerySet, prefix: str = "", **attribute: str) -> QuerySet:
+    """The services (or, through ``prefix``, the rows that reach a service) carrying a taxonomy
+    term that matches ``attribute`` (lookups on ``Attribute``, e.g. ``taxonomy_term__hsds_id``)."""
+    tagged = Attribute.objects.filter(service=OuterRef(f"{prefix}pk"))
+    return rows.filter(Exists(tagged.filter(**attribute)))
 
 
 def api_service_at_locations(organisation, *, full: bool = False) -> QuerySet[ServiceAtLocation]:

@@ -20,6 +20,7 @@ from accounts.services import audit_log
 from config.forms import form_error
 from directory import selectors
 from directory.forms import (
+    QUERY_MAX_LENGTH,
     ApiTokenForm,
     CorrectionForm,
     DoNotReferForm,
@@ -110,7 +111,7 @@ def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def manage(request: HttpRequest) -> HttpResponse:
     rows = selectors.services_for_admin(request.user).select_related("organization")
-    q = request.GET.get("q", "").strip()[:200]
+    q = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     state = request.GET.get("state", "")
     if q:
         rows = rows.filter(name__icontains=q)

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import Role, access_required
+from accounts.languages import limen_language
 from accounts.middleware import not_activity
 from accounts.selectors import supervisees_of
 from journal import exports, selectors, services
 from journal.charts import trend_chart
 from journal.forms import (
+    MAX_TEXT,
     PRINCIPLES,
     ClientForm,
     DismissForm,
@@ -37,11 +39,12 @@ from journal.models import Category, Flag, SessionEntry
 from journal.slips import explain
 
 PAGE_SIZE = 20
+# The review queue lists this many of the entries shared with the supervisor, oldest first.
+SHARED_SHOWN = 50
 
 
 def _ui_lang() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in ("en", "nl", "de", "fr") else "en"
+    return limen_language(translation.get_language())
 
 
 # --- Entries ----------------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
 @require_POST
 def detect_live(request: HttpRequest) -> HttpResponse:
     """The detector's findings for the text being typed (debounced htmx), never stored."""
-    fields = {name: request.POST.get(name, "")[:100_000] for name in SessionEntry.DETECTED_FIELDS}
+    fields = {name: request.POST.get(name, "")[:MAX_TEXT] for name in SessionEntry.DETECTED_FIELDS}
     ui_lang = _ui_lang()
     _, findings = services.detect_fields(fields)
     text = "\n\n".join(v for v in fields.values() if v.strip())
@@ -431,7 +434,7 @@ def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
         "client": client,
         "page": page,
         "warnings": identifier_warnings(client.notes),
-        "referrals": exports.referrals_of_client(client),
+        "records": selectors.client_records(client),
     }
     return render(request, "journal/client_detail.html", context)
 
@@ -450,12 +453,8 @@ def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
             request, _("%(code)s and everything about them was deleted.") % {"code": code}
         )
         return redirect("journal:clients")
-    counts = {
-        "entries": client.entries.count(),
-        "flags": Flag.objects.filter(entry__client=client).count(),
-        "referrals": len(exports.referrals_of_client(client)),
-    }
-    return render(request, "journal/client_delete.html", {"client": client, "counts": counts})
+    context = {"client": client, "erasure": selectors.client_erasure(client)}
+    return render(request, "journal/client_delete.html", context)
 
 
 # --- Supervision --------------------------------------------------------------------------------
@@ -475,6 +474,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if category not in Category.values:
         category = ""
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
+    shared = selectors.shared_entries_for(request.user, practitioner=practitioner)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
@@ -483,7 +483,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "practitioner": practitioner,
         "category": category,
         "categories": Category.choices,
-        "shared": selectors.shared_entries_for(request.user, practitioner=practitioner)[:50],
+        "shared": shared[:SHARED_SHOWN],
         "review_form": ReviewForm(),
         "outcomes": Flag.Outcome.choices,
     }
@@ -574,7 +574,8 @@ def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
 @access_required(Role.PRACTITIONER)
 def trends(request: HttpRequest) -> HttpResponse:
     data = selectors.flag_trends([request.user])
-    return render(request, "journal/trends.html", {"chart": trend_chart(data), "team": False})
+    context = {"chart": trend_chart(data), "team": False, "months": selectors.TREND_MONTHS}
+    return render(request, "journal/trends.html", context)
 
 
 @access_required(Role.SUPERVISOR)
@@ -586,7 +587,12 @@ def team_trends(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journal/trends.html",
-        {"chart": trend_chart(data), "team": True, "per_person": per_person},
+        {
+            "chart": trend_chart(data),
+            "team": True,
+            "per_person": per_person,
+            "months": selectors.TREND_MONTHS,
+        },
     )
 
 

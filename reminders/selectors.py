@@ -1,6 +1,7 @@
 """Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -81,6 +82,19 @@ def failed_for_admin(user: User) -> QuerySet[Reminder]:
         .select_related("recipient")
         .order_by("-due_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class RemindersGlance:
+    """A person's reminders at a glance: unread in their inbox, and (for an agency admin) the
+    ones that could not be delivered in their organisation."""
+
+    unread: int
+    failed: int
+
+
+def glance(user: User) -> RemindersGlance:
+    return RemindersGlance(unread=unread_count_of(user), failed=failed_for_admin(user).count())
 
 
 def failed_reminder_for_admin(user: User, reminder_uuid: UUID | str) -> Reminder:

@@ -22,6 +22,11 @@ from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
 
+# How many reminders a person's inbox lists (newest first), and an admin's list of the ones
+# that could not be delivered.
+INBOX_SHOWN = 100
+FAILED_SHOWN = 200
+
 
 def _badge_poll_seconds() -> int:
     return getattr(django_settings, "REMINDERS_BADGE_POLL_SECONDS", 60)
@@ -35,7 +40,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox_page(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.inbox_of(request.user)[:100])
+    reminders = list(selectors.inbox_of(request.user)[:INBOX_SHOWN])
     for reminder in reminders:
         reminder.text = reminder_text(reminder)
         reminder.details = reminder_details(reminder)
@@ -196,7 +201,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @access_required(Role.ADMIN)
 @require_GET
 def failed(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.failed_for_admin(request.user)[:200])
+    reminders = list(selectors.failed_for_admin(request.user)[:FAILED_SHOWN])
     for reminder in reminders:
         reminder.text = reminder.get_kind_display()
     return render(request, "reminders/failed.html", {"reminders": reminders})
