@@ -97,20 +97,33 @@ NGRAM_BUCKETS = 2**17
 NGRAM_SIZES = (2, 3, 4, 5)
 
 
+@lru_cache(maxsize=16384)
+def _word_buckets(word: str) -> tuple[int, ...]:
+    """The buckets of one lower-cased word's n-grams (words repeat: computed once per process)."""
+    padded = f" {word} "
+    length = len(padded)
+    crc = zlib.crc32
+    return tuple(
+        crc(padded[i : i + size].encode()) % NGRAM_BUCKETS
+        for size in NGRAM_SIZES
+        if size <= length
+        for i in range(length - size + 1)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _text_buckets(text: str) -> tuple[tuple[int, int], ...]:
+    """(bucket, count) of a text's n-grams; typing re-counts only the sentences that changed."""
+    counts: dict[int, int] = {}
+    for word in text.lower().split():
+        for bucket in _word_buckets(word):
+            counts[bucket] = counts.get(bucket, 0) + 1
+    return tuple(counts.items())
+
+
 def ngram_counts(text: str) -> dict[int, int]:
     """Bucket -> count of the character n-grams of ``text`` (padded words, like char_wb)."""
-    counts: dict[int, int] = {}
-    crc = zlib.crc32
-    for word in text.lower().split():
-        padded = f" {word} "
-        length = len(padded)
-        for size in NGRAM_SIZES:
-            if size > length:
-                break
-            for i in range(length - size + 1):
-                bucket = crc(padded[i : i + size].encode()) % NGRAM_BUCKETS
-                counts[bucket] = counts.get(bucket, 0) + 1
-    return counts
+    return dict(_text_buckets(text))
 
 
 def ngram_vector(counts: dict[int, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
