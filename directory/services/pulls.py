@@ -285,10 +285,17 @@ def subscription_pull(
         _finish(subscription, Subscription.Outcome.NO_CHANGES, cursor=cursor)
         return None
     organisation = subscription.organisation
-    errors = _conflicts(subscription, records)
-    _dataset, report = _check(organisation, records)
-    if not report.ok:
-        errors += _record_errors(organisation, records) or [p.as_dict() for p in report.errors]
+    try:
+        errors = _conflicts(subscription, records)
+        _dataset, report = _check(organisation, records)
+        if not report.ok:
+            errors += _record_errors(organisation, records) or [p.as_dict() for p in report.errors]
+    except Exception:  # noqa: BLE001 - whatever the source sent, the pull ends in a final state
+        logger.exception("Checking the pull of subscription %s failed", subscription.pk)
+        return _failed(
+            subscription,
+            _("Limen could not check the source's records and stopped; nothing was changed."),
+        )
     if errors:
         change_set = PullChangeSet.objects.create(
             subscription=subscription,

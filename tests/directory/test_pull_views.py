@@ -215,3 +215,29 @@ def test_practitioners_cannot_manage_subscriptions(client, bob, pending):
     url = reverse("directory:change_set", args=[pending.uuid])
     assert client.post(url, {"decision": "approve"}).status_code == 403
     assert not Service.objects.exists() or not Service.objects.filter(source__isnull=False)
+
+
+def test_a_check_that_breaks_ends_in_a_recorded_failure(org, alice, source_records, monkeypatch):
+    from directory.hsds import importer, remote
+
+    subscription = pulls.subscription_create(
+        organisation=org,
+        name="Partner agency",
+        base_url="https://partner.example.org/api/hsds",
+        token="",
+        is_scheduled=True,
+        auto_apply=True,
+        by=alice,
+    )
+    monkeypatch.setattr(remote, "fetch_services", lambda *args, **kwargs: source_records)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(importer, "check", broken)
+
+    change_set = pulls.subscription_pull(subscription=subscription)
+
+    assert change_set.status == PullChangeSet.Status.FAILED
+    assert "could not check" in change_set.message
+    assert not Service.objects.filter(owner=org).exists()
