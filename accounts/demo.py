@@ -8,6 +8,7 @@ from datetime import time
 
 from django.utils import timezone
 
+from accounts.access import Role
 from accounts.models import Membership, Organisation, SupervisionLink, User, WorkingPeriod
 
 DEMO_PASSWORD = "limen-demo-2026"
@@ -19,11 +20,11 @@ DEMO_ORGANISATIONS = [
         "Harbour Counselling",
         "Europe/Amsterdam",
         [
-            ("admin@harbour.example", "Hanna de Wit", "en", {"admin"}),
-            ("supervisor@harbour.example", "Sara Jansen", "en", {"supervisor"}),
-            ("supervisor2@harbour.example", "Tom Bakker", "en", {"supervisor"}),
-            ("ana@harbour.example", "Ana Martins", "en", {"practitioner"}),
-            ("ben@harbour.example", "Ben Visser", "en", {"practitioner"}),
+            ("admin@harbour.example", "Hanna de Wit", "en", {Role.ADMIN}),
+            ("supervisor@harbour.example", "Sara Jansen", "en", {Role.SUPERVISOR}),
+            ("supervisor2@harbour.example", "Tom Bakker", "en", {Role.SUPERVISOR}),
+            ("ana@harbour.example", "Ana Martins", "en", {Role.PRACTITIONER}),
+            ("ben@harbour.example", "Ben Visser", "en", {Role.PRACTITIONER}),
         ],
         [
             ("supervisor@harbour.example", "ana@harbour.example"),
@@ -35,10 +36,10 @@ DEMO_ORGANISATIONS = [
         "Lindenhof Coaching",
         "Europe/Berlin",
         [
-            ("admin@lindenhof.example", "Lena Hoffmann", "en", {"admin"}),
-            ("supervisor@lindenhof.example", "Markus Weber", "de", {"supervisor"}),
-            ("chloe@lindenhof.example", "Chloé Dubois", "fr", {"practitioner"}),
-            ("daan@lindenhof.example", "Daan Smit", "nl", {"practitioner"}),
+            ("admin@lindenhof.example", "Lena Hoffmann", "en", {Role.ADMIN}),
+            ("supervisor@lindenhof.example", "Markus Weber", "de", {Role.SUPERVISOR}),
+            ("chloe@lindenhof.example", "Chloé Dubois", "fr", {Role.PRACTITIONER}),
+            ("daan@lindenhof.example", "Daan Smit", "nl", {Role.PRACTITIONER}),
         ],
         [
             ("supervisor@lindenhof.example", "chloe@lindenhof.example"),
@@ -71,9 +72,7 @@ def seed(stdout) -> None:
                 user=user,
                 defaults={
                     "organisation": organisation,
-                    "is_practitioner": "practitioner" in roles,
-                    "is_supervisor": "supervisor" in roles,
-                    "is_admin": "admin" in roles,
+                    **{f"is_{role}": role in roles for role in Role},
                 },
             )
             if not user.working_periods.exists():

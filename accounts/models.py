@@ -171,6 +171,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
 
+    def holds(self, role: str) -> bool:
+        """Whether this membership holds ``role`` (an ``accounts.access.Role``)."""
+        return getattr(self, f"is_{role}")
+
     @property
     def role_names(self) -> list[str]:
         names = []

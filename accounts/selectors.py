@@ -4,6 +4,7 @@ Functions that fetch one object for a user raise ``Http404`` when it is missing 
 user's reach, so a response never confirms that something exists in another organisation.
 """
 
+from dataclasses import dataclass, field
 from datetime import time
 from uuid import UUID
 
@@ -19,8 +20,6 @@ from accounts.models import (
     User,
     WorkingPeriod,
 )
-
-ROLES = ("practitioner", "supervisor", "admin")
 
 
 def membership_of(user: User) -> Membership | None:
@@ -40,12 +39,15 @@ def organisation_of(user: User) -> Organisation | None:
     return membership.organisation if membership else None
 
 
-def has_role(user: User, role: str) -> bool:
-    """True when the user holds ``role`` (practitioner, supervisor or admin) in their agency."""
-    if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}")
+def organisation_with_slug(slug: str) -> Organisation | None:
+    """The organisation known by ``slug`` in addresses (e.g. its openly published directory)."""
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def _is_admin(user: User) -> bool:
+    # Other modules ask accounts.access.has_role, which builds on membership_of here.
     membership = membership_of(user)
-    return bool(membership and getattr(membership, f"is_{role}"))
+    return bool(membership and membership.is_admin)
 
 
 def same_organisation(user: User, other: User) -> bool:
@@ -61,7 +63,7 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
 
 def members_visible_to_admin(user: User) -> QuerySet[Membership]:
     """All memberships of the admin's own organisation; nothing for anyone else."""
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return Membership.objects.none()
     return members_of(membership_of(user).organisation)
 
@@ -74,7 +76,7 @@ def member_for_admin(user: User, member_uuid: UUID | str) -> Membership:
 
 
 def supervision_links_visible_to_admin(user: User) -> QuerySet[SupervisionLink]:
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return SupervisionLink.objects.none()
     return SupervisionLink.objects.filter(
         organisation=membership_of(user).organisation
@@ -161,8 +163,41 @@ def working_hours_of(user: User) -> dict[int, tuple[time, time]]:
 
 
 def audit_events_for_admin(user: User, limit: int = 50) -> QuerySet[AuditEvent]:
-    if not has_role(user, "admin"):
+    if not _is_admin(user):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(organisation=membership_of(user).organisation).select_related(
         "actor"
     )[:limit]
+
+
+@dataclass(frozen=True)
+class AccountGlance:
+    """A person's place in their organisation, for the overview, by the roles they hold: new
+    supervisors they have not acknowledged yet; their supervisors (practitioners); the people
+    they supervise (supervisors); the organisation's size (admins)."""
+
+    new_supervision: list[SupervisionLink] = field(default_factory=list)
+    supervisors: list[User] = field(default_factory=list)
+    supervisees: list[User] = field(default_factory=list)
+    active_members: int = 0
+    supervision_pairs: int = 0
+
+
+def glance(user: User) -> AccountGlance:
+    membership = membership_of(user)
+    if membership is None:
+        return AccountGlance()
+    links = supervisor_links_of_supervisee(user)
+    return AccountGlance(
+        new_supervision=list(links.filter(supervisee_acknowledged_at__isnull=True)),
+        supervisors=list(supervisors_of(user)) if membership.is_practitioner else [],
+        supervisees=list(supervisees_of(user)) if membership.is_supervisor else [],
+        active_members=(
+            members_visible_to_admin(user).filter(user__is_active=True).count()
+            if membership.is_admin
+            else 0
+        ),
+        supervision_pairs=(
+            supervision_links_visible_to_admin(user).count() if membership.is_admin else 0
+        ),
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.access import Role
 from accounts.forms import LocalisedPasswordResetForm
 from accounts.models import (
     AuditEvent,
@@ -49,11 +50,7 @@ def audit_log(
 
 
 def _roles_data(membership: Membership) -> dict[str, bool]:
-    return {
-        "practitioner": membership.is_practitioner,
-        "supervisor": membership.is_supervisor,
-        "admin": membership.is_admin,
-    }
+    return {role.value: membership.holds(role) for role in Role}
 
 
 def send_password_setup_email(*, user: User, request=None) -> None:

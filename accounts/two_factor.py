@@ -17,10 +17,11 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -135,9 +136,7 @@ class TwoFactorMiddleware:
             else:
                 target = reverse("two_factor_enrol")
             if request.htmx:
-                response = HttpResponse(status=401)
-                response["HX-Redirect"] = target
-                return response
+                return HttpResponseClientRedirect(target, status=401)
             return redirect(target)
         return self.get_response(request)
 

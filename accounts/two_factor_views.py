@@ -5,7 +5,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import selectors, two_factor
-from accounts.views import role_required
+from accounts.access import Role, access_required
 
 
 class TokenForm(forms.Form):
@@ -73,7 +72,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/two_factor_verify.html", {"form": form})
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator: scan the QR code, type its code, keep the
@@ -100,7 +99,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def organisation_require(request: HttpRequest) -> HttpResponse:
     organisation = selectors.organisation_of(request.user)
@@ -117,7 +116,7 @@ def organisation_require(request: HttpRequest) -> HttpResponse:
     return redirect("organisation")
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def member_reset(request: HttpRequest, member_uuid) -> HttpResponse:
     membership = selectors.member_for_admin(request.user, member_uuid)

@@ -3,7 +3,6 @@ from django.urls import include, path
 from accounts import two_factor_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/login/code/", two_factor_views.verify, name="two_factor_verify"),

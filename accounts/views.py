@@ -1,11 +1,8 @@
-"""Pages for signing in, the overview, one's profile, and the organisation admin."""
-
-from functools import wraps
+"""Pages for signing in, one's profile, and the organisation admin."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,8 +11,10 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services, signin, two_factor
+from accounts.access import Role, access_required
 from accounts.forms import (
     CadenceForm,
     LocalisedPasswordResetForm,
@@ -25,32 +24,10 @@ from accounts.forms import (
     ProfileForm,
     SupervisionLinkForm,
 )
-from config import overview
+from config.forms import form_error
 
-
-def role_required(role: str):
-    """Signed in and holding ``role`` in their organisation; otherwise 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not selectors.has_role(request.user, role):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form, field by field where it names fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+# The organisation page shows the newest entries of its audit log, up to this many.
+AUDIT_EVENTS_SHOWN = 15
 
 
 class LoginView(auth_views.LoginView):
@@ -89,32 +66,13 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    membership = selectors.membership_of(request.user)
-    context = {
-        "membership": membership,
-        "new_supervision": selectors.supervisor_links_of_supervisee(request.user).filter(
-            supervisee_acknowledged_at__isnull=True
-        ),
-        "supervisors": selectors.supervisors_of(request.user),
-        "supervisees": selectors.supervisees_of(request.user),
-        "glances": overview.glances(request.user, membership),
-    }
-    if membership and membership.is_admin:
-        members = selectors.members_visible_to_admin(request.user)
-        context["member_count"] = members.filter(user__is_active=True).count()
-        context["pair_count"] = selectors.supervision_links_visible_to_admin(request.user).count()
-    return render(request, "accounts/home.html", context)
-
-
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
 def supervisees(request: HttpRequest) -> HttpResponse:
     links = selectors.supervision_links_of(request.user).filter(supervisor=request.user)
     return render(request, "accounts/supervisees.html", {"links": links})
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -141,7 +99,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form, "readers": readers})
 
 
-@login_required
+@access_required()
 @require_POST
 def supervision_acknowledge(request: HttpRequest, link_uuid) -> HttpResponse:
     """The supervisee dismisses the notice about a new supervisor."""
@@ -182,7 +140,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 # --- Organisation admin ---------------------------------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
+@vary_on_headers("HX-Request")
 def organisation(request: HttpRequest) -> HttpResponse:
     members = selectors.members_visible_to_admin(request.user)
     query = request.GET.get("q", "").strip()
@@ -194,7 +153,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "organisation": selectors.organisation_of(request.user),
         "members": members,
         "links": selectors.supervision_links_visible_to_admin(request.user),
-        "events": selectors.audit_events_for_admin(request.user, limit=15),
+        "events": selectors.audit_events_for_admin(request.user, limit=AUDIT_EVENTS_SHOWN),
         "q": query,
     }
     if request.htmx:
@@ -202,7 +161,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest) -> HttpResponse:
     organisation = selectors.organisation_of(request.user)
@@ -220,7 +179,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             services.send_password_setup_email(user=membership.user, request=request)
             messages.success(
@@ -232,7 +191,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/member_form.html", {"form": form, "member": None})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, member_uuid) -> HttpResponse:
     membership = selectors.member_for_admin(request.user, member_uuid)
@@ -247,14 +206,14 @@ def member_edit(request: HttpRequest, member_uuid) -> HttpResponse:
         try:
             services.member_update(membership=membership, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": membership.user})
             return redirect("organisation")
     return render(request, "accounts/member_form.html", {"form": form, "member": membership})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def member_set_active(request: HttpRequest, member_uuid) -> HttpResponse:
     membership = selectors.member_for_admin(request.user, member_uuid)
@@ -274,7 +233,7 @@ def member_set_active(request: HttpRequest, member_uuid) -> HttpResponse:
     return redirect("organisation")
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def member_resend_invite(request: HttpRequest, member_uuid) -> HttpResponse:
     membership = selectors.member_for_admin(request.user, member_uuid)
@@ -287,7 +246,7 @@ def member_resend_invite(request: HttpRequest, member_uuid) -> HttpResponse:
     return redirect("organisation")
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def supervision_add(request: HttpRequest) -> HttpResponse:
     organisation = selectors.organisation_of(request.user)
@@ -302,14 +261,14 @@ def supervision_add(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The supervision pair was added."))
             return redirect(reverse("organisation") + "#pairs")
     return render(request, "accounts/supervision_form.html", {"form": form, "link": None})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def supervision_edit(request: HttpRequest, link_uuid) -> HttpResponse:
     link = selectors.supervision_link_for_admin(request.user, link_uuid)
@@ -323,7 +282,7 @@ def supervision_edit(request: HttpRequest, link_uuid) -> HttpResponse:
     return render(request, "accounts/supervision_form.html", {"form": form, "link": link})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def supervision_delete(request: HttpRequest, link_uuid) -> HttpResponse:
     link = selectors.supervision_link_for_admin(request.user, link_uuid)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-FALLBACK_LANGUAGE = "en"
+from accounts.languages import FALLBACK_LANGUAGE
 
 
 def in_language(texts: Any, language: str | None = None) -> Any:

@@ -1,6 +1,6 @@
-"""The self-inventory's reminder: a re-take suggested 90 days after the latest completed take,
-scheduled when a take is finished and kept recurring by a daily rule (with its beat task).
-Registered in ``BoundariesConfig.ready()``."""
+"""The self-inventory's reminder: a re-take suggested ``RETAKE_AFTER`` (in ``selectors``) after
+the latest completed take, scheduled when a take is finished and kept recurring by a daily rule
+(with its beat task). Registered in ``BoundariesConfig.ready()``."""
 
 from datetime import datetime, timedelta
 
@@ -66,8 +66,9 @@ def _schedule(take: Take) -> None:
 
 
 def retake_schedule(*, take: Take) -> None:
-    """Suggest a re-take 90 days after ``take`` was completed, and withdraw the suggestion still
-    waiting about the take before it (only the latest take's re-take is ever pending).
+    """Suggest a re-take ``RETAKE_AFTER`` after ``take`` was completed, and withdraw the
+    suggestion still waiting about the take before it (only the latest take's re-take is ever
+    pending).
 
     Call it in the transaction that completes the take. Someone who is no longer part of an
     organisation has nobody to deliver to, so nothing is scheduled for them.
@@ -82,8 +83,8 @@ def retake_schedule(*, take: Take) -> None:
 
 def inventory_retake_reminders_schedule(*, now: datetime | None = None) -> int:
     """The daily rule, a safety net that keeps the suggestion recurring: remind, once per take,
-    everyone whose latest take is 90 days old and has no re-take reminder about it yet (takes
-    made before reminders existed, or a take finished after the previous suggestion was
+    everyone whose latest take is ``RETAKE_AFTER`` old and has no re-take reminder about it yet
+    (takes made before reminders existed, or a take finished after the previous suggestion was
     delivered). Returns how many; safe to run any number of times, since the key names the
     take."""
     now = now or timezone.now()

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import membership_of, supervises
@@ -72,14 +73,6 @@ def take_for_owner(user: User, take_uuid: UUID | str) -> Take:
     """One of the user's own takes, in any state; 404 otherwise."""
     take = takes_of(user).filter(uuid=take_uuid).first()
     if take is None:
-        raise Http404
-    return take
-
-
-def open_take_for_owner(user: User, take_uuid: UUID | str) -> Take:
-    """One of the user's own takes that is still open; 404 for a finished or foreign take."""
-    take = take_for_owner(user, take_uuid)
-    if take.is_complete:
         raise Http404
     return take
 
@@ -248,9 +241,34 @@ def previous_completed_take(take: Take) -> Take | None:
 
 
 def next_retake_on(user: User) -> datetime | None:
-    """When a re-take is suggested: 90 days after the latest completed take."""
+    """When a re-take is suggested: ``RETAKE_AFTER`` the latest completed take."""
     latest = completed_takes_of(user).values_list("completed_at", flat=True).first()
     return latest + RETAKE_AFTER if latest else None
+
+
+@dataclass(frozen=True)
+class InventoryGlance:
+    """The practitioner's self-inventory at a glance: the take in progress, if any, else the
+    latest completed one and whether a re-take is due."""
+
+    open_take: UUID | None = None
+    latest_take: UUID | None = None
+    latest_completed_at: datetime | None = None
+    retake_due: bool = False
+
+
+def glance(user: User) -> InventoryGlance:
+    open_take = open_take_of(user)
+    if open_take is not None:
+        return InventoryGlance(open_take=open_take.uuid)
+    latest = completed_takes_of(user).first()
+    if latest is None:
+        return InventoryGlance()
+    return InventoryGlance(
+        latest_take=latest.uuid,
+        latest_completed_at=latest.completed_at,
+        retake_due=latest.completed_at + RETAKE_AFTER <= timezone.now(),
+    )
 
 
 # --- The register of hot-button topics ------------------------------------------------------

@@ -158,7 +158,7 @@ def answer_save(*, take: Take, item_id: Any, value: Any) -> Answer:
 
 @transaction.atomic
 def take_complete(*, take: Take, at: datetime | None = None) -> Take:
-    """Finish a take once every item is answered, and suggest a re-take 90 days later.
+    """Finish a take once every item is answered, and suggest a re-take ``RETAKE_AFTER`` later.
 
     The completion is a compare-and-swap, so a double submit finishes it once.
     """

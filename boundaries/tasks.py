@@ -13,5 +13,5 @@ from boundaries import reminders
     soft_time_limit=240,
 )
 def inventory_retake_rules() -> int:
-    """Daily (beat): suggest a re-take to everyone whose latest take is 90 days old."""
+    """Daily (beat): suggest a re-take to everyone whose latest take is ``RETAKE_AFTER`` old."""
     return reminders.inventory_retake_reminders_schedule()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,19 +18,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from accounts.access import Role, access_required
 from accounts.selectors import supervisors_of
-from accounts.views import role_required
 from boundaries import scoring, selectors, services
 from boundaries.forms import ShareForm, TopicForm, answers_in
+from config.forms import form_error
 
-practitioner_required = role_required("practitioner")
-supervisor_required = role_required("supervisor")
+# The inventory's home lists this many register entries, and counts the rest.
+TOPICS_SHOWN = 5
 
 
 # --- Inventory home -------------------------------------------------------------------------
 
 
-@practitioner_required
+@access_required(Role.PRACTITIONER)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     open_take = selectors.open_take_of(user)
@@ -44,13 +44,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": completed[0] if completed else None,
         "next_retake": selectors.next_retake_on(user),
         "topics": list(selectors.hot_button_topics_of(user)),
+        "topics_shown": TOPICS_SHOWN,
         "shares": list(selectors.shares_given_by(user)),
         "has_supervisors": supervisors_of(user).exists(),
     }
     return render(request, "boundaries/home.html", context)
 
 
-@practitioner_required
+@access_required(Role.PRACTITIONER)
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
     take = services.take_start(user=request.user)
@@ -60,7 +61,7 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- Taking the inventory -------------------------------------------------------------------
 
 
-@login_required
+@access_required()
 def take(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
     """Resume where the practitioner left off: the step of the first unanswered item."""
     take = selectors.take_for_owner(request.user, take_uuid)
@@ -92,7 +93,7 @@ def _already_finished(request: HttpRequest, take) -> HttpResponse:
     return render(request, "boundaries/already_finished.html", {"take": take}, status=400)
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def step(request: HttpRequest, take_uuid: UUID, number: int) -> HttpResponse:
@@ -130,7 +131,7 @@ def step(request: HttpRequest, take_uuid: UUID, number: int) -> HttpResponse:
     return redirect(url)
 
 
-@login_required
+@access_required()
 @require_POST
 def answer(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
     """Save the one answer just given (htmx, on change of a radio group)."""
@@ -174,7 +175,7 @@ def _missing_by_step(missing) -> list[tuple[int, str, list]]:
     return list(steps.values())
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def finish(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
     take = selectors.take_for_owner(request.user, take_uuid)
@@ -206,7 +207,7 @@ def finish(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
 # --- Results --------------------------------------------------------------------------------
 
 
-@login_required
+@access_required()
 def results(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
     take = selectors.take_for_owner(request.user, take_uuid)
     if not take.is_complete:
@@ -232,13 +233,13 @@ def results(request: HttpRequest, take_uuid: UUID) -> HttpResponse:
 # --- The register ---------------------------------------------------------------------------
 
 
-@practitioner_required
+@access_required(Role.PRACTITIONER)
 def register(request: HttpRequest) -> HttpResponse:
     topics = selectors.hot_button_topics_of(request.user)
     return render(request, "boundaries/register.html", {"topics": topics})
 
 
-@practitioner_required
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def topic_create(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
@@ -246,14 +247,14 @@ def topic_create(request: HttpRequest) -> HttpResponse:
         try:
             services.topic_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The entry was added to your register."))
             return redirect("boundaries:register")
     return render(request, "boundaries/topic_form.html", {"form": form, "entry": None})
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def topic_edit(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
     entry = selectors.topic_for_owner(request.user, topic_uuid)
@@ -263,14 +264,14 @@ def topic_edit(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
             services.topic_update(entry=entry, **form.cleaned_data)
         except ValidationError as exc:
             entry.refresh_from_db()  # the refused values were set on it; show the saved ones
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Your changes were saved."))
             return redirect("boundaries:register")
     return render(request, "boundaries/topic_form.html", {"form": form, "entry": entry})
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def topic_delete(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
     entry = selectors.topic_for_owner(request.user, topic_uuid)
@@ -284,7 +285,7 @@ def topic_delete(request: HttpRequest, topic_uuid: UUID) -> HttpResponse:
 # --- Sharing with a supervisor --------------------------------------------------------------
 
 
-@practitioner_required
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def sharing(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -303,7 +304,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
                 supervisors=form.cleaned_data["supervisors"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_error(form, exc)
         else:
             names = ", ".join(s.supervisor.get_full_name() for s in shares)
             messages.success(
@@ -319,7 +320,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
     return render(request, "boundaries/sharing.html", context, status=422 if form.errors else 200)
 
 
-@login_required
+@access_required()
 @require_POST
 def share_revoke(request: HttpRequest, share_uuid: UUID) -> HttpResponse:
     share = selectors.share_given_by(request.user, share_uuid, include_revoked=True)
@@ -332,13 +333,13 @@ def share_revoke(request: HttpRequest, share_uuid: UUID) -> HttpResponse:
     return redirect("boundaries:sharing")
 
 
-@supervisor_required
+@access_required(Role.SUPERVISOR)
 def shared(request: HttpRequest) -> HttpResponse:
     shares = selectors.shares_received_by(request.user)
     return render(request, "boundaries/shared.html", {"shares": shares})
 
 
-@login_required
+@access_required()
 def shared_summary(request: HttpRequest, share_uuid: UUID) -> HttpResponse:
     share = selectors.share_for_supervisor(request.user, share_uuid)
     services.share_record_read(share=share, by=request.user)

@@ -1,12 +1,12 @@
 """The overview page's "at a glance" cards: what is waiting for this person, in each app.
 
-Like the navigation, it lives in ``config`` because it reads every app; the apps do not import
-each other for it. Each card is a handful of counts (a fixed number of queries, whatever the
-amount of data) and links to where the work is done.
+It lives in ``config`` because it reads every app; the apps do not import each other for it.
+Each app answers with its own ``glance(user)`` selector (a handful of counts in a small
+dataclass, a fixed number of queries whatever the amount of data) and keeps its rules there;
+this module only words the counts and links to where the work is done.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
+from boundaries import selectors as boundaries_selectors
+from directory import selectors as directory_selectors
+from journal import selectors as journal_selectors
+from referrals import selectors as referrals_selectors
+from reminders import selectors as reminders_selectors
 
 
 @dataclass(frozen=True)
@@ -38,24 +43,21 @@ def glances(user: User, membership: Membership | None) -> list[Glance]:
         return []
     cards: list[Glance] = []
     if membership.is_practitioner:
-        cards += [_journal(user), _inventory(user), _referrals(user)]
+        cards += [
+            _journal(journal_selectors.glance(user)),
+            _inventory(boundaries_selectors.glance(user)),
+            _referrals(referrals_selectors.glance(user)),
+        ]
     if membership.is_supervisor:
-        cards.append(_review(user))
+        cards.append(_review(journal_selectors.review_glance(user)))
     if membership.is_admin:
-        cards.append(_directory(user))
-    cards.append(_reminders(user))
+        cards.append(_directory(directory_selectors.glance(user)))
+    cards.append(_reminders(reminders_selectors.glance(user)))
     return cards
 
 
-def _journal(user: User) -> Glance:
-    from journal import selectors
-    from journal.models import Flag
-
-    month_start = timezone.localdate().replace(day=1)
-    entries = selectors.entries_of(user, date_from=month_start).count()
-    to_decide = Flag.objects.filter(
-        entry__in=selectors.entries_of(user), status=Flag.Status.SUGGESTED
-    ).count()
+def _journal(glance: journal_selectors.JournalGlance) -> Glance:
+    entries, to_decide = glance.sessions_this_month, glance.to_decide
     lines = [
         Line(
             ngettext(
@@ -89,20 +91,16 @@ def _journal(user: User) -> Glance:
     )
 
 
-def _inventory(user: User) -> Glance:
-    from boundaries import selectors
-
-    open_take = selectors.open_take_of(user)
-    if open_take is not None:
+def _inventory(glance: boundaries_selectors.InventoryGlance) -> Glance:
+    if glance.open_take is not None:
         return Glance(
             "inventory",
             _("Self-inventory"),
             [Line(_("You have an inventory in progress; your answers are saved."))],
-            reverse("boundaries:take", args=[open_take.uuid]),
+            reverse("boundaries:take", args=[glance.open_take]),
             _("Continue the inventory"),
         )
-    latest = selectors.completed_takes_of(user).first()
-    if latest is None:
+    if glance.latest_take is None:
         return Glance(
             "inventory",
             _("Self-inventory"),
@@ -110,16 +108,14 @@ def _inventory(user: User) -> Glance:
             reverse("boundaries:home"),
             _("Take the inventory"),
         )
-    retake_on = selectors.next_retake_on(user)
-    due = retake_on is not None and retake_on <= timezone.now()
+    completed = timezone.localtime(glance.latest_completed_at)
     lines = [
         Line(
-            _("Last taken on %(date)s.")
-            % {"date": date_format(timezone.localtime(latest.completed_at), "DATE_FORMAT")},
-            reverse("boundaries:results", args=[latest.uuid]),
+            _("Last taken on %(date)s.") % {"date": date_format(completed, "DATE_FORMAT")},
+            reverse("boundaries:results", args=[glance.latest_take]),
         )
     ]
-    if due:
+    if glance.retake_due:
         lines.append(Line(_("Time for a re-take: see what changed."), attention=True))
     return Glance(
         "inventory",
@@ -130,13 +126,8 @@ def _inventory(user: User) -> Glance:
     )
 
 
-def _referrals(user: User) -> Glance:
-    from referrals import selectors
-    from referrals.models import Referral
-
-    waiting = selectors.referrals_of(user).filter(outcome__in=["", Referral.Outcome.WAITING])
-    open_count = waiting.count()
-    due = waiting.filter(follow_up_on__lte=timezone.localdate()).count()
+def _referrals(glance: referrals_selectors.ReferralsGlance) -> Glance:
+    open_count, due = glance.without_outcome, glance.follow_ups_due
     lines = [
         Line(
             ngettext(
@@ -170,13 +161,8 @@ def _referrals(user: User) -> Glance:
     )
 
 
-def _review(user: User) -> Glance:
-    from journal import selectors
-
-    queue = selectors.review_queue(user)
-    waiting = queue.count()
-    week_ago = timezone.now() - timedelta(days=7)
-    old = queue.filter(confirmed_at__lt=week_ago, reviewed_at__isnull=True).count()
+def _review(glance: journal_selectors.ReviewGlance) -> Glance:
+    waiting, old = glance.to_review, glance.escalated
     lines = [
         Line(
             ngettext(
@@ -192,11 +178,11 @@ def _review(user: User) -> Glance:
         lines.append(
             Line(
                 ngettext(
-                    "%(count)d has waited more than a week",
-                    "%(count)d have waited more than a week",
+                    "%(count)d has waited more than %(days)d days",
+                    "%(count)d have waited more than %(days)d days",
                     old,
                 )
-                % {"count": old},
+                % {"count": old, "days": glance.escalate_after_days},
                 reverse("journal:review"),
                 attention=True,
             )
@@ -210,17 +196,8 @@ def _review(user: User) -> Glance:
     )
 
 
-def _directory(user: User) -> Glance:
-    from directory import selectors
-    from directory.models import STALE_AFTER_DAYS, PendingCorrection
-
-    services = selectors.services_for_admin(user).count()
-    stale = selectors.stale_services(user).count()
-    corrections = (
-        selectors.corrections_for_admin(user)
-        .filter(status=PendingCorrection.Status.PENDING)
-        .count()
-    )
+def _directory(glance: directory_selectors.DirectoryGlance) -> Glance:
+    services, stale, corrections = glance.services, glance.stale, glance.corrections_pending
     lines = [
         Line(
             ngettext(
@@ -240,7 +217,7 @@ def _directory(user: User) -> Glance:
                     "%(count)d not verified for %(days)s days",
                     stale,
                 )
-                % {"count": stale, "days": STALE_AFTER_DAYS},
+                % {"count": stale, "days": glance.stale_after_days},
                 reverse("directory:verification"),
                 attention=True,
             )
@@ -267,10 +244,8 @@ def _directory(user: User) -> Glance:
     )
 
 
-def _reminders(user: User) -> Glance:
-    from reminders import selectors
-
-    unread = selectors.unread_count_of(user)
+def _reminders(glance: reminders_selectors.RemindersGlance) -> Glance:
+    unread, failed = glance.unread, glance.failed
     text = (
         ngettext(
             "%(count)d unread reminder",
@@ -282,7 +257,6 @@ def _reminders(user: User) -> Glance:
         else _("No unread reminders.")
     )
     lines = [Line(text, reverse("reminders:inbox"), attention=bool(unread))]
-    failed = selectors.failed_for_admin(user).count()
     if failed:
         lines.append(
             Line(

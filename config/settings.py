@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import FALLBACK_LANGUAGE, LANGUAGE_CODES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LIMEN_DATA_DIR", BASE_DIR / "data"))
 
@@ -288,13 +290,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("nl", _("Dutch")),
-    ("de", _("German")),
-    ("fr", _("French")),
-]
+LANGUAGE_CODE = FALLBACK_LANGUAGE
+_LANGUAGE_NAMES = {"en": _("English"), "nl": _("Dutch"), "de": _("German"), "fr": _("French")}
+LANGUAGES = [(code, _LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True

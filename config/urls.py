@@ -1,11 +1,13 @@
-"""Root URLs: each app's pages under its own prefix, plus health, i18n and the Django admin."""
+"""Root URLs: the overview, each app's pages under its own prefix, plus health, i18n and the
+Django admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health
+from config import health, views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("inventory/", include("boundaries.urls")),

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -20,14 +20,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
+from accounts.selectors import organisation_with_slug
 from directory import selectors
 from directory.hsds import objects, openapi
-from directory.models import Attribute, Service
 from directory.search.index import fold
 from directory.services.api_access import api_token_authenticate, is_published
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+# A search reads this many words at most (each word is one more condition on every row).
+SEARCH_WORDS_MAX = 8
 
 
 class BadRequest(Exception):
@@ -62,7 +64,7 @@ def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None
             return None
     if slug is None:
         return from_token
-    organisation = Organisation.objects.filter(slug=slug).first()
+    organisation = organisation_with_slug(slug)
     if organisation is None:
         raise Http404
     if from_token is not None and from_token.pk == organisation.pk:
@@ -115,7 +117,7 @@ def _modified_after(request: HttpRequest) -> datetime | None:
 
 
 def _search(queryset: QuerySet, request: HttpRequest, *fields: str, folded: str = "") -> QuerySet:
-    words = request.GET.get("search", "").split()[:8]
+    words = request.GET.get("search", "").split()[:SEARCH_WORDS_MAX]
     for word in words:
         query = Q()
         if folded:
@@ -130,22 +132,10 @@ def _service_filters(services: QuerySet, request: HttpRequest, prefix: str = "")
     """HSDS's filters on services (``prefix`` reaches the service from a service_at_location)."""
     services = _search(services, request, f"{prefix}name", folded=f"{prefix}search_text")
     if term := request.GET.get("taxonomy_term_id"):
-        services = services.filter(
-            Exists(
-                Attribute.objects.filter(
-                    service=OuterRef(f"{prefix}pk" if prefix else "pk"),
-                    taxonomy_term__hsds_id=term,
-                )
-            )
-        )
+        services = selectors.api_tagged(services, prefix, taxonomy_term__hsds_id=term)
     if taxonomy := request.GET.get("taxonomy_id"):
-        services = services.filter(
-            Exists(
-                Attribute.objects.filter(
-                    service=OuterRef(f"{prefix}pk" if prefix else "pk"),
-                    taxonomy_term__taxonomy_detail__hsds_id=taxonomy,
-                )
-            )
+        services = selectors.api_tagged(
+            services, prefix, taxonomy_term__taxonomy_detail__hsds_id=taxonomy
         )
     if organization := request.GET.get("organization_id"):
         services = services.filter(**{f"{prefix}organization__hsds_id": organization})
@@ -276,9 +266,7 @@ def organization(request: HttpRequest, organisation: Organisation, hsds_id: str)
 def service_at_locations(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     full = _flag(request, "full")
     rows = selectors.api_service_at_locations(organisation, full=full)
-    rows = rows.filter(
-        service__in=_service_filters(Service.objects.filter(owner=organisation), request)
-    )
+    rows = rows.filter(service__in=_service_filters(selectors.api_services(organisation), request))
     return _listing(request, rows, lambda x: objects.service_at_location(x, full=full))
 
 

@@ -8,9 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.hsds.reader import MAX_UPLOAD_BYTES
-from directory.models import WEEKDAY_CODES, Service
+from directory.models import DO_NOT_REFER_REASON_MAX_LENGTH, WEEKDAY_CODES, Service
 from directory.services.upkeep import ServiceData
 from directory.weblinks import WebAddressField
+
+# The longest search text read (the directory's search and the upkeep list's filter).
+QUERY_MAX_LENGTH = 200
 
 WEEKDAY_LABELS = {
     "MO": _("Monday"),
@@ -31,7 +34,7 @@ def _long_text(label, *, rows: int | None = None) -> forms.CharField:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
     category = forms.TypedChoiceField(
         label=_("Category"), required=False, coerce=int, empty_value=None
     )
@@ -183,7 +186,9 @@ class ServiceForm(forms.Form):
 
 
 class DoNotReferForm(forms.Form):
-    reason = forms.CharField(label=_("Why not refer here"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Why not refer here"), max_length=DO_NOT_REFER_REASON_MAX_LENGTH, required=False
+    )
 
 
 class TermForm(forms.Form):

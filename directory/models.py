@@ -23,11 +23,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import limen_language
 from directory.languages import language_label
 
 # Article 003 asks for a list that is "updated regularly"; Limen calls an entry stale after this.
 # Every page and message that mentions the period reads it from here.
 STALE_AFTER_DAYS = 180
+# The longest reason kept for asking colleagues not to refer to a service for now.
+DO_NOT_REFER_REASON_MAX_LENGTH = 500
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -121,7 +124,7 @@ class TaxonomyTerm(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language, falling back to the HSDS name."""
-        return self.labels.get((get_language() or "en")[:2]) or self.name
+        return self.labels.get(limen_language(get_language())) or self.name
 
 
 class Organization(OwnedHSDS):
@@ -191,7 +194,9 @@ class Service(OwnedHSDS):
     last_modified = models.DateTimeField(null=True, blank=True)
     # Limen: still listed (for context and history) but practitioners are warned not to refer.
     do_not_refer = models.BooleanField(_("active, but do not refer"), default=False)
-    do_not_refer_reason = models.CharField(_("why not"), max_length=500, blank=True)
+    do_not_refer_reason = models.CharField(
+        _("why not"), max_length=DO_NOT_REFER_REASON_MAX_LENGTH, blank=True
+    )
     # Limen: pulled from another agency's HSDS API; that agency keeps it, so it is not edited
     # here (see ``Subscription``). Empty for the agency's own entries.
     source = models.ForeignKey(

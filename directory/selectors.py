@@ -4,16 +4,19 @@ Everyone in an agency may read its directory; only its admins maintain it. A row
 agency's directory is a 404, never a 403. Searching it is in ``directory.search.query``.
 """
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, organisation_of
+from accounts.selectors import organisation_of
 from directory.categories import CATEGORY_TAXONOMY
 from directory.models import (
+    STALE_AFTER_DAYS,
     ApiToken,
     Attribute,
     DirectoryImport,
@@ -90,7 +93,7 @@ def service_for_member(user: User, service_uuid: UUID | str) -> Service:
 
 
 def service_for_admin(user: User, service_uuid: UUID | str) -> Service:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         raise Http404
     return service_for_member(user, service_uuid)
 
@@ -108,7 +111,7 @@ def categories_for(user: User) -> QuerySet[TaxonomyTerm]:
 
 
 def services_for_admin(user: User) -> QuerySet[Service]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return Service.objects.none()
     return services_for_member(user)
 
@@ -125,7 +128,7 @@ def stale_services(user: User) -> QuerySet[Service]:
 
 
 def imports_for_admin(user: User) -> QuerySet[DirectoryImport]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return DirectoryImport.objects.none()
     return DirectoryImport.objects.filter(organisation=organisation_of(user)).defer("payload")
 
@@ -135,7 +138,7 @@ def import_for_admin(user: User, import_uuid: UUID | str) -> DirectoryImport:
 
 
 def corrections_for_admin(user: User) -> QuerySet[PendingCorrection]:
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return PendingCorrection.objects.none()
     return PendingCorrection.objects.filter(service__owner=organisation_of(user)).select_related(
         "service"
@@ -144,6 +147,25 @@ def corrections_for_admin(user: User) -> QuerySet[PendingCorrection]:
 
 def correction_for_admin(user: User, correction_uuid: UUID | str) -> PendingCorrection:
     return _get_or_404(corrections_for_admin(user), uuid=correction_uuid)
+
+
+@dataclass(frozen=True)
+class DirectoryGlance:
+    """The directory's upkeep at a glance, for its agency's admins."""
+
+    services: int
+    stale: int
+    corrections_pending: int
+    stale_after_days: int = STALE_AFTER_DAYS
+
+
+def glance(user: User) -> DirectoryGlance:
+    pending = corrections_for_admin(user).filter(status=PendingCorrection.Status.PENDING)
+    return DirectoryGlance(
+        services=services_for_admin(user).count(),
+        stale=stale_services(user).count(),
+        corrections_pending=pending.count(),
+    )
 
 
 # --- The HSDS API: an agency's directory as other systems read it ------------------------------
@@ -187,6 +209,13 @@ def api_services(organisation, *, full: bool = False) -> QuerySet[Service]:
             ),
         )
     return services.order_by("hsds_id")
+
+
+def api_tagged(rows: QuerySet, prefix: str = "", **attribute: str) -> QuerySet:
+    """The services (or, through ``prefix``, the rows that reach a service) carrying a taxonomy
+    term that matches ``attribute`` (lookups on ``Attribute``, e.g. ``taxonomy_term__hsds_id``)."""
+    tagged = Attribute.objects.filter(service=OuterRef(f"{prefix}pk"))
+    return rows.filter(Exists(tagged.filter(**attribute)))
 
 
 def api_service_at_locations(organisation, *, full: bool = False) -> QuerySet[ServiceAtLocation]:
@@ -233,7 +262,7 @@ def api_get(queryset: QuerySet, hsds_id: str):
 
 def api_tokens_for_admin(user: User) -> QuerySet[ApiToken]:
     organisation = organisation_of(user)
-    if organisation is None or not has_role(user, "admin"):
+    if organisation is None or not has_role(user, Role.ADMIN):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(organisation=organisation).select_related("created_by")
 
@@ -255,7 +284,7 @@ def directory_is_published(user: User) -> bool:
 
 def subscriptions_for_admin(user: User) -> QuerySet[Subscription]:
     organisation = organisation_of(user)
-    if organisation is None or not has_role(user, "admin"):
+    if organisation is None or not has_role(user, Role.ADMIN):
         return Subscription.objects.none()
     return Subscription.objects.filter(organisation=organisation)
 

@@ -2,11 +2,8 @@
 import, export and verification for its admins; and the public page a service's contact uses to
 confirm or correct a listing."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.selectors import has_role, organisation_of
+from accounts.access import Role, access_required, has_role
+from accounts.selectors import organisation_of
 from accounts.services import audit_log
-from accounts.views import role_required
+from config.forms import form_error
 from directory import selectors
 from directory.forms import (
+    QUERY_MAX_LENGTH,
     ApiTokenForm,
     CorrectionForm,
     DoNotReferForm,
@@ -58,28 +57,6 @@ IMPORT_ERRORS_SHOWN = 200
 IMPORT_WARNINGS_SHOWN = 100
 
 
-def member_required(view):
-    """Signed in and a member of an agency (any role); otherwise 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if organisation_of(request.user) is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def form_error(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _local_now(request: HttpRequest):
     return timezone.now().astimezone(request.user.tzinfo)
 
@@ -107,30 +84,30 @@ def search_results(request: HttpRequest) -> dict:
 # --- Search ---------------------------------------------------------------------------------
 
 
-@member_required
+@access_required(*Role)
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     context = {
         **search_results(request),
         "refer_query": "",
-        "is_admin": has_role(request.user, "admin"),
-        "is_practitioner": has_role(request.user, "practitioner"),
+        "is_admin": has_role(request.user, Role.ADMIN),
+        "is_practitioner": has_role(request.user, Role.PRACTITIONER),
     }
     if request.htmx:
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
 
 
-@member_required
+@access_required(*Role)
 def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_member(request.user, service_uuid)
-    is_admin = has_role(request.user, "admin")
+    is_admin = has_role(request.user, Role.ADMIN)
     context = {
         "service": service,
         "is_admin": is_admin,
         "open_now": query.open_now(service, _local_now(request)),
         "hours": upkeep.hours_text(service),
-        "can_refer": has_role(request.user, "practitioner"),
+        "can_refer": has_role(request.user, Role.PRACTITIONER),
         "do_not_refer_form": DoNotReferForm(initial={"reason": service.do_not_refer_reason}),
         "stale_after_days": STALE_AFTER_DAYS,
     }
@@ -140,11 +117,11 @@ def service_detail(request: HttpRequest, service_uuid) -> HttpResponse:
 # --- Maintenance ----------------------------------------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @vary_on_headers("HX-Request")
 def manage(request: HttpRequest) -> HttpResponse:
     rows = selectors.services_for_admin(request.user).select_related("organization")
-    q = request.GET.get("q", "").strip()[:200]
+    q = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     state = request.GET.get("state", "")
     if q:
         rows = rows.filter(name__icontains=q)
@@ -178,7 +155,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/manage.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
     terms = list(selectors.categories_for(request.user))
@@ -196,7 +173,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/service_form.html", {"form": form, "service": None})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -228,7 +205,7 @@ def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
     return render(request, "directory/service_form.html", {"form": form, "service": service})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_status(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -244,7 +221,7 @@ def service_status(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_do_not_refer(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -266,7 +243,7 @@ def service_do_not_refer(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def service_verify(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -278,7 +255,7 @@ def service_verify(request: HttpRequest, service_uuid) -> HttpResponse:
     return redirect("directory:service", service.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_request_verification(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
@@ -300,7 +277,7 @@ def service_request_verification(request: HttpRequest, service_uuid) -> HttpResp
     return render(request, "directory/request_verification.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def verification(request: HttpRequest) -> HttpResponse:
     stale = selectors.stale_services(request.user)
     page = Paginator(stale, MANAGE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -308,7 +285,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/verification.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest) -> HttpResponse:
     form = TermForm(request.POST or None)
@@ -338,7 +315,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 # --- Corrections ------------------------------------------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def corrections(request: HttpRequest) -> HttpResponse:
     rows = selectors.corrections_for_admin(request.user).order_by("status", "-created_at")[
         :CORRECTIONS_SHOWN
@@ -346,7 +323,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/corrections.html", {"corrections": rows})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def correction_detail(request: HttpRequest, correction_uuid) -> HttpResponse:
     correction = selectors.correction_for_admin(request.user, correction_uuid)
@@ -423,7 +400,7 @@ def _enqueue(directory_import: DirectoryImport) -> None:
     transaction.on_commit(lambda: import_directory_task.delay(pk))
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -444,7 +421,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/import_upload.html", {"form": form, "imports": recent})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @vary_on_headers("HX-Request")
 def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     directory_import = selectors.import_for_admin(request.user, import_uuid)
@@ -462,7 +439,7 @@ def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     return render(request, "directory/import_detail.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def import_confirm(request: HttpRequest, import_uuid) -> HttpResponse:
     directory_import = selectors.import_for_admin(request.user, import_uuid)
@@ -482,7 +459,7 @@ def import_confirm(request: HttpRequest, import_uuid) -> HttpResponse:
     return redirect("directory:import_detail", directory_import.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -514,7 +491,7 @@ def export(request: HttpRequest) -> HttpResponse:
 # --- The HSDS API: read tokens and open publication --------------------------------------------
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def api_access_manage(request: HttpRequest) -> HttpResponse:
     organisation = organisation_of(request.user)
@@ -559,7 +536,7 @@ def api_access_manage(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def api_token_revoke(request: HttpRequest, token_uuid) -> HttpResponse:
     token = selectors.api_token_for_admin(request.user, token_uuid)
@@ -581,7 +558,7 @@ def _enqueue_pull(subscription: Subscription) -> None:
     transaction.on_commit(lambda: pull_subscription_task.delay(pk))
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def subscriptions(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None)
@@ -607,7 +584,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def subscription_detail(request: HttpRequest, subscription_uuid) -> HttpResponse:
     subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
@@ -631,7 +608,7 @@ def subscription_detail(request: HttpRequest, subscription_uuid) -> HttpResponse
     return response
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def subscription_pull_now(request: HttpRequest, subscription_uuid) -> HttpResponse:
     subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
@@ -640,7 +617,7 @@ def subscription_pull_now(request: HttpRequest, subscription_uuid) -> HttpRespon
     return redirect("directory:subscription", subscription.uuid)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def subscription_delete(request: HttpRequest, subscription_uuid) -> HttpResponse:
     subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
@@ -652,7 +629,7 @@ def subscription_delete(request: HttpRequest, subscription_uuid) -> HttpResponse
     return redirect("directory:subscriptions")
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def change_set_detail(request: HttpRequest, change_set_uuid) -> HttpResponse:
     change_set = selectors.change_set_for_admin(request.user, change_set_uuid)
@@ -683,7 +660,7 @@ def change_set_detail(request: HttpRequest, change_set_uuid) -> HttpResponse:
     return render(request, "directory/change_set.html", context)
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def service_source_note(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)

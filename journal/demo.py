@@ -610,7 +610,8 @@ DEMO_JOURNALS: dict[str, list[tuple[str, str, list[tuple]]]] = {
                     "Hij vertelde zelf wat goed ging en waar hij tegenaan liep.",
                     "",
                     "Na twee weken evalueren met de werkgever.",
-                    "dismiss:Donderdagavond is mijn vaste avonddienst; dit viel binnen mijn werktijd.",
+                    # The detector reads an evening duty the agency scheduled as no crossing.
+                    "",
                 ),
                 (
                     16,

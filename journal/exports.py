@@ -3,7 +3,11 @@
 from typing import Any
 
 from accounts.models import AuditEvent, User
+from journal import client_data
 from journal.models import Client, Flag, SessionEntry, SupervisionMeeting
+
+# The newest reads of an entry listed on its page.
+READS_LISTED = 50
 
 
 def reads_of(entry: SessionEntry) -> list[AuditEvent]:
@@ -13,14 +17,8 @@ def reads_of(entry: SessionEntry) -> list[AuditEvent]:
             target_type="journal.sessionentry",
             target_id=str(entry.uuid),
             action="journal.entry.read",
-        ).select_related("actor")[:50]
+        ).select_related("actor")[:READS_LISTED]
     )
-
-
-def referrals_of_client(client: Client) -> list:
-    """The client's referrals, when the referral directory keeps any (reverse relation)."""
-    related = getattr(client, "referrals", None)
-    return list(related.all()) if related is not None else []
 
 
 def _flag(flag: Flag) -> dict[str, Any]:
@@ -46,8 +44,10 @@ def _flag(flag: Flag) -> dict[str, Any]:
 
 
 def journal_export(user: User) -> dict[str, Any]:
-    """Everything the practitioner wrote in the journal, as plain data."""
-    clients = Client.objects.filter(owner=user).prefetch_related("entries__flags__events")
+    """Everything the practitioner wrote in the journal, as plain data, with what the other apps
+    keep about each client (``journal.client_data``)."""
+    clients = list(Client.objects.filter(owner=user).prefetch_related("entries__flags__events"))
+    others = [(records.key, records.export(clients)) for records in client_data.registered()]
     meetings = SupervisionMeeting.objects.filter(supervisee=user).prefetch_related("flags")
     return {
         "format": "limen-journal-export",
@@ -60,10 +60,7 @@ def journal_export(user: User) -> dict[str, Any]:
                 "tags": client.tag_list,
                 "notes": client.notes,
                 "created_at": client.created_at,
-                "referrals": [
-                    {"id": str(getattr(r, "uuid", r.pk)), "summary": str(r)}
-                    for r in referrals_of_client(client)
-                ],
+                **{key: list(exported.get(client.pk, [])) for key, exported in others},
                 "entries": [
                     {
                         "id": str(entry.uuid),

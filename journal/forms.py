@@ -5,10 +5,11 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from config import bounds
-from journal.models import Category, Client, Flag, SessionEntry
+from journal.models import REASON_MAX_LENGTH, Category, Client, Flag, SessionEntry
 
 # Article 004's eight principles, as the entry's self-check.
 PRINCIPLES = [
@@ -30,7 +31,10 @@ SELF_CHECK_CHOICES = [
     ("no", _("No")),
 ]
 
+# The longest text a field of an entry keeps (and the most of it the live check reads).
 MAX_TEXT = 100_000
+# A session lasts from a minute to a long working day.
+DURATION_MIN_MINUTES, DURATION_MAX_MINUTES = 1, 600
 
 # Obvious identifiers that do not belong in pseudonymous notes. Every quantifier is bounded (an
 # address part or a phone number has a longest useful length) and an e-mail address can only start
@@ -140,7 +144,9 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
+        self.fields["duration_minutes"].widget.attrs.update(
+            {"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES}
+        )
         for name, label in PRINCIPLES:
             self.fields[f"check_{name}"] = forms.ChoiceField(
                 label=label,
@@ -157,10 +163,15 @@ class EntryForm(forms.ModelForm):
         cleaned = super().clean()
         for name in SessionEntry.TEXT_FIELDS:
             if len(cleaned.get(name) or "") > MAX_TEXT:
-                self.add_error(name, _("Keep this under 100,000 characters."))
+                limit = number_format(MAX_TEXT, force_grouping=True)
+                self.add_error(name, _("Keep this under %(count)s characters.") % {"count": limit})
         duration = cleaned.get("duration_minutes")
-        if duration is not None and not 1 <= duration <= 600:
-            self.add_error("duration_minutes", _("Give a duration between 1 and 600 minutes."))
+        if duration is not None and not DURATION_MIN_MINUTES <= duration <= DURATION_MAX_MINUTES:
+            self.add_error(
+                "duration_minutes",
+                _("Give a duration between %(min)s and %(max)s minutes.")
+                % {"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES},
+            )
         cleaned["self_check"] = {
             name: cleaned.pop(f"check_{name}")
             for name, _label in PRINCIPLES
@@ -180,7 +191,7 @@ class EntryForm(forms.ModelForm):
 class DismissForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is this not a crossing?"),
-        max_length=500,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "auto"}),
     )
 

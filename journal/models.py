@@ -30,6 +30,11 @@ FOLLOW_UP_CATEGORIES = frozenset(
     {"client_oversharing", "giving_money", "dual_relationship", "out_of_hours"}
 )
 
+# The longest evidence quote a flag keeps, and the longest dismissal reason (on the flag and in
+# its history).
+QUOTE_MAX_LENGTH = 500
+REASON_MAX_LENGTH = 500
+
 
 class Client(models.Model):
     """A client known only by a code the practitioner chooses. There is deliberately no name."""
@@ -161,11 +166,11 @@ class Flag(models.Model):
     # Evidence: the detector's rule, the entry field it read and the span it quoted there.
     rule = models.CharField(max_length=120, blank=True)
     field = models.CharField(max_length=16, blank=True)
-    quote = models.CharField(max_length=500, blank=True)
+    quote = models.CharField(max_length=QUOTE_MAX_LENGTH, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
-    dismiss_reason = models.CharField(_("why dismissed"), max_length=500, blank=True)
+    dismiss_reason = models.CharField(_("why dismissed"), max_length=REASON_MAX_LENGTH, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     review_comment = models.TextField(blank=True, max_length=5000)
@@ -217,7 +222,7 @@ class FlagEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    detail = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

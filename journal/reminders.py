@@ -19,7 +19,8 @@ from reminders.texts import count_of, date_text
 
 # Article 003's follow-up: a few days after the incident, check in with the client.
 FOLLOW_UP_AFTER = timedelta(days=3)
-# A confirmed crossing nobody has reviewed for a week goes to the supervisor.
+# A confirmed crossing nobody has reviewed for this long goes to the supervisor (the overview's
+# review card counts these too).
 ESCALATE_AFTER = timedelta(days=7)
 # Supervision is announced this many days before the pair's next meeting is due.
 DUE_NOTICE_DAYS = 3
@@ -143,9 +144,9 @@ def supervision_overdue_key(link: SupervisionLink, due_on: date, person: User) -
 
 
 def flag_reminders_schedule(flag: Flag) -> None:
-    """What a confirmed crossing brings: a follow-up for the practitioner three days later (in
-    the follow-up categories), and for each supervisor a reminder if it is still unreviewed
-    after a week. Call it in the transaction that confirms the flag.
+    """What a confirmed crossing brings: a follow-up for the practitioner ``FOLLOW_UP_AFTER``
+    (in the follow-up categories), and for each supervisor a reminder if it is still unreviewed
+    after ``ESCALATE_AFTER``. Call it in the transaction that confirms the flag.
 
     The follow-up is due on a day in the practitioner's calendar, and reaches them when their
     working day starts; the escalation falls due at a moment."""

@@ -6,6 +6,7 @@ self-reported flag, or was explicitly shared with supervision, and only for thei
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -15,9 +16,12 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, membership_of, supervisees_of, supervises
+from accounts.selectors import membership_of, supervisees_of, supervises
+from journal import client_data
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+from journal.reminders import ESCALATE_AFTER
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -73,6 +77,34 @@ def entries_of(
     )
 
 
+def client_records(client: Client) -> list[client_data.RecordSection]:
+    """What the other apps keep about ``client`` (its referrals), for the client's page; an app
+    with nothing about them is left out."""
+    sections = [
+        client_data.RecordSection(records.title, records.links(client))
+        for records in client_data.registered()
+    ]
+    return [section for section in sections if section.links]
+
+
+@dataclass(frozen=True)
+class ClientErasure:
+    """What erasing a client takes with it: counts of the journal's own records, and each other
+    app's records in words ("2 referrals")."""
+
+    entries: int
+    flags: int
+    others: list[str]
+
+
+def client_erasure(client: Client) -> ClientErasure:
+    return ClientErasure(
+        entries=client.entries.count(),
+        flags=Flag.objects.filter(entry__client=client).count(),
+        others=[records.tally(client) for records in client_data.registered()],
+    )
+
+
 def entry_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
     return _get_or_404(
         SessionEntry.objects.filter(owner=user).select_related("client"), uuid=entry_uuid
@@ -103,7 +135,7 @@ def _supervision_visible(supervisor: User) -> Q:
 def entries_visible_to(user: User) -> QuerySet[SessionEntry]:
     """Every entry the user may read: their own, and what supervision lets them see."""
     visible = Q(owner=user)
-    if has_role(user, "supervisor"):
+    if has_role(user, Role.SUPERVISOR):
         visible |= _supervision_visible(user)
     return SessionEntry.objects.filter(visible).select_related("client", "owner")
 
@@ -189,7 +221,13 @@ def _month_starts(months: int, today: date) -> list[date]:
     return list(reversed(starts))
 
 
-def flag_trends(owners: QuerySet[User] | list[User], *, months: int = 12, today=None) -> dict:
+# The trend pages look back this many months (the current one included).
+TREND_MONTHS = 12
+
+
+def flag_trends(
+    owners: QuerySet[User] | list[User], *, months: int = TREND_MONTHS, today=None
+) -> dict:
     """Confirmed flags per category per month over the last ``months`` months.
 
     Returns {"months": [date...], "series": {category: [count per month]}, "totals": {...}}.
@@ -219,7 +257,7 @@ def flag_trends(owners: QuerySet[User] | list[User], *, months: int = 12, today=
     }
 
 
-def confirmed_totals_by_owner(owners, *, months: int = 12, today=None) -> dict[int, int]:
+def confirmed_totals_by_owner(owners, *, months: int = TREND_MONTHS, today=None) -> dict[int, int]:
     """Confirmed flags per practitioner over the last ``months`` months, in one query."""
     today = today or timezone.localdate()
     start = _month_starts(months, today)[0]
@@ -236,11 +274,6 @@ def confirmed_totals_by_owner(owners, *, months: int = 12, today=None) -> dict[i
 
 def practitioner_of_supervisor(supervisor: User, user_id) -> User:
     return _get_or_404(supervisees_of(supervisor), pk=user_id)
-
-
-def organisation_id_of(user: User) -> int | None:
-    membership = membership_of(user)
-    return membership.organisation_id if membership else None
 
 
 def detector_precision(user: User) -> list[dict]:
@@ -287,3 +320,41 @@ def detector_precision(user: User) -> list[dict]:
         group["rules"].sort(key=lambda r: (-(r["dismissed"]), r["rule"]))
         result.append(group)
     return result
+
+
+# --- At a glance (the overview page) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalGlance:
+    """The practitioner's journal at a glance."""
+
+    sessions_this_month: int
+    # Suggestions of the detector waiting for the practitioner to confirm or dismiss them.
+    to_decide: int
+
+
+def glance(user: User) -> JournalGlance:
+    month_start = timezone.localdate().replace(day=1)
+    return JournalGlance(
+        sessions_this_month=entries_of(user, date_from=month_start).count(),
+        to_decide=Flag.objects.filter(entry__owner=user, status=Flag.Status.SUGGESTED).count(),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewGlance:
+    """A supervisor's review queue at a glance."""
+
+    to_review: int
+    # Unreviewed for longer than the escalation threshold: these reached them by reminder.
+    escalated: int
+    escalate_after_days: int = ESCALATE_AFTER.days
+
+
+def review_glance(supervisor: User) -> ReviewGlance:
+    queue = review_queue(supervisor)
+    overdue = queue.filter(
+        confirmed_at__lt=timezone.now() - ESCALATE_AFTER, reviewed_at__isnull=True
+    )
+    return ReviewGlance(to_review=queue.count(), escalated=overdue.count())

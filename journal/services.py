@@ -12,7 +12,10 @@ import reminders
 from accounts.models import AuditEvent, User
 from accounts.selectors import membership_of
 from accounts.services import audit_log
+from journal import client_data
 from journal.models import (
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     Client,
     Flag,
     FlagEvent,
@@ -58,11 +61,13 @@ def client_update(*, client: Client, code: str, tags: str, notes: str) -> Client
 
 @transaction.atomic
 def client_delete(*, client: Client, by: User) -> None:
-    """Erase a client with every entry, flag and referral about them, and every reminder still
-    waiting about those (it would name the client and link to nothing)."""
+    """Erase a client with every entry and flag, what the other apps keep about them (their
+    referrals; ``journal.client_data``), and every reminder still waiting about those (it would
+    name the client and link to nothing)."""
     abouts = [flag_about(flag) for flag in Flag.objects.filter(entry__client=client).only("uuid")]
-    abouts += [referral.about for referral in client.referrals.only("uuid")]
     reminders.cancel(abouts=abouts)
+    for records in client_data.registered():
+        records.erase(client)
     audit_log(
         organisation=client.organisation,
         actor=by,
@@ -170,7 +175,7 @@ def flags_suggest(*, entry: SessionEntry, findings: list[tuple[str, Finding]]) -
             source=Flag.Source.DETECTOR,
             rule=finding.rule,
             field=field,
-            quote=finding.quote[:500],
+            quote=finding.quote[:QUOTE_MAX_LENGTH],
             start=finding.start,
             end=finding.end,
         )
@@ -245,10 +250,10 @@ def flag_dismiss(*, flag: Flag, by: User, reason: str) -> Flag:
     if not reason:
         raise ValueError("a dismissal keeps its reason")
     flag.status = Flag.Status.DISMISSED
-    flag.dismiss_reason = reason[:500]
+    flag.dismiss_reason = reason[:REASON_MAX_LENGTH]
     flag.save(update_fields=["status", "dismiss_reason"])
     FlagEvent.objects.create(
-        flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:500]
+        flag=flag, action=FlagEvent.Action.DISMISSED, actor=by, detail=reason[:REASON_MAX_LENGTH]
     )
     reminders.cancel(about=flag_about(flag))
     return flag

@@ -4,8 +4,6 @@ import json
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
@@ -15,14 +13,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django.views.decorators.vary import vary_on_headers
 
+from accounts.access import Role, access_required
+from accounts.languages import limen_language
 from accounts.middleware import not_activity
-from accounts.selectors import has_role, supervisees_of
-from accounts.views import role_required
+from accounts.selectors import supervisees_of
 from journal import exports, selectors, services
 from journal.charts import trend_chart
 from journal.forms import (
+    MAX_TEXT,
     PRINCIPLES,
     ClientForm,
     DismissForm,
@@ -39,37 +39,19 @@ from journal.models import Category, Flag, SessionEntry
 from journal.slips import explain
 
 PAGE_SIZE = 20
+# The review queue lists this many of the entries shared with the supervisor, oldest first.
+SHARED_SHOWN = 50
 
 
 def _ui_lang() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in ("en", "nl", "de", "fr") else "en"
-
-
-def practitioner_view(view):
-    """Signed in with the practitioner role; the journal is theirs alone."""
-    return role_required("practitioner")(view)
-
-
-def _htmx_login_required(view):
-    """Like login_required, but an htmx request from an expired session gets 401 (the page keeps
-    the text and says so) instead of a redirect whose login page would be swapped in."""
-
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated and request.htmx:
-            response = HttpResponse(status=401)
-            return trigger_client_event(response, "limen:session-expired")
-        return practitioner_view(view)(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return limen_language(translation.get_language())
 
 
 # --- Entries ----------------------------------------------------------------------------------
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
+@vary_on_headers("HX-Request")
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = EntryFilterForm(request.GET or None, owner=request.user)
     filters = {}
@@ -90,12 +72,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     template = "journal/entry_list.html#results" if request.htmx else "journal/entry_list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, context)
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
     initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
@@ -134,7 +114,7 @@ def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
     }
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_owner(request.user, entry_uuid)
@@ -185,7 +165,7 @@ def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
     return render(request, "journal/entry_edit.html", _entry_context(request, entry, form))
 
 
-@_htmx_login_required
+@access_required(Role.PRACTITIONER, keep_page=True)
 @require_POST
 def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
     """Save the draft while typing; answers with the "saved" indicator (or a conflict)."""
@@ -218,7 +198,7 @@ def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
     )
 
 
-@_htmx_login_required
+@access_required(Role.PRACTITIONER, keep_page=True)
 def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
     """After signing in again in another tab: a fresh CSRF token for the open editor, and the
     autosave restarted, so the text typed while signed out is saved without a page load."""
@@ -228,11 +208,11 @@ def entry_resume(request: HttpRequest, entry_uuid) -> HttpResponse:
     )
 
 
-@_htmx_login_required
+@access_required(Role.PRACTITIONER, keep_page=True)
 @require_POST
 def detect_live(request: HttpRequest) -> HttpResponse:
     """The detector's findings for the text being typed (debounced htmx), never stored."""
-    fields = {name: request.POST.get(name, "")[:100_000] for name in SessionEntry.DETECTED_FIELDS}
+    fields = {name: request.POST.get(name, "")[:MAX_TEXT] for name in SessionEntry.DETECTED_FIELDS}
     ui_lang = _ui_lang()
     _, findings = services.detect_fields(fields)
     text = "\n\n".join(v for v in fields.values() if v.strip())
@@ -252,7 +232,7 @@ def detect_live(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/entry_edit.html#live-findings", context)
 
 
-@login_required
+@access_required()
 def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
     """The author's entry with its flags; a supervisor's read-only view (audit-logged)."""
     entry = selectors.entry_for_reader(request.user, entry_uuid)
@@ -318,7 +298,7 @@ def _highlighted_sections(entry: SessionEntry, flags: list[Flag]) -> list[dict]:
     return sections
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_POST
 def entry_share(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_owner(request.user, entry_uuid)
@@ -331,7 +311,7 @@ def entry_share(request: HttpRequest, entry_uuid) -> HttpResponse:
     return redirect("journal:entry", entry.uuid)
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_POST
 def flag_report(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_owner(request.user, entry_uuid)
@@ -362,7 +342,7 @@ def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
     return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_POST
 def flag_confirm(request: HttpRequest, flag_uuid) -> HttpResponse:
     flag = selectors.flag_for_owner(request.user, flag_uuid)
@@ -371,7 +351,7 @@ def flag_confirm(request: HttpRequest, flag_uuid) -> HttpResponse:
     return _flag_response(request, flag)
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_POST
 def flag_dismiss(request: HttpRequest, flag_uuid) -> HttpResponse:
     flag = selectors.flag_for_owner(request.user, flag_uuid)
@@ -396,14 +376,14 @@ def flag_dismiss(request: HttpRequest, flag_uuid) -> HttpResponse:
 # --- Clients ----------------------------------------------------------------------------------
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 def client_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "journal/client_list.html", {"clients": selectors.clients_of(request.user)}
     )
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None, owner=request.user)
@@ -429,7 +409,7 @@ def _warn_about_identifiers(request: HttpRequest, client) -> None:
         )
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
     client = selectors.client_for_owner(request.user, client_uuid)
@@ -445,7 +425,7 @@ def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
     return render(request, "journal/client_form.html", {"form": form, "client": client})
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
     client = selectors.client_for_owner(request.user, client_uuid)
     entries = selectors.entries_of(request.user, client=client)
@@ -454,12 +434,12 @@ def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
         "client": client,
         "page": page,
         "warnings": identifier_warnings(client.notes),
-        "referrals": exports.referrals_of_client(client),
+        "records": selectors.client_records(client),
     }
     return render(request, "journal/client_detail.html", context)
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
     client = selectors.client_for_owner(request.user, client_uuid)
@@ -473,18 +453,15 @@ def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
             request, _("%(code)s and everything about them was deleted.") % {"code": code}
         )
         return redirect("journal:clients")
-    counts = {
-        "entries": client.entries.count(),
-        "flags": Flag.objects.filter(entry__client=client).count(),
-        "referrals": len(exports.referrals_of_client(client)),
-    }
-    return render(request, "journal/client_delete.html", {"client": client, "counts": counts})
+    context = {"client": client, "erasure": selectors.client_erasure(client)}
+    return render(request, "journal/client_delete.html", context)
 
 
 # --- Supervision --------------------------------------------------------------------------------
 
 
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
+@vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     supervisees = supervisees_of(request.user)
     practitioner = None
@@ -497,6 +474,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if category not in Category.values:
         category = ""
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
+    shared = selectors.shared_entries_for(request.user, practitioner=practitioner)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
@@ -505,17 +483,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "practitioner": practitioner,
         "category": category,
         "categories": Category.choices,
-        "shared": selectors.shared_entries_for(request.user, practitioner=practitioner)[:50],
+        "shared": shared[:SHARED_SHOWN],
         "review_form": ReviewForm(),
         "outcomes": Flag.Outcome.choices,
     }
     template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, context)
 
 
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
 @require_POST
 def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
     flag = selectors.flag_for_reviewer(request.user, flag_uuid)
@@ -540,17 +516,15 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
     return render(request, template, context, status=200 if form.is_valid() else 422)
 
 
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
 def review_flag_redirect(request: HttpRequest, flag_uuid) -> HttpResponse:
     """Links in reminders point here: open the entry with the flag in view."""
     flag = selectors.flag_for_reviewer(request.user, flag_uuid)
     return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")
 
 
-@login_required
+@access_required(Role.SUPERVISOR, Role.PRACTITIONER)
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    if not (has_role(request.user, "supervisor") or has_role(request.user, "practitioner")):
-        raise PermissionDenied
     meetings = selectors.meetings_of(request.user)
     return render(
         request,
@@ -559,7 +533,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
     supervisee = selectors.practitioner_of_supervisor(
@@ -584,7 +558,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/meeting_form.html", {"form": form, "supervisee": supervisee})
 
 
-@login_required
+@access_required()
 def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
     meeting = selectors.meeting_for_participant(request.user, meeting_uuid)
     context = {
@@ -597,13 +571,14 @@ def meeting_detail(request: HttpRequest, meeting_uuid) -> HttpResponse:
 # --- Trends and export ------------------------------------------------------------------------
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 def trends(request: HttpRequest) -> HttpResponse:
     data = selectors.flag_trends([request.user])
-    return render(request, "journal/trends.html", {"chart": trend_chart(data), "team": False})
+    context = {"chart": trend_chart(data), "team": False, "months": selectors.TREND_MONTHS}
+    return render(request, "journal/trends.html", context)
 
 
-@role_required("supervisor")
+@access_required(Role.SUPERVISOR)
 def team_trends(request: HttpRequest) -> HttpResponse:
     supervisees = supervisees_of(request.user)
     data = selectors.flag_trends(supervisees)
@@ -612,11 +587,16 @@ def team_trends(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journal/trends.html",
-        {"chart": trend_chart(data), "team": True, "per_person": per_person},
+        {
+            "chart": trend_chart(data),
+            "team": True,
+            "per_person": per_person,
+            "months": selectors.TREND_MONTHS,
+        },
     )
 
 
-@practitioner_view
+@access_required(Role.PRACTITIONER)
 def export(request: HttpRequest) -> HttpResponse:
     payload = exports.journal_export(request.user)
     response = HttpResponse(
@@ -628,7 +608,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 def detector_precision(request: HttpRequest) -> HttpResponse:
     """For admins: how often practitioners confirmed or dismissed each rule's suggestions."""
     return render(

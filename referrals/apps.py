@@ -8,7 +8,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from referrals import reminders
+        from journal import client_data as journal_client_data
+        from referrals import client_data, reminders
         from reminders.registry import register
 
         register(kinds=reminders.KINDS)
+        journal_client_data.register(client_data.CLIENT_RECORDS)

@@ -1,13 +1,17 @@
 """Scoped reads of referrals. A referral is as private as a journal entry: only the practitioner
 who made it ever sees it; anyone else gets a 404."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
+from journal.models import Client
 from referrals.models import Referral
 
 
@@ -20,3 +24,30 @@ def referral_for_owner(user: User, referral_uuid: UUID | str) -> Referral:
         return referrals_of(user).get(uuid=referral_uuid)
     except (Referral.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def referrals_without_outcome(user: User) -> QuerySet[Referral]:
+    """The user's referrals with no final outcome yet (none recorded, or a waiting list)."""
+    return referrals_of(user).filter(outcome__in=["", Referral.Outcome.WAITING])
+
+
+def referrals_about(clients: Sequence[Client]) -> QuerySet[Referral]:
+    """Every referral made for these clients, newest first. The clients come from the journal's
+    scoped selectors: whoever may see a client sees the referrals made for them."""
+    return Referral.objects.filter(client__in=clients).select_related("client")
+
+
+@dataclass(frozen=True)
+class ReferralsGlance:
+    """The practitioner's referrals at a glance."""
+
+    without_outcome: int
+    follow_ups_due: int
+
+
+def glance(user: User) -> ReferralsGlance:
+    waiting = referrals_without_outcome(user)
+    return ReferralsGlance(
+        without_outcome=waiting.count(),
+        follow_ups_due=waiting.filter(follow_up_on__lte=timezone.localdate()).count(),
+    )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import reminders
 from accounts.models import User
 from accounts.services import audit_log
 from directory.models import Service
@@ -77,3 +78,14 @@ def referral_record_outcome(*, referral: Referral, outcome: str, note: str, by: 
         data={"outcome": outcome},
     )
     return referral
+
+
+@transaction.atomic
+def client_referrals_erase(*, client) -> int:
+    """Erase every referral made for ``client`` and withdraw the follow-ups still waiting about
+    them; the journal calls it, through ``journal.client_data``, when it erases the client.
+    Returns how many referrals were erased."""
+    referrals = Referral.objects.filter(client=client)
+    reminders.cancel(abouts=[referral.about for referral in referrals.only("uuid")])
+    erased, _by_model = referrals.delete()
+    return erased

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.views import role_required
+from accounts.access import Role, access_required
+from config.forms import form_error
 from directory import selectors as directory_selectors
 from directory.models import STALE_AFTER_DAYS, Service
-from directory.views import form_error, search_results
+from directory.views import search_results
 from referrals import selectors, services
 from referrals.forms import OutcomeForm, ReferralForm
 
@@ -42,7 +43,7 @@ def _service_warnings(service: Service) -> list[str]:
     return warnings
 
 
-@role_required("practitioner")
+@access_required(Role.PRACTITIONER)
 def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = selectors.referrals_of(request.user)
     return render(
@@ -52,7 +53,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required("practitioner")
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def referral_create(request: HttpRequest) -> HttpResponse:
@@ -113,7 +114,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/referral_form.html", context)
 
 
-@role_required("practitioner")
+@access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, referral_uuid) -> HttpResponse:
     referral = selectors.referral_for_owner(request.user, referral_uuid)

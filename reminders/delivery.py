@@ -45,6 +45,8 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 CLAIM_BATCH = 500
 MAX_BATCHES_PER_RUN = 20
 MAX_ATTEMPTS = 6
+# The most of a delivery error kept on the row (an SMTP server may answer at length).
+ERROR_MAX_CHARS = 1000
 
 Enqueue = Callable[[int, str], None]
 
@@ -277,7 +279,7 @@ def _digest_failed(
 ) -> None:
     """The server refused or could not be reached: count the attempt and try again later, with
     back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
-    error = f"{type(exc).__name__}: {exc}"[:1000]
+    error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
     log.warning("E-mail digest %s failed: %s", digest.message_id, error)
     timing = timing_of(digest.recipient)
     with transaction.atomic():

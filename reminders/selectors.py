@@ -1,6 +1,7 @@
 """Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -9,8 +10,9 @@ from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import has_role, membership_of
+from accounts.selectors import membership_of
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
 from reminders.registry import ReminderKind, find_kind
 from reminders.unsubscribe import unsubscribe_payload
@@ -71,7 +73,7 @@ def reminder_for_user(user: User, reminder_uuid: UUID | str) -> Reminder:
 
 def failed_for_admin(user: User) -> QuerySet[Reminder]:
     """Reminders that could not be delivered, in the admin's own organisation only."""
-    if not has_role(user, "admin"):
+    if not has_role(user, Role.ADMIN):
         return Reminder.objects.none()
     return (
         Reminder.objects.filter(
@@ -80,6 +82,19 @@ def failed_for_admin(user: User) -> QuerySet[Reminder]:
         .select_related("recipient")
         .order_by("-due_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class RemindersGlance:
+    """A person's reminders at a glance: unread in their inbox, and (for an agency admin) the
+    ones that could not be delivered in their organisation."""
+
+    unread: int
+    failed: int
+
+
+def glance(user: User) -> RemindersGlance:
+    return RemindersGlance(unread=unread_count_of(user), failed=failed_for_admin(user).count())
 
 
 def failed_reminder_for_admin(user: User, reminder_uuid: UUID | str) -> Reminder:

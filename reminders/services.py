@@ -20,6 +20,9 @@ from reminders.planning import due_moment, planned_delivery, timing_of
 from reminders.registry import ReminderKind
 from reminders.windows import next_window_opening, start_of_local_day
 
+# The most of a reminder's last delivery error copied into the audit entry of a retry.
+AUDITED_ERROR_CHARS = 200
+
 
 def reminder_schedule(
     *,
@@ -273,7 +276,10 @@ def reminder_retry(*, reminder: Reminder, by: User) -> None:
                 actor=by,
                 action="reminders.reminder.retried",
                 target=reminder,
-                data={"kind": reminder.kind, "last_error": reminder.last_error[:200]},
+                data={
+                    "kind": reminder.kind,
+                    "last_error": reminder.last_error[:AUDITED_ERROR_CHARS],
+                },
             )
 
 

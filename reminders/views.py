@@ -3,7 +3,6 @@ admins' list of reminders that could not be delivered."""
 
 from django.conf import settings as django_settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,20 +13,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
-from accounts.views import role_required
+from accounts.access import Role, access_required
 from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
 
+# How many reminders a person's inbox lists (newest first), and an admin's list of the ones
+# that could not be delivered.
+INBOX_SHOWN = 100
+FAILED_SHOWN = 200
+
 
 def _badge_poll_seconds() -> int:
     return getattr(django_settings, "REMINDERS_BADGE_POLL_SECONDS", 60)
 
 
-@login_required
+@access_required()
 @require_GET
 @vary_on_headers("HX-Request")
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -35,7 +40,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox_page(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.inbox_of(request.user)[:100])
+    reminders = list(selectors.inbox_of(request.user)[:INBOX_SHOWN])
     for reminder in reminders:
         reminder.text = reminder_text(reminder)
         reminder.details = reminder_details(reminder)
@@ -60,7 +65,7 @@ def badge(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/_badge.html", context)
 
 
-@login_required
+@access_required()
 @require_GET
 def open_reminder(request: HttpRequest, reminder_uuid) -> HttpResponse:
     """Mark the reminder read and follow its link (only ever to a path inside Limen)."""
@@ -76,7 +81,7 @@ def open_reminder(request: HttpRequest, reminder_uuid) -> HttpResponse:
     return redirect(target)
 
 
-@login_required
+@access_required()
 @require_POST
 def done(request: HttpRequest, reminder_uuid) -> HttpResponse:
     reminder = selectors.reminder_for_user(request.user, reminder_uuid)
@@ -84,7 +89,7 @@ def done(request: HttpRequest, reminder_uuid) -> HttpResponse:
     return _after_action(request, _("Marked as done."))
 
 
-@login_required
+@access_required()
 @require_POST
 def snooze(request: HttpRequest, reminder_uuid) -> HttpResponse:
     reminder = selectors.reminder_for_user(request.user, reminder_uuid)
@@ -104,13 +109,11 @@ def snooze(request: HttpRequest, reminder_uuid) -> HttpResponse:
 def _after_action(request: HttpRequest, message: str) -> HttpResponse:
     messages.success(request, message)
     if request.htmx:
-        response = _inbox_page(request)
-        response["HX-Trigger"] = "reminders-changed"
-        return response
+        return trigger_client_event(_inbox_page(request), "reminders-changed")
     return redirect("reminders:inbox")
 
 
-@login_required
+@access_required()
 @require_http_methods(["GET", "POST"])
 def settings(request: HttpRequest) -> HttpResponse:
     preference = selectors.preference_of(request.user)
@@ -148,7 +151,7 @@ def settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@access_required()
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
     services.calendar_token_regenerate(user=request.user)
@@ -158,7 +161,7 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("reminders:settings")
 
 
-@login_required
+@access_required()
 @require_POST
 def calendar_revoke(request: HttpRequest) -> HttpResponse:
     services.calendar_token_revoke(user=request.user)
@@ -195,16 +198,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": False})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_GET
 def failed(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.failed_for_admin(request.user)[:200])
+    reminders = list(selectors.failed_for_admin(request.user)[:FAILED_SHOWN])
     for reminder in reminders:
         reminder.text = reminder.get_kind_display()
     return render(request, "reminders/failed.html", {"reminders": reminders})
 
 
-@role_required("admin")
+@access_required(Role.ADMIN)
 @require_POST
 def retry(request: HttpRequest, reminder_uuid) -> HttpResponse:
     reminder = selectors.failed_reminder_for_admin(request.user, reminder_uuid)

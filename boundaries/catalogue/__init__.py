@@ -15,8 +15,11 @@ from typing import Any
 
 import yaml
 
+from accounts.languages import LANGUAGE_CODES
+
 CATALOGUE_DIR = Path(__file__).resolve().parent
-LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr")
+# Every item is written in every language of Limen.
+LANGUAGES: tuple[str, ...] = LANGUAGE_CODES
 
 _FILE_RE = re.compile(r"^v([1-9][0-9]*)\.yaml$")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")

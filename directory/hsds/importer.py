@@ -541,7 +541,7 @@ def apply(
 
 
 def _apply_flags(organisation, dataset: Dataset, pk_maps: dict[str, dict[str, int]]) -> None:
-    from directory.models import Location, Service
+    from directory.models import DO_NOT_REFER_REASON_MAX_LENGTH, Location, Service
 
     if not dataset.flags_present:
         return
@@ -556,7 +556,7 @@ def _apply_flags(organisation, dataset: Dataset, pk_maps: dict[str, dict[str, in
     services = {r.hsds_id for r in dataset.tables.get("service", [])}
     for hsds_id, reason in dataset.do_not_refer.items():
         Service.objects.filter(owner=organisation, hsds_id=hsds_id).update(
-            do_not_refer=True, do_not_refer_reason=reason[:500]
+            do_not_refer=True, do_not_refer_reason=reason[:DO_NOT_REFER_REASON_MAX_LENGTH]
         )
     Service.objects.filter(
         owner=organisation, hsds_id__in=services - dataset.do_not_refer.keys()

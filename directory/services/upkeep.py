@@ -16,6 +16,7 @@ from accounts.models import Organisation, User
 from accounts.services import audit_log
 from directory.languages import language_label
 from directory.models import (
+    DO_NOT_REFER_REASON_MAX_LENGTH,
     WEEKDAY_CODES,
     Address,
     Attribute,
@@ -312,7 +313,8 @@ def service_set_do_not_refer(
 ) -> Service:
     """Keep a service listed but warn everyone not to refer to it (or lift that warning)."""
     service.do_not_refer = do_not_refer
-    service.do_not_refer_reason = reason.strip()[:500] if do_not_refer else ""
+    reason = reason.strip()[:DO_NOT_REFER_REASON_MAX_LENGTH]
+    service.do_not_refer_reason = reason if do_not_refer else ""
     service.save(update_fields=["do_not_refer", "do_not_refer_reason", "updated_at"])
     audit_log(
         organisation=service.owner,

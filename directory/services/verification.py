@@ -96,7 +96,9 @@ def verification_request_by_token(token: str) -> VerificationRequest | None:
     return request
 
 
-CORRECTABLE_FIELDS = (
+# What a service's contact may correct: fields of the service itself, and two kept in rows of
+# their own (its first phone number and its first opening-hours description).
+SERVICE_FIELDS = (
     "name",
     "description",
     "url",
@@ -105,15 +107,14 @@ CORRECTABLE_FIELDS = (
     "application_process",
     "fees_description",
     "interpretation_services",
-    "phone",
-    "hours_description",
 )
+CORRECTABLE_FIELDS = (*SERVICE_FIELDS, "phone", "hours_description")
 
 
 def correctable_values(service: Service) -> dict[str, str]:
     phone = service.phones.order_by("id").first()
     schedule = service.schedules.exclude(description="").order_by("id").first()
-    values = {name: getattr(service, name) for name in CORRECTABLE_FIELDS[:8]}
+    values = {name: getattr(service, name) for name in SERVICE_FIELDS}
     values["phone"] = phone.number if phone else ""
     values["hours_description"] = schedule.description if schedule else ""
     return values
@@ -202,7 +203,7 @@ def correction_approve(*, correction: PendingCorrection, by: User) -> Service:
                 schedule = Schedule(owner=service.owner, hsds_id=new_hsds_id(), service=service)
             schedule.description = after
             schedule.save()
-        elif name in CORRECTABLE_FIELDS:
+        elif name in SERVICE_FIELDS:
             setattr(service, name, after)
     service.assured_date = timezone.localdate()
     service.assurer_email = correction.submitted_by_email

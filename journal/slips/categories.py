@@ -1,5 +1,7 @@
 """The fixed slip category codes and the languages the detector speaks."""
 
+from accounts.languages import LANGUAGE_CODES
+
 CATEGORIES: tuple[str, ...] = (
     "self_disclosure",
     "client_oversharing",
@@ -11,4 +13,5 @@ CATEGORIES: tuple[str, ...] = (
     "over_accommodating",
 )
 
-LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "fr")
+# The detector speaks every language of Limen.
+LANGUAGES: tuple[str, ...] = LANGUAGE_CODES

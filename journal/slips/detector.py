@@ -350,7 +350,7 @@ def decide(
     """
     count = len(sentences)
     own, pairs = probabilities[:count], probabilities[count:]
-    thresholds = model.thresholds
+    thresholds, _ = model.bars(count)
     flagged = own >= thresholds
     for i in range(count - 1):
         nxt = sentences[i + 1].markers
@@ -401,6 +401,27 @@ def _learned_quote(
     return sentence.start + begin, sentence.start + end, float(scores[best]), clause_markers
 
 
+# A learned finding's clause longer than this many words is narrowed to the run of words in it
+# that weighs most for the category, so the highlight is the phrase, not the whole clause.
+QUOTE_WORDS = 8
+_WINDOW_SIZES = range(4, QUOTE_WORDS + 1)
+
+
+def _narrow(model: meaning.MeaningModel, text: str, start: int, end: int, category: str):
+    """The words of ``text[start:end]`` that carry ``category`` best, by the n-gram reader (cheap:
+    no sentence vector): every run of 4 to QUOTE_WORDS words is scored, the best one wins."""
+    words = [m.span() for m in WORD_RE.finditer(text, start, end)]
+    if len(words) <= QUOTE_WORDS:
+        return start, end
+    windows = [
+        (words[i][0], words[i + size - 1][1])
+        for size in _WINDOW_SIZES
+        for i in range(len(words) - size + 1)
+    ]
+    scores = model.ngram_scores([text[a:b] for a, b in windows])[:, CATEGORIES.index(category)]
+    return windows[int(np.argmax(scores))]
+
+
 def detect(
     text: str,
     lang: str | None = None,
@@ -431,6 +452,7 @@ def detect(
     # veto bar (the rules carry their own negation, refusal and request logic; the bar drops
     # what the meaning clearly contradicts). The learned stage adds what no rule named.
     count = len(sentences)
+    _, vetoes = model.bars(count)
     support = probabilities[:count].copy()
     if count > 1:
         pairs = probabilities[count:]
@@ -440,12 +462,16 @@ def detect(
         f
         for number, s in enumerate(sentences)
         for f in s.rule_findings
-        if support[number, CATEGORIES.index(f.category)]
-        >= model.vetoes[CATEGORIES.index(f.category)]
+        if support[number, CATEGORIES.index(f.category)] >= vetoes[CATEGORIES.index(f.category)]
     ]
+    # The learned stage suggests at most one finding per category and text, and none for a
+    # category a rule already names with its own words: one prompt to reflect is enough, and
+    # the rule's evidence is the more precise.
+    named = {f.category for f in findings}
+    suggestions: dict[str, Finding] = {}
     for number, category in decide(model, probabilities, sentences):
         sentence = sentences[number]
-        if any(f.category == category for f in sentence.rule_findings):
+        if category in named or any(f.category == category for f in sentence.rule_findings):
             continue
         score = float(probabilities[number, CATEGORIES.index(category)])
         start, end, clause_score, clause_markers = _learned_quote(model, lang, sentence, category)
@@ -454,17 +480,20 @@ def detect(
             # reports a request, plans or names what was done instead is no finding of its own
             # ("nicht aus meiner Tasche", "he asked for my number").
             continue
-        findings.append(
-            Finding(
-                category=category,
-                start=start,
-                end=end,
-                quote=text[start:end],
-                rule=f"meaning.{category}",
-                lang=lang,
-                source="meaning",
-                score=round(max(score, clause_score), 3),
-            )
+        start, end = _narrow(model, text, start, end, category)
+        candidate = Finding(
+            category=category,
+            start=start,
+            end=end,
+            quote=text[start:end],
+            rule=f"meaning.{category}",
+            lang=lang,
+            source="meaning",
+            score=round(max(score, clause_score), 3),
         )
+        best = suggestions.get(category)
+        if best is None or candidate.score > best.score:
+            suggestions[category] = candidate
+    findings.extend(suggestions.values())
     findings.sort(key=lambda f: (f.start, f.end, f.category))
     return findings

@@ -1,5 +1,6 @@
 """Guess the language of a note (en/nl/de/fr) from its most frequent short words."""
 
+from .categories import LANGUAGES
 from .text import fold
 
 # Frequent function words that are distinctive for one language. Words shared between the
@@ -171,7 +172,8 @@ COMMON_WORDS: dict[str, tuple[str, ...]] = {
     "de": _STOPWORDS["de"] + ("ihn", "bin", "gab", "sagte", "sein", "seine", "ihre", "für", "mir"),
     "fr": _STOPWORDS["fr"] + ("moi", "suis", "dit", "fait", "pour", "leur", "ses", "mes", "des"),
 }
-_ORDER = ("en", "nl", "de", "fr")
+# Ties go to the language listed first.
+_ORDER = LANGUAGES
 _SCORES: dict[str, list[str]] = {}
 for _lang in _ORDER:
     for _word in _STOPWORDS[_lang]:

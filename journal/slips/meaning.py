@@ -137,7 +137,13 @@ ARRAYS = (
     "combine_b",
     "thresholds",
     "vetoes",
+    "long_thresholds",
+    "long_vetoes",
 )
+
+# A text of this many sentences or more is read with the long-text bars: an entry offers many
+# more units to reach a threshold than a short note does, so its bars are chosen on entries.
+LONG_TEXT_SENTENCES = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,8 +166,16 @@ class MeaningModel:
     combine_b: np.ndarray  # (C,)
     thresholds: np.ndarray  # (C,) a unit at or above it is flagged
     vetoes: np.ndarray  # (C,) a rule finding in a unit below it is dropped
+    long_thresholds: np.ndarray  # (C,) the same two bars for texts of LONG_TEXT_SENTENCES or more
+    long_vetoes: np.ndarray
     corpus_sha256: str
     info: dict
+
+    def bars(self, sentences: int) -> tuple[np.ndarray, np.ndarray]:
+        """The thresholds and veto bars for a text of ``sentences`` sentences."""
+        if sentences >= LONG_TEXT_SENTENCES:
+            return self.long_thresholds, self.long_vetoes
+        return self.thresholds, self.vetoes
 
     def meaning_scores(self, vectors: np.ndarray) -> np.ndarray:
         return vectors @ self.embed_w + self.embed_b

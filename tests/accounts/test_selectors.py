@@ -55,11 +55,6 @@ def test_supervision_link_of_other_organisation_is_404(demo):
         selectors.supervision_link_for_admin(demo.admin, other.uuid)
 
 
-def test_has_role_rejects_unknown_roles(demo):
-    with pytest.raises(ValueError):
-        selectors.has_role(demo.ana, "owner")
-
-
 def test_working_hours_default_to_weekdays_nine_to_five():
     user = MembershipFactory().user
     hours = selectors.working_hours_of(user)

@@ -9,6 +9,7 @@ from django.utils import translation
 from config.overview import glances
 from journal import services as journal_services
 from journal.models import Flag
+from journal.reminders import ESCALATE_AFTER
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,20 @@ def test_supervisor_sees_the_confirmed_crossings_of_their_supervisees_only(demo)
     # Ben's supervisor is someone else: nothing of Ana's reaches them.
     assert _texts(demo.supervisor2, demo.supervisor2.membership)["review"] == [
         "0 confirmed crossings to review"
+    ]
+
+
+def test_supervisor_sees_what_waited_longer_than_the_escalation(demo):
+    entry = _entry(demo.ana, "I gave him ten euros from my own pocket for the bus home.")
+    flag = entry.flags.get(category="giving_money")
+    journal_services.flag_confirm(flag=flag, by=demo.ana)
+    assert _texts(demo.supervisor, demo.supervisor.membership)["review"] == [
+        "1 confirmed crossing to review"
+    ]
+    Flag.objects.filter(pk=flag.pk).update(confirmed_at=flag.confirmed_at - ESCALATE_AFTER)
+    assert _texts(demo.supervisor, demo.supervisor.membership)["review"] == [
+        "1 confirmed crossing to review",
+        f"1 has waited more than {ESCALATE_AFTER.days} days",
     ]
 
 

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, meaning
+from journal.slips.detector import QUOTE_WORDS, _narrow
+from journal.slips.text import WORD_RE
 
 
 def test_model_was_trained_on_the_committed_corpus():
@@ -17,8 +19,10 @@ def test_model_was_trained_on_the_committed_corpus():
     assert model.categories == CATEGORIES
     assert model.embed_w.shape == (meaning.DIMENSIONS, len(CATEGORIES))
     assert model.combine_w.shape == (3 * len(CATEGORIES) + len(meaning.MARKERS), len(CATEGORIES))
-    assert all(0 <= v <= t for v, t in zip(model.vetoes, model.thresholds, strict=True))
-    assert all(0 < t < 1 for t in model.thresholds)
+    for length in (1, meaning.LONG_TEXT_SENTENCES):
+        thresholds, vetoes = model.bars(length)
+        assert all(0 <= v <= t for v, t in zip(vetoes, thresholds, strict=True))
+        assert all(0 < t < 1 for t in thresholds)
 
 
 def test_saved_model_loads_back_identically(tmp_path):
@@ -81,6 +85,27 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
     for finding in learned:
         assert finding.rule == f"meaning.{finding.category}"
         assert 0 < finding.score <= 1
+        # A learned highlight is the phrase in the clause, not the clause.
+        assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WORDS
+
+
+def test_a_long_text_is_read_with_the_long_text_bars():
+    model = meaning.load()
+    short, long = model.bars(1), model.bars(meaning.LONG_TEXT_SENTENCES)
+    assert model.bars(meaning.LONG_TEXT_SENTENCES - 1)[0] is short[0]
+    assert long[0] is model.long_thresholds and long[1] is model.long_vetoes
+
+
+def test_narrowing_keeps_the_words_that_weigh_most():
+    model = meaning.load()
+    text = (
+        "After the meeting at the job centre about his benefits and the rent arrears "
+        "I gave him twenty euros from my own wallet for the bus"
+    )
+    start, end = _narrow(model, text, 0, len(text), "giving_money")
+    assert len(WORD_RE.findall(text[start:end])) <= QUOTE_WORDS
+    assert "euros" in text[start:end] or "wallet" in text[start:end]
+    assert _narrow(model, "I gave him money", 0, 16, "giving_money") == (0, 16)
 
 
 def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):

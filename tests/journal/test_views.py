@@ -539,7 +539,7 @@ def test_html_in_every_field_is_shown_escaped_on_every_page(client, demo):
     entry = services.entry_create(owner=demo.ana, client=own)
     fields = dict.fromkeys(
         ("notes", "felt", "went_well", "differently", "next_steps"),
-        f"{HOSTILE} I gave him money from my own wallet.",
+        f"{HOSTILE}.\nI gave him money from my own wallet.",
     )
     services.entry_save(entry=entry, data=fields, base_version=entry.version, by=demo.ana)
     suggested = list(entry.flags.all())

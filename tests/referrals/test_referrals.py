@@ -298,3 +298,19 @@ def test_erasing_a_client_cancels_the_follow_ups_of_their_referrals(bob, entry, 
     assert not Referral.objects.filter(pk=referral.pk).exists()
     follow_up.refresh_from_db()
     assert follow_up.status == Reminder.Status.CANCELLED
+
+
+def test_the_journal_export_carries_the_referrals_of_each_client(client, bob, referral):
+    client.force_login(bob)
+    data = client.get(reverse("journal:export")).json()
+    (exported,) = data["clients"]
+    assert exported["code"] == "K-17"
+    assert exported["referrals"] == [
+        {"id": str(referral.uuid), "summary": "K-17 → Blijfhuis Voorbeeld"}
+    ]
+
+
+def test_the_delete_page_counts_the_referrals_the_client_takes_with_them(client, bob, referral):
+    client.force_login(bob)
+    page = client.get(reverse("journal:client_delete", args=[referral.client.uuid]))
+    assert "1 referral<" in page.content.decode()

@@ -34,10 +34,15 @@ class Command(BaseCommand):
         model = training.train(rows, vectors, data)
         model.save()
         meaning.model.cache_clear()
-        thresholds = ", ".join(
-            f"{c} {t:.3f}" for c, t in zip(model.categories, model.thresholds, strict=True)
-        )
-        self.stdout.write(f"thresholds: {thresholds}")
+        for name, (thresholds, vetoes) in (
+            ("short notes", model.bars(1)),
+            ("long texts", model.bars(meaning.LONG_TEXT_SENTENCES)),
+        ):
+            bars = ", ".join(
+                f"{c} {t:.3f}/{v:.2f}"
+                for c, t, v in zip(model.categories, thresholds, vetoes, strict=True)
+            )
+            self.stdout.write(f"thresholds/vetoes, {name}: {bars}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"wrote {meaning.MODEL_PATH.name} (corpus {model.corpus_sha256[:12]}) in "
@@ -58,6 +63,8 @@ class Command(BaseCommand):
                 markers=data.markers[keep],
                 groups=data.groups[keep],
                 fresh=data.fresh[keep],
+                read=data.read[keep],
+                sentences=data.sentences[keep],
             )
             model = training.train(rows, vectors[keep], subset)
             for row in rows:
