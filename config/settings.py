@@ -56,6 +56,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "limen-development-only-key-never-use-in-production-0123456789"
 
+# Secrets Limen must read back (a subscribed agency's API token) are encrypted with Fernet under
+# this key (one or more, comma-separated, newest first, for rotation); unset, a key is derived
+# from SECRET_KEY with HKDF. See directory/secretbox.py.
+LIMEN_SECRET_BOX_KEY = env_str("LIMEN_SECRET_BOX_KEY")
+# Pulling another agency's directory never connects to private, loopback or link-local addresses
+# except on the hosts named here (an operator's decision, not an agency admin's).
+DIRECTORY_PULL_PRIVATE_HOSTS = env_list("DIRECTORY_PULL_PRIVATE_HOSTS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,6 +9,8 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from directory import reminders
+        from directory.services import pulls
         from reminders.registry import register
 
         register(kinds=reminders.KINDS, beat=reminders.BEAT)
+        register(beat=pulls.BEAT)

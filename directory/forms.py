@@ -272,3 +272,52 @@ class PublicationForm(forms.Form):
             "Anyone may then read it without a token. Confidential addresses are never shown."
         ),
     )
+
+
+# --- Pulling another agency's directory -------------------------------------------------------
+
+
+class SubscriptionSettingsForm(forms.Form):
+    token = forms.CharField(
+        label=_("Read token"),
+        required=False,
+        max_length=500,
+        strip=True,
+        # Never rendered back: once saved, the token is not shown again.
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("The token the other agency made for you. Leave empty to keep the saved one."),
+    )
+    is_scheduled = forms.BooleanField(
+        label=_("Pull changes every hour"), required=False, initial=True
+    )
+    auto_apply = forms.BooleanField(
+        label=_("Apply changes without asking"),
+        required=False,
+        help_text=_("Otherwise each pull waits until an admin here approves what it would change."),
+    )
+
+
+class SubscriptionForm(SubscriptionSettingsForm):
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("The other agency."))
+    base_url = forms.CharField(
+        label=_("HSDS API address"),
+        max_length=500,
+        help_text=_("For example https://limen.other-agency.example/api/hsds"),
+    )
+    field_order = ["name", "base_url", "token", "is_scheduled", "auto_apply"]
+
+    def clean_base_url(self) -> str:
+        from directory.hsds.remote import check_base_url
+
+        try:
+            return check_base_url(self.cleaned_data["base_url"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class SourceNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("What should change"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -197,6 +197,16 @@ class Service(OwnedHSDS):
     do_not_refer_reason = models.CharField(
         _("why not"), max_length=DO_NOT_REFER_REASON_MAX_LENGTH, blank=True
     )
+    # Limen: pulled from another agency's HSDS API; that agency keeps it, so it is not edited
+    # here (see ``Subscription``). Empty for the agency's own entries.
+    source = models.ForeignKey(
+        "directory.Subscription",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("pulled from"),
+    )
     # Folded (lower-case, accents removed) text of everything search looks at, and one token
     # per category, language and place a practitioner can filter on; see search.py. On
     # PostgreSQL both are also kept as stored tsvector columns with GIN indexes (migration 0004).
@@ -692,3 +702,126 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# --- Pulling another agency's directory ------------------------------------------------------
+
+
+class Subscription(models.Model):
+    """This agency's directory follows another agency's HSDS API: a scheduled pull fetches what
+    changed there and proposes it as a ``PullChangeSet``. The remote token is kept encrypted
+    (``directory.secretbox``) and never shown again after it is saved."""
+
+    class Outcome(models.TextChoices):
+        NEVER = "never", _("not pulled yet")
+        NO_CHANGES = "no_changes", _("nothing new")
+        PENDING = "pending", _("changes wait for approval")
+        APPLIED = "applied", _("changes applied")
+        REJECTED = "rejected", _("changes rejected")
+        INVALID = "invalid", _("changes refused: records with errors")
+        FAILED = "failed", _("the source could not be read")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_subscriptions"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    base_url = models.CharField(_("HSDS API address"), max_length=500)
+    token_encrypted = models.TextField(blank=True, editable=False)
+    is_scheduled = models.BooleanField(_("pull on a schedule"), default=True)
+    auto_apply = models.BooleanField(_("apply changes without approval"), default=False)
+    # The remote's own clock: the newest last_modified among the records taken so far, sent as
+    # modified_after next time (clocks of two servers need not agree).
+    cursor = models.CharField(max_length=64, blank=True)
+    last_sync_at = models.DateTimeField(_("last pulled"), null=True, blank=True)
+    last_outcome = models.CharField(
+        _("last outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NEVER
+    )
+    last_message = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.token_encrypted)
+
+
+class PullChangeSet(models.Model):
+    """What one pull would change, checked like an import: applied all or nothing once an admin
+    approves it (or at once, when the subscription says so). A failed pull is recorded here too,
+    with the directory left as it was."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected")
+        INVALID = "invalid", _("has errors")
+        FAILED = "failed", _("failed")
+        EMPTY = "empty", _("nothing new")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="change_sets"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    # The fetched service records (HSDS JSON, fully nested), kept until decided.
+    payload = models.JSONField(null=True, blank=True)
+    # {"created": [{"id", "name"}], "updated": [...], "withdrawn": [...]}
+    changes = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    cursor_after = models.CharField(max_length=64, blank=True)
+    full = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one change set waits per subscription: a later pull builds on its decision.
+            models.UniqueConstraint(
+                fields=["subscription"],
+                condition=Q(status="pending"),
+                name="pull_one_pending_per_subscription",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pull of {self.subscription} ({self.status})"
+
+    def count(self, kind: str) -> int:
+        return len(self.changes.get(kind, []))
+
+
+class SourceNote(models.Model):
+    """A correction to a pulled service, written here for the agency that keeps it: pulled
+    records are not edited locally."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="notes")
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, related_name="source_notes"
+    )
+    service_hsds_id = models.CharField(max_length=100)
+    text = models.TextField(_("what should change"), max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note on {self.service_hsds_id} for {self.subscription}"

@@ -23,8 +23,10 @@ from directory.models import (
     DirectoryPublication,
     Organization,
     PendingCorrection,
+    PullChangeSet,
     Service,
     ServiceAtLocation,
+    Subscription,
     Taxonomy,
     TaxonomyTerm,
     stale_cutoff,
@@ -275,3 +277,24 @@ def directory_is_published(user: User) -> bool:
         organisation
         and DirectoryPublication.objects.filter(organisation=organisation, is_open=True).exists()
     )
+
+
+# --- Pulling another agency's directory, for the agency's admins --------------------------------
+
+
+def subscriptions_for_admin(user: User) -> QuerySet[Subscription]:
+    organisation = organisation_of(user)
+    if organisation is None or not has_role(user, Role.ADMIN):
+        return Subscription.objects.none()
+    return Subscription.objects.filter(organisation=organisation)
+
+
+def subscription_for_admin(user: User, subscription_uuid: UUID | str) -> Subscription:
+    return _get_or_404(subscriptions_for_admin(user), uuid=subscription_uuid)
+
+
+def change_set_for_admin(user: User, change_set_uuid: UUID | str) -> PullChangeSet:
+    change_sets = PullChangeSet.objects.filter(
+        subscription__in=subscriptions_for_admin(user)
+    ).select_related("subscription", "decided_by")
+    return _get_or_404(change_sets.defer("payload"), uuid=change_set_uuid)

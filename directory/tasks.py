@@ -7,8 +7,8 @@ messages already queued and the beat schedule (``config/settings.py``) still fin
 from celery import shared_task
 
 from directory import reminders
-from directory.models import DirectoryImport
-from directory.services import imports
+from directory.models import DirectoryImport, Subscription
+from directory.services import imports, pulls
 
 
 @shared_task(
@@ -42,3 +42,32 @@ def remind_stale_directory() -> int:
     """Daily: remind each agency's admins (once a week) of entries not verified for
     ``STALE_AFTER_DAYS``."""
     return reminders.stale_reminders_schedule()
+
+
+@shared_task(
+    name="directory.tasks.pull_due_subscriptions",
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def pull_due_subscriptions() -> int:
+    """Every few minutes: send a pull for each scheduled subscription that is due (claimed
+    first, so none is sent twice)."""
+    due = pulls.subscriptions_claim_due()
+    for pk in due:
+        pull_subscription_task.delay(pk)
+    return len(due)
+
+
+@shared_task(
+    name="directory.tasks.pull_subscription",
+    ignore_result=True,
+    time_limit=900,
+    soft_time_limit=840,
+)
+def pull_subscription_task(subscription_id: int) -> None:
+    """Pull one subscription. A missing one is a no-op; a change set already waiting for
+    approval means nothing is fetched."""
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is not None:
+        pulls.subscription_pull(subscription=subscription)

@@ -44,5 +44,29 @@ urlpatterns = [
         views.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("manage/pulls/", views.subscriptions, name="subscriptions"),
+    path(
+        "manage/pulls/<uuid:subscription_uuid>/",
+        views.subscription_detail,
+        name="subscription",
+    ),
+    path(
+        "manage/pulls/<uuid:subscription_uuid>/pull/",
+        views.subscription_pull_now,
+        name="subscription_pull",
+    ),
+    path(
+        "manage/pulls/<uuid:subscription_uuid>/delete/",
+        views.subscription_delete,
+        name="subscription_delete",
+    ),
+    path(
+        "manage/pulls/changes/<uuid:change_set_uuid>/", views.change_set_detail, name="change_set"
+    ),
+    path(
+        "manage/services/<uuid:service_uuid>/note-to-source/",
+        views.service_source_note,
+        name="service_source_note",
+    ),
     path("verify/<str:token>/", views.public_verify, name="public_verify"),
 ]

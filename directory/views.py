@@ -29,13 +29,23 @@ from directory.forms import (
     PublicationForm,
     SearchForm,
     ServiceForm,
+    SourceNoteForm,
+    SubscriptionForm,
+    SubscriptionSettingsForm,
     TermForm,
     VerificationRequestForm,
 )
 from directory.hsds import exporter, spec
-from directory.models import STALE_AFTER_DAYS, DirectoryImport, PendingCorrection, Service
+from directory.models import (
+    STALE_AFTER_DAYS,
+    DirectoryImport,
+    PendingCorrection,
+    PullChangeSet,
+    Service,
+    Subscription,
+)
 from directory.search import query
-from directory.services import api_access, imports, upkeep
+from directory.services import api_access, imports, pulls, upkeep
 from directory.services import verification as verifying
 from directory.services.verification import VERIFICATION_LINK_DAYS
 
@@ -167,6 +177,16 @@ def service_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
     service = selectors.service_for_admin(request.user, service_uuid)
+    if service.source_id is not None:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” is kept by %(source)s and pulled from there: it is not edited here. "
+                "Write them a note with the correction."
+            )
+            % {"name": service.name, "source": service.source.name},
+        )
+        return redirect("directory:service_source_note", service.uuid)
     terms = list(selectors.categories_for(request.user))
     initial = upkeep.service_form_initial(service)
     form = ServiceForm(request.POST or None, terms=terms, initial=initial)
@@ -523,3 +543,136 @@ def api_token_revoke(request: HttpRequest, token_uuid) -> HttpResponse:
     api_access.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("directory:api_access")
+
+
+# --- Pulling another agency's directory ----------------------------------------------------------
+
+CHANGE_SETS_SHOWN = 20
+SOURCE_NOTES_SHOWN = 50
+
+
+def _enqueue_pull(subscription: Subscription) -> None:
+    from directory.tasks import pull_subscription_task
+
+    pk = subscription.pk
+    transaction.on_commit(lambda: pull_subscription_task.delay(pk))
+
+
+@access_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        subscription = pulls.subscription_create(
+            organisation=organisation_of(request.user),
+            name=d["name"],
+            base_url=d["base_url"],
+            token=d["token"],
+            is_scheduled=d["is_scheduled"],
+            auto_apply=d["auto_apply"],
+            by=request.user,
+        )
+        _enqueue_pull(subscription)
+        messages.success(
+            request, _("Subscribed. The first pull has started; its outcome appears here.")
+        )
+        return redirect("directory:subscription", subscription.uuid)
+    rows = selectors.subscriptions_for_admin(request.user)
+    response = render(request, "directory/subscriptions.html", {"form": form, "rows": rows})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@access_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def subscription_detail(request: HttpRequest, subscription_uuid) -> HttpResponse:
+    subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
+    form = SubscriptionSettingsForm(
+        request.POST or None,
+        initial={"is_scheduled": subscription.is_scheduled, "auto_apply": subscription.auto_apply},
+    )
+    if request.method == "POST" and form.is_valid():
+        pulls.subscription_update(subscription=subscription, **form.cleaned_data, by=request.user)
+        messages.success(request, _("The subscription was saved."))
+        return redirect("directory:subscription", subscription.uuid)
+    context = {
+        "subscription": subscription,
+        "form": form,
+        "change_sets": subscription.change_sets.defer("payload")[:CHANGE_SETS_SHOWN],
+        "notes": subscription.notes.select_related("service", "created_by")[:SOURCE_NOTES_SHOWN],
+        "pulled_count": subscription.services.count(),
+    }
+    response = render(request, "directory/subscription_detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@access_required(Role.ADMIN)
+@require_POST
+def subscription_pull_now(request: HttpRequest, subscription_uuid) -> HttpResponse:
+    subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
+    _enqueue_pull(subscription)
+    messages.success(request, _("A pull has started; its outcome appears here."))
+    return redirect("directory:subscription", subscription.uuid)
+
+
+@access_required(Role.ADMIN)
+@require_POST
+def subscription_delete(request: HttpRequest, subscription_uuid) -> HttpResponse:
+    subscription = selectors.subscription_for_admin(request.user, subscription_uuid)
+    pulls.subscription_delete(subscription=subscription, by=request.user)
+    messages.success(
+        request,
+        _("Unsubscribed. The services pulled so far stay, and can now be edited here."),
+    )
+    return redirect("directory:subscriptions")
+
+
+@access_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def change_set_detail(request: HttpRequest, change_set_uuid) -> HttpResponse:
+    change_set = selectors.change_set_for_admin(request.user, change_set_uuid)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                change_set = pulls.change_set_approve(change_set=change_set, by=request.user)
+                if change_set.status == PullChangeSet.Status.APPLIED:
+                    messages.success(request, _("The changes were applied."))
+                else:
+                    messages.error(request, _("The changes no longer fit; nothing was changed."))
+            else:
+                pulls.change_set_reject(change_set=change_set, by=request.user)
+                messages.success(request, _("The changes were rejected."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("directory:change_set", change_set.uuid)
+    context = {
+        "change_set": change_set,
+        "subscription": change_set.subscription,
+        "groups": [
+            (_("New services"), change_set.changes.get("created", [])),
+            (_("Updated services"), change_set.changes.get("updated", [])),
+            (_("Withdrawn services"), change_set.changes.get("withdrawn", [])),
+        ],
+        "errors": change_set.errors[:IMPORT_ERRORS_SHOWN],
+    }
+    return render(request, "directory/change_set.html", context)
+
+
+@access_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def service_source_note(request: HttpRequest, service_uuid) -> HttpResponse:
+    service = selectors.service_for_admin(request.user, service_uuid)
+    if service.source_id is None:
+        return redirect("directory:service_edit", service.uuid)
+    form = SourceNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pulls.source_note_create(service=service, text=form.cleaned_data["text"], by=request.user)
+        messages.success(
+            request,
+            _("Your note is kept for %(source)s with the subscription.")
+            % {"source": service.source.name},
+        )
+        return redirect("directory:service", service.uuid)
+    return render(request, "directory/source_note.html", {"form": form, "service": service})

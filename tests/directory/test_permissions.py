@@ -4,9 +4,10 @@ another agency's anything is a 404."""
 import pytest
 from django.urls import reverse
 
-from directory.models import DirectoryImport, PendingCorrection, Service
+from directory.models import DirectoryImport, PendingCorrection, PullChangeSet, Service
 from directory.services.api_access import api_token_create
-from tests.directory.conftest import SVC
+from directory.services.pulls import subscription_create
+from tests.directory.conftest import SVC, SVC2
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +23,28 @@ def objects(imported, alice):
         service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
     )
     token, _ = api_token_create(organisation=imported, name="Partner", by=alice)
+    subscription = subscription_create(
+        organisation=imported,
+        name="Partner",
+        base_url="https://partner.example.org/api/hsds",
+        token="limen_x",
+        is_scheduled=False,
+        auto_apply=False,
+        by=alice,
+    )
+    change_set = PullChangeSet.objects.create(
+        subscription=subscription, status="failed", message="The source could not be reached."
+    )
+    pulled = Service.objects.get(owner=imported, hsds_id=SVC2)
+    Service.objects.filter(pk=pulled.pk).update(source=subscription)
     return {
         "service": service.uuid,
         "import": directory_import.uuid,
         "correction": correction.uuid,
         "token": token.uuid,
+        "subscription": subscription.uuid,
+        "change_set": change_set.uuid,
+        "pulled": pulled.uuid,
     }
 
 
@@ -44,6 +62,10 @@ ADMIN_PAGES = [
     ("directory:import_detail", "import"),
     ("directory:export", None),
     ("directory:api_access", None),
+    ("directory:subscriptions", None),
+    ("directory:subscription", "subscription"),
+    ("directory:change_set", "change_set"),
+    ("directory:service_source_note", "pulled"),
 ]
 ADMIN_POSTS = [
     ("directory:service_status", "service"),
@@ -51,6 +73,8 @@ ADMIN_POSTS = [
     ("directory:service_verify", "service"),
     ("directory:import_confirm", "import"),
     ("directory:api_token_revoke", "token"),
+    ("directory:subscription_pull", "subscription"),
+    ("directory:subscription_delete", "subscription"),
 ]
 PRACTITIONER_PAGES = [("referrals:referral_list", None), ("referrals:referral_create", None)]
 
