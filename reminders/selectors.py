@@ -94,7 +94,10 @@ def calendar_owner(token: str) -> User | None:
     if not token or len(token) < 20:
         return None
     preference = (
-        ReminderPreference.objects.filter(calendar_token=token, user__is_active=True)
+        ReminderPreference.objects.filter(
+            calendar_token_hash=ReminderPreference.calendar_token_hash_of(token),
+            user__is_active=True,
+        )
         .select_related("user")
         .first()
     )

@@ -22,6 +22,10 @@ from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
 
+# The secret of a feed address just made, kept in the session only until the settings page
+# has shown it once.
+NEW_CALENDAR_TOKEN_SESSION_KEY = "reminders.new_calendar_token"
+
 
 def _badge_poll_seconds() -> int:
     return getattr(django_settings, "REMINDERS_BADGE_POLL_SECONDS", 60)
@@ -127,11 +131,12 @@ def settings(request: HttpRequest) -> HttpResponse:
             return redirect("reminders:settings")
     else:
         form = PreferenceForm(initial=PreferenceForm.initial_for(preference))
+    # Only the hash of the feed's secret is stored, so its address can be shown once: on the
+    # page that follows making it.
     calendar_url = ""
-    if preference.calendar_token:
-        calendar_url = request.build_absolute_uri(
-            reverse("reminders:calendar", args=[preference.calendar_token])
-        )
+    new_token = request.session.pop(NEW_CALENDAR_TOKEN_SESSION_KEY, "")
+    if new_token and preference.calendar_token_hash == preference.calendar_token_hash_of(new_token):
+        calendar_url = request.build_absolute_uri(reverse("reminders:calendar", args=[new_token]))
     kinds = [
         {
             "value": value,
@@ -144,14 +149,20 @@ def settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reminders/settings.html",
-        {"form": form, "kinds": kinds, "calendar_url": calendar_url},
+        {
+            "form": form,
+            "kinds": kinds,
+            "calendar_on": bool(preference.calendar_token_hash),
+            "calendar_url": calendar_url,
+        },
     )
 
 
 @login_required
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_regenerate(user=request.user)
+    token = services.calendar_token_regenerate(user=request.user)
+    request.session[NEW_CALENDAR_TOKEN_SESSION_KEY] = token
     messages.success(
         request, _("Your calendar has a new address. The previous address no longer works.")
     )
