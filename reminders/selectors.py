@@ -106,7 +106,8 @@ def calendar_owner(token: str) -> User | None:
 
 def unsubscribe_target(token: str) -> tuple[User, str] | None:
     """(person, reminder kind) a signed unsubscribe link speaks for, or None when the link was
-    tampered with, names an unknown kind, or its person is no longer active."""
+    tampered with, names an unknown kind, or its person is no longer active. Raises
+    ``UnsubscribeLinkExpired`` when the link is too old."""
     payload = unsubscribe_payload(token)
     if payload is None or find_kind(payload[1]) is None:
         return None

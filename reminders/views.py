@@ -21,6 +21,7 @@ from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
+from reminders.unsubscribe import UNSUBSCRIBE_LINK_MAX_AGE, UnsubscribeLinkExpired
 
 # The secret of a feed address just made, kept in the session only until the settings page
 # has shown it once.
@@ -190,20 +191,35 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-# The signed token is the credential: one-click unsubscribe (RFC 8058) posts without a CSRF
-# token from the mail provider's servers.
+# The signed token is the credential: one-click unsubscribe (RFC 8058) posts
+# "List-Unsubscribe=One-Click" from the mail provider's servers, without cookies or a CSRF token,
+# and must not be redirected. A GET only asks, so link scanners unsubscribe no one.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    target = selectors.unsubscribe_target(token)
+    try:
+        target = selectors.unsubscribe_target(token)
+    except UnsubscribeLinkExpired:
+        return _unsubscribe_link_unusable(request, expired=True)
     if target is None:
-        raise Http404
+        return _unsubscribe_link_unusable(request, expired=False)
     user, kind = target
     kind_label = find_kind(kind).label  # known: the selector refuses unknown kinds
     if request.method == "POST":
         services.preference_unsubscribe(user=user, kind=kind)
         return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": True})
     return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": False})
+
+
+def _unsubscribe_link_unusable(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    """Say why the link does nothing and how to change e-mails after signing in: 410 for a
+    genuine link that is too old, 404 for one that is not Limen's."""
+    return render(
+        request,
+        "reminders/unsubscribe_unusable.html",
+        {"expired": expired, "max_age_days": UNSUBSCRIBE_LINK_MAX_AGE.days},
+        status=410 if expired else 404,
+    )
 
 
 @role_required("admin")
