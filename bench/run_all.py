@@ -16,6 +16,7 @@ BENCHMARKS = [
     ("Boundary-slip detector", "slips_bench.py", ()),
     ("Referral directory (PostgreSQL)", "referrals_bench.py", ("DATABASE_URL",)),
     ("Reminder dispatch (PostgreSQL + Redis)", "reminders_bench.py", ("DATABASE_URL", "REDIS_URL")),
+    ("Load: 50 people for 2 minutes (PostgreSQL + Redis)", "load.py", ("DATABASE_URL",)),
 ]
 
 

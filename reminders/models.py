@@ -1,5 +1,6 @@
 """The reminder outbox: one row per reminder, written in the same transaction as its cause."""
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -162,12 +163,18 @@ class ReminderPreference(models.Model):
     email_off = models.JSONField(default=list, blank=True)
     in_app_off = models.JSONField(default=list, blank=True)
     window = models.CharField(max_length=8, choices=Window.choices, default=Window.WORKING_WINDOW)
-    # The secret in the calendar feed's URL; empty when the feed is switched off.
-    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # The SHA-256 of the secret in the calendar feed's URL, never the secret itself (like the
+    # directory's verification and API tokens): a copy of the database opens no one's feed.
+    # Empty when the feed is switched off.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"reminder preferences of {self.user}"
+
+    @staticmethod
+    def calendar_token_hash_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
     def wants(self, kind: str, channel: str) -> bool:
         off = self.email_off if channel == Delivery.Channel.EMAIL else self.in_app_off

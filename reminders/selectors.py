@@ -109,7 +109,10 @@ def calendar_owner(token: str) -> User | None:
     if not token or len(token) < 20:
         return None
     preference = (
-        ReminderPreference.objects.filter(calendar_token=token, user__is_active=True)
+        ReminderPreference.objects.filter(
+            calendar_token_hash=ReminderPreference.calendar_token_hash_of(token),
+            user__is_active=True,
+        )
         .select_related("user")
         .first()
     )
@@ -118,7 +121,8 @@ def calendar_owner(token: str) -> User | None:
 
 def unsubscribe_target(token: str) -> tuple[User, str] | None:
     """(person, reminder kind) a signed unsubscribe link speaks for, or None when the link was
-    tampered with, names an unknown kind, or its person is no longer active."""
+    tampered with, names an unknown kind, or its person is no longer active. Raises
+    ``UnsubscribeLinkExpired`` when the link is too old."""
     payload = unsubscribe_payload(token)
     if payload is None or find_kind(payload[1]) is None:
         return None

@@ -185,16 +185,17 @@ def preference_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
 
 
 def calendar_token_regenerate(*, user: User) -> str:
-    """Give ``user`` a new secret feed address; the old one stops working at once."""
+    """Give ``user`` a new secret feed address; the old one stops working at once. Returns the
+    secret, which is stored only as its hash: the caller shows it once."""
     token = secrets.token_urlsafe(32)
     preference, _ = ReminderPreference.objects.get_or_create(user=user)
-    preference.calendar_token = token
-    preference.save(update_fields=["calendar_token", "updated_at"])
+    preference.calendar_token_hash = ReminderPreference.calendar_token_hash_of(token)
+    preference.save(update_fields=["calendar_token_hash", "updated_at"])
     return token
 
 
 def calendar_token_revoke(*, user: User) -> None:
-    ReminderPreference.objects.filter(user=user).update(calendar_token="")
+    ReminderPreference.objects.filter(user=user).update(calendar_token_hash="")
 
 
 # --- The inbox --------------------------------------------------------------------------------

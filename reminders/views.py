@@ -21,6 +21,11 @@ from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
 from reminders.texts import reminder_details, reminder_text
+from reminders.unsubscribe import UNSUBSCRIBE_LINK_MAX_AGE, UnsubscribeLinkExpired
+
+# The secret of a feed address just made, kept in the session only until the settings page
+# has shown it once.
+NEW_CALENDAR_TOKEN_SESSION_KEY = "reminders.new_calendar_token"
 
 # How many reminders a person's inbox lists (newest first), and an admin's list of the ones
 # that could not be delivered.
@@ -130,11 +135,12 @@ def settings(request: HttpRequest) -> HttpResponse:
             return redirect("reminders:settings")
     else:
         form = PreferenceForm(initial=PreferenceForm.initial_for(preference))
+    # Only the hash of the feed's secret is stored, so its address can be shown once: on the
+    # page that follows making it.
     calendar_url = ""
-    if preference.calendar_token:
-        calendar_url = request.build_absolute_uri(
-            reverse("reminders:calendar", args=[preference.calendar_token])
-        )
+    new_token = request.session.pop(NEW_CALENDAR_TOKEN_SESSION_KEY, "")
+    if new_token and preference.calendar_token_hash == preference.calendar_token_hash_of(new_token):
+        calendar_url = request.build_absolute_uri(reverse("reminders:calendar", args=[new_token]))
     kinds = [
         {
             "value": value,
@@ -147,14 +153,20 @@ def settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reminders/settings.html",
-        {"form": form, "kinds": kinds, "calendar_url": calendar_url},
+        {
+            "form": form,
+            "kinds": kinds,
+            "calendar_on": bool(preference.calendar_token_hash),
+            "calendar_url": calendar_url,
+        },
     )
 
 
 @access_required()
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_regenerate(user=request.user)
+    token = services.calendar_token_regenerate(user=request.user)
+    request.session[NEW_CALENDAR_TOKEN_SESSION_KEY] = token
     messages.success(
         request, _("Your calendar has a new address. The previous address no longer works.")
     )
@@ -182,20 +194,35 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-# The signed token is the credential: one-click unsubscribe (RFC 8058) posts without a CSRF
-# token from the mail provider's servers.
+# The signed token is the credential: one-click unsubscribe (RFC 8058) posts
+# "List-Unsubscribe=One-Click" from the mail provider's servers, without cookies or a CSRF token,
+# and must not be redirected. A GET only asks, so link scanners unsubscribe no one.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    target = selectors.unsubscribe_target(token)
+    try:
+        target = selectors.unsubscribe_target(token)
+    except UnsubscribeLinkExpired:
+        return _unsubscribe_link_unusable(request, expired=True)
     if target is None:
-        raise Http404
+        return _unsubscribe_link_unusable(request, expired=False)
     user, kind = target
     kind_label = find_kind(kind).label  # known: the selector refuses unknown kinds
     if request.method == "POST":
         services.preference_unsubscribe(user=user, kind=kind)
         return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": True})
     return render(request, "reminders/unsubscribe.html", {"kind": kind_label, "done": False})
+
+
+def _unsubscribe_link_unusable(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    """Say why the link does nothing and how to change e-mails after signing in: 410 for a
+    genuine link that is too old, 404 for one that is not Limen's."""
+    return render(
+        request,
+        "reminders/unsubscribe_unusable.html",
+        {"expired": expired, "max_age_days": UNSUBSCRIBE_LINK_MAX_AGE.days},
+        status=410 if expired else 404,
+    )
 
 
 @access_required(Role.ADMIN)

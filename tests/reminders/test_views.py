@@ -1,5 +1,6 @@
 """The inbox, badge, snooze/done/open, settings, calendar feed and the admins' failed list."""
 
+import hashlib
 import json
 import uuid
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from reminders import services
-from reminders.models import Delivery, Reminder
+from reminders.models import Delivery, Reminder, ReminderPreference
 from reminders.registry import kind_codes
 from reminders.selectors import preference_of, unread_count_of
 from tests.factories import MembershipFactory
@@ -30,6 +31,13 @@ def delivered(recipient, **fields) -> Reminder:
 def signed_in(client, practitioner):
     client.force_login(practitioner)
     return client
+
+
+def switch_feed_on(signed_in) -> str:
+    """Make a new feed address as its owner would, and return the secret the settings page
+    shows (once)."""
+    page = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    return page.context["calendar_url"].rsplit("/", 1)[1].removesuffix(".ics")
 
 
 def test_inbox_lists_delivered_reminders_newest_first(signed_in, practitioner):
@@ -218,8 +226,7 @@ def test_calendar_feed_lists_open_followups_and_meetings(client, signed_in, prac
         held_on=date.today(),
         notes="Very private notes",
     )
-    signed_in.post(reverse("reminders:calendar_regenerate"))
-    token = preference_of(practitioner).calendar_token
+    token = switch_feed_on(signed_in)
     response = client.get(reverse("reminders:calendar", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -244,8 +251,7 @@ def test_calendar_feed_shows_the_next_supervision_meeting_of_each_pair(
     apps.get_model("journal", "SupervisionMeeting").objects.create(
         organisation=org, supervisor=supervisor, supervisee=practitioner, held_on=date(2026, 3, 2)
     )
-    signed_in.post(reverse("reminders:calendar_regenerate"))
-    token = preference_of(practitioner).calendar_token
+    token = switch_feed_on(signed_in)
     calendar = Calendar.from_ical(client.get(reverse("reminders:calendar", args=[token])).content)
     upcoming = [e for e in calendar.walk("VEVENT") if str(e["uid"]).startswith("supervision-")]
     assert [str(e["uid"]).split("@")[0] for e in upcoming] == [f"supervision-{link.uuid}-20260330"]
@@ -258,13 +264,41 @@ def test_calendar_feed_shows_the_next_supervision_meeting_of_each_pair(
 
 
 def test_calendar_token_can_be_regenerated_and_revoked(client, signed_in, practitioner):
-    signed_in.post(reverse("reminders:calendar_regenerate"))
-    first = preference_of(practitioner).calendar_token
-    signed_in.post(reverse("reminders:calendar_regenerate"))
-    second = preference_of(practitioner).calendar_token
+    first = switch_feed_on(signed_in)
+    second = switch_feed_on(signed_in)
     assert first != second
     assert client.get(reverse("reminders:calendar", args=[first])).status_code == 404
     assert client.get(reverse("reminders:calendar", args=[second])).status_code == 200
     signed_in.post(reverse("reminders:calendar_revoke"))
     assert client.get(reverse("reminders:calendar", args=[second])).status_code == 404
     assert client.get(reverse("reminders:calendar", args=["x" * 43])).status_code == 404
+
+
+def test_calendar_token_is_stored_only_as_its_hash(client, signed_in, practitioner):
+    token = switch_feed_on(signed_in)
+    stored = preference_of(practitioner).calendar_token_hash
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in stored
+    fields = {f.name for f in ReminderPreference._meta.get_fields()}
+    assert "calendar_token" not in fields
+    # The hash itself is not a key to the feed.
+    assert client.get(reverse("reminders:calendar", args=[stored])).status_code == 404
+    assert client.get(reverse("reminders:calendar", args=[token])).status_code == 200
+
+
+def test_new_calendar_address_is_shown_once(signed_in, practitioner):
+    token = switch_feed_on(signed_in)
+    assert len(token) >= 40
+    again = signed_in.get(reverse("reminders:settings"))
+    assert again.context["calendar_on"]
+    assert again.context["calendar_url"] == ""
+    assert token not in again.content.decode()
+    assert "shown once" in again.content.decode()
+
+
+def test_a_revoked_feed_does_not_show_an_address_made_before(signed_in, practitioner):
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    services.calendar_token_revoke(user=practitioner)
+    page = signed_in.get(reverse("reminders:settings"))
+    assert not page.context["calendar_on"]
+    assert page.context["calendar_url"] == ""
