@@ -9,13 +9,17 @@ hands back abandoned claims, claims what is due and asks for one ``deliver_diges
 * an e-mail digest is recorded (state SENDING) and committed *before* the SMTP conversation, with
   a Message-ID derived from the recipient and its reminders. A worker killed mid-send leaves the
   digest in SENDING; the sweep returns its rows to the queue and the next delivery re-sends that
-  same digest, whole, under the same Message-ID, so a reminder is never in two different e-mails;
+  same digest, whole, under the same Message-ID, so a reminder is never in two different e-mails.
+  The same holds when the SMTP conversation ends without a clear answer (a reply slower than the
+  timeout, a connection dropped mid-reply): only a definite refusal lets the reminders regroup;
 * one ``Delivery`` per reminder and channel (a unique constraint) keeps a channel from being
   used twice, e.g. after a snooze or a retry.
 """
 
+import contextlib
 import hashlib
 import logging
+import smtplib
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -214,7 +218,8 @@ def digest_deliver(
         if digest.state == Digest.State.SENT:
             _digest_finish(digest, now)  # sent, but the rows were not marked: finish the job
             continue
-        # Left in SENDING by a crash: it may have reached the server. Send the same again.
+        # Left in SENDING by a crash or an unanswered send: it may have reached the server.
+        # Send the same again.
         sent += _digest_send(digest, recipient, now)
     fresh = [r for r in by_email if r.digest_id is None]
     if fresh:
@@ -251,14 +256,33 @@ def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
         digest.delete()
         return 0
     Digest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
+    message = digest_message(digest, recipient, reminders)
+    connection = message.connection
     try:
-        message = digest_message(digest, recipient, reminders)
-        message.send(fail_silently=False)
-    except Exception as exc:  # SMTP refusals, connection errors, timeouts
-        _digest_failed(digest, reminders, exc, now)
+        # Reaching and greeting the server (and signing in) hands nothing over: a failure here,
+        # a refused connection included, is a definite "not sent".
+        connection.open()
+    except Exception as exc:
+        _digest_failed(digest, reminders, exc, now, refused=True)
         return 0
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        _digest_failed(digest, reminders, exc, now, refused=smtp_refused(exc))
+        return 0
+    finally:
+        # The message is in or out by now; a server that hangs up on QUIT changes nothing.
+        with contextlib.suppress(Exception):
+            connection.close()
     _digest_finish(digest, now)
     return len(reminders)
+
+
+def smtp_refused(exc: BaseException) -> bool:
+    """Did the server say no? Only a reply (4xx/5xx) to the envelope or the message is a
+    definite refusal. A timeout or a connection dropped once the message was on its way leaves
+    the outcome unknown: the server may have accepted it and answered too late."""
+    return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
 def _digest_finish(digest: Digest, now: datetime) -> None:
@@ -275,12 +299,26 @@ def _digest_finish(digest: Digest, now: datetime) -> None:
 
 
 def _digest_failed(
-    digest: Digest, reminders: list[Reminder], exc: Exception, now: datetime
+    digest: Digest, reminders: list[Reminder], exc: Exception, now: datetime, *, refused: bool
 ) -> None:
-    """The server refused or could not be reached: count the attempt and try again later, with
-    back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
+    """Count the attempt and try again later, with back-off, inside working hours; after
+    MAX_ATTEMPTS the rows stay FAILED for an admin.
+
+    Refused (the server said no, or was never reached): nothing reached anyone, so the rows may
+    be regrouped with others next time. Otherwise the outcome is unknown: the rows stay in this
+    digest, which is sent again whole under the same Message-ID, so that a message the server did
+    accept arrives at most once more and as the same message.
+    """
     error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
-    log.warning("E-mail digest %s failed: %s", digest.message_id, error)
+    if refused:
+        log.warning("E-mail digest %s refused: %s", digest.message_id, error)
+    else:
+        log.warning(
+            "E-mail digest %s may or may not have been accepted (%s); it will be sent again "
+            "under the same Message-ID",
+            digest.message_id,
+            error,
+        )
     timing = timing_of(digest.recipient)
     with transaction.atomic():
         for reminder in reminders:
@@ -297,9 +335,11 @@ def _digest_failed(
                     timing=timing,
                     now=now,
                 )
-            Reminder.objects.filter(pk=reminder.pk).update(digest=None, **fields)
-        # The server said no, so nothing reached anyone: the rows may be regrouped next time.
-        digest.delete()
+            if refused:
+                fields["digest"] = None
+            Reminder.objects.filter(pk=reminder.pk).update(**fields)
+        if refused:
+            digest.delete()
 
 
 # --- The e-mail -------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ class CountingHandler:
         self.refused = 0
         self.refuse_until = 0.0
         self.delay = delay
+        # Accept a message, then answer only after this many seconds (past the client's timeout),
+        # or hang up instead of answering: the sender cannot know the message got through.
+        self.answer_late = 0.0
+        self.hang_up = False
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
         if time.monotonic() < self.refuse_until:
@@ -36,6 +40,10 @@ class CountingHandler:
         codes = frozenset(re.findall(r"client (C-\d+)", text))
         with self.lock:
             self.received[message["Message-ID"]].append(codes)
+        if self.hang_up:
+            server.transport.close()
+        if self.answer_late:
+            time.sleep(self.answer_late)
         return "250 OK"
 
     def codes_by_message_id(self) -> dict[str, frozenset[str]]:
