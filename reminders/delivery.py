@@ -20,15 +20,17 @@ import contextlib
 import hashlib
 import logging
 import smtplib
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django import db
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,9 +45,6 @@ from reminders.unsubscribe import unsubscribe_token
 
 log = logging.getLogger(__name__)
 
-# A claim older than this was abandoned (a killed worker): every delivery task has a hard time
-# limit far below it, and refreshes its claim when it starts.
-STALE_CLAIM_AFTER = timedelta(minutes=10)
 CLAIM_BATCH = 500
 MAX_BATCHES_PER_RUN = 20
 MAX_ATTEMPTS = 6
@@ -58,15 +57,60 @@ Enqueue = Callable[[int, str], None]
 # --- Claiming ---------------------------------------------------------------------------------
 
 
+def claim_lease() -> timedelta:
+    """How long a claim holds without renewal (``REMINDER_CLAIM_LEASE_SECONDS``)."""
+    return timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+
+
 def reminder_claims_sweep(*, now: datetime | None = None) -> int:
-    """Put rows claimed more than ten minutes ago (their worker died) back in the queue."""
+    """Put claimed rows whose lease ran out (their worker died, or their task was lost with the
+    broker) back in the queue; the same dispatch run claims them again."""
     now = now or timezone.now()
     swept = Reminder.objects.filter(
-        status=Reminder.Status.CLAIMED, claimed_at__lt=now - STALE_CLAIM_AFTER
-    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+        Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
+        status=Reminder.Status.CLAIMED,
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None, claimed_until=None)
     if swept:
         log.warning("Returned %d abandoned reminder claim(s) to the queue", swept)
     return swept
+
+
+def reminder_claim_renew(
+    *, claim_token: uuid.UUID, recipient_id: int, now: datetime | None = None
+) -> int:
+    """Extend the lease of the rows still claimed under ``claim_token``; returns how many."""
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        claim_token=claim_token, recipient_id=recipient_id, status=Reminder.Status.CLAIMED
+    ).update(claimed_until=now + claim_lease())
+
+
+@contextlib.contextmanager
+def _lease_kept(claim_token: uuid.UUID, recipient_id: int) -> Iterator[None]:
+    """Renew the claim every ``REMINDER_CLAIM_RENEW_SECONDS`` while the body runs: an SMTP
+    conversation may outlast a lease, and only a dead worker should lose its claim."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        used_database = False
+        try:
+            while not stop.wait(settings.REMINDER_CLAIM_RENEW_SECONDS):
+                used_database = True
+                try:
+                    reminder_claim_renew(claim_token=claim_token, recipient_id=recipient_id)
+                except Exception:
+                    log.exception("Could not renew the claim %s; trying again", claim_token)
+        finally:
+            if used_database:
+                db.connection.close()  # this thread's own connection
+
+    keeper = threading.Thread(target=renew, name=f"lease-{claim_token}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join()
 
 
 def reminders_claim_due(
@@ -86,14 +130,20 @@ def reminders_claim_due(
     if connection.features.has_select_for_update_skip_locked:
         ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
         claimed = Reminder.objects.filter(pk__in=ids).update(
-            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+            status=Reminder.Status.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+            claimed_until=now + claim_lease(),
         )
     else:
         # SQLite: no row locks. The conditional update is the claim; a row another dispatcher
         # took in between no longer matches ``status='pending'`` and is simply not counted.
         ids = list(due.values_list("id", flat=True)[:limit])
         claimed = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+            status=Reminder.Status.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+            claimed_until=now + claim_lease(),
         )
     if not claimed:
         return token, []
@@ -107,7 +157,7 @@ def reminder_claim_release(*, claim_token: str | uuid.UUID, recipient_id: int) -
     """Give claimed rows back at once (the delivery task could not be enqueued)."""
     return Reminder.objects.filter(
         claim_token=claim_token, recipient_id=recipient_id, status=Reminder.Status.CLAIMED
-    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None, claimed_until=None)
 
 
 def reminders_dispatch(*, enqueue: Enqueue, now: datetime | None = None) -> int:
@@ -141,8 +191,8 @@ def _enqueue_or_release(enqueue: Enqueue, recipient_id: int, token: str) -> Call
         try:
             enqueue(recipient_id, token)
         except Exception:
-            # The broker is down: hand the rows back now rather than after the sweep's ten
-            # minutes, so that the next dispatch (once the broker is back) picks them up.
+            # The broker is down: hand the rows back now rather than when the lease runs out,
+            # so that the next dispatch (once the broker is back) picks them up.
             log.exception("Could not enqueue the delivery of %s; released the claim", token)
             reminder_claim_release(claim_token=token, recipient_id=recipient_id)
 
@@ -184,9 +234,14 @@ def digest_deliver(
     mine = Reminder.objects.filter(
         recipient_id=recipient_id, claim_token=token, status=Reminder.Status.CLAIMED
     )
-    # Renew the claim: the sweep counts from when the work started, not when it was queued.
-    if not mine.update(claimed_at=now):
+    # Renew the claim: the lease counts from when the work started, not when it was queued.
+    if not reminder_claim_renew(claim_token=token, recipient_id=recipient_id, now=now):
         return 0
+    with _lease_kept(token, recipient_id):
+        return _deliver_claimed(recipient, mine, now)
+
+
+def _deliver_claimed(recipient: User, mine: QuerySet[Reminder], now: datetime) -> int:
     rows = list(mine.select_related("digest"))
     preference = preference_of(recipient)
 

@@ -245,6 +245,7 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
             read_at=None,
             claim_token=None,
             claimed_at=None,
+            claimed_until=None,
         )
         if moved:
             Delivery.objects.filter(reminder=reminder, channel=Delivery.Channel.IN_APP).delete()
@@ -268,6 +269,7 @@ def reminder_retry(*, reminder: Reminder, by: User) -> None:
             deliver_after=planned,
             claim_token=None,
             claimed_at=None,
+            claimed_until=None,
             digest=None,
         )
         if retried:
