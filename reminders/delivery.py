@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from reminders.models import Delivery, Digest, Reminder
+from reminders.models import Delivery, DeliveryOutcome, Digest, Reminder
 from reminders.planning import planned_delivery, timing_of
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
@@ -286,7 +286,11 @@ def _deliver_claimed(recipient: User, mine: QuerySet[Reminder], now: datetime) -
 def _mark_sent(ids: list[int], now: datetime) -> None:
     if ids:
         Reminder.objects.filter(pk__in=ids, status=Reminder.Status.CLAIMED).update(
-            status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error=""
+            status=Reminder.Status.SENT,
+            sent_at=now,
+            claim_token=None,
+            last_error="",
+            failing_since=None,
         )
 
 
@@ -330,7 +334,19 @@ def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
         with contextlib.suppress(Exception):
             connection.close()
     _digest_finish(digest, now)
+    _outcome_record(DeliveryOutcome.Outcome.SENT, now)
     return len(reminders)
+
+
+def _outcome_record(outcome: str, now: datetime, exc: BaseException | None = None) -> None:
+    DeliveryOutcome.objects.update_or_create(
+        channel=Delivery.Channel.EMAIL,
+        defaults={
+            "outcome": outcome,
+            "at": now,
+            "error_type": type(exc).__name__ if exc is not None else "",
+        },
+    )
 
 
 def smtp_refused(exc: BaseException) -> bool:
@@ -350,7 +366,13 @@ def _digest_finish(digest: Digest, now: datetime) -> None:
         )
         Reminder.objects.filter(pk__in=ids).filter(
             Q(status=Reminder.Status.CLAIMED) | Q(status=Reminder.Status.PENDING)
-        ).update(status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error="")
+        ).update(
+            status=Reminder.Status.SENT,
+            sent_at=now,
+            claim_token=None,
+            last_error="",
+            failing_since=None,
+        )
 
 
 def _digest_failed(
@@ -378,7 +400,12 @@ def _digest_failed(
     with transaction.atomic():
         for reminder in reminders:
             attempts = reminder.attempts + 1
-            fields = {"attempts": attempts, "last_error": error, "claim_token": None}
+            fields = {
+                "attempts": attempts,
+                "last_error": error,
+                "claim_token": None,
+                "failing_since": reminder.failing_since or now,
+            }
             if attempts >= MAX_ATTEMPTS:
                 fields["status"] = Reminder.Status.FAILED
             else:
@@ -395,6 +422,9 @@ def _digest_failed(
             Reminder.objects.filter(pk=reminder.pk).update(**fields)
         if refused:
             digest.delete()
+    _outcome_record(
+        DeliveryOutcome.Outcome.REFUSED if refused else DeliveryOutcome.Outcome.UNKNOWN, now, exc
+    )
 
 
 # --- The e-mail -------------------------------------------------------------------------------

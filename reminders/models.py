@@ -52,6 +52,8 @@ class Reminder(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When its e-mail first failed, while it is retried: how long it has waited (``/healthz``).
+    failing_since = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # The claim's lease: renewed while its delivery works, swept back once it has run out.
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -90,6 +92,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeliveryOutcome(models.Model):
+    """How the latest e-mail attempt ended: one row per channel, shown by ``/healthz``.
+
+    Only the outcome, its time and the error's type: a server's reply can quote an address.
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("sent")
+        REFUSED = "refused", _("refused")
+        UNKNOWN = "unknown", _("no clear answer")
+
+    channel = models.CharField(max_length=16, primary_key=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    at = models.DateTimeField(default=timezone.now)
+    error_type = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.outcome} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class Digest(models.Model):

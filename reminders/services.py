@@ -267,6 +267,7 @@ def reminder_retry(*, reminder: Reminder, by: User) -> None:
             attempts=0,
             not_before=None,
             deliver_after=planned,
+            failing_since=None,
             claim_token=None,
             claimed_at=None,
             claimed_until=None,
