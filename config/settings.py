@@ -223,6 +223,9 @@ REMINDER_DISPATCH_SECONDS = env_int("LIMEN_DISPATCH_SECONDS", 60)
 REMINDER_CLAIM_LEASE_SECONDS = 45
 REMINDER_CLAIM_RENEW_SECONDS = 15
 REMINDER_RECOVERY_SECONDS = 120
+# A person's reminders falling due minutes apart go in one e-mail: due reminders wait up to this
+# long (never past the end of the working window) while more of theirs are about to fall due.
+REMINDER_GATHER_SECONDS = env_int("LIMEN_GATHER_SECONDS", 5 * 60)
 # /healthz reports "degraded" once a reminder that should have gone out has waited this long
 # (its e-mail failing and retried, or no worker taking it).
 REMINDER_HEALTH_MAX_WAIT_SECONDS = 10 * 60

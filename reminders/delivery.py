@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from reminders.models import Delivery, DeliveryOutcome, Digest, Reminder
-from reminders.planning import planned_delivery, timing_of
+from reminders.planning import planned_times, timing_of
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_token
@@ -113,6 +113,27 @@ def _lease_kept(claim_token: uuid.UUID, recipient_id: int) -> Iterator[None]:
         keeper.join()
 
 
+def reminders_ready(*, now: datetime) -> QuerySet[Reminder]:
+    """Due rows of the people whose reminders need wait no longer.
+
+    A person's due reminders wait while more of theirs fall due within
+    ``REMINDER_GATHER_SECONDS``, so that reminders due minutes apart arrive in one e-mail; but
+    never past the ``deliver_by`` of any of them (the gather interval, inside the working
+    window). A lone reminder goes at once.
+    """
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    due = pending.filter(deliver_after__lte=now)
+    waited_enough = due.filter(Q(deliver_by__lte=now) | Q(deliver_by__isnull=True))
+    more_coming = pending.filter(
+        deliver_after__gt=now,
+        deliver_after__lte=now + timedelta(seconds=settings.REMINDER_GATHER_SECONDS),
+    )
+    return due.filter(
+        Q(recipient_id__in=waited_enough.values("recipient_id"))
+        | ~Q(recipient_id__in=more_coming.values("recipient_id"))
+    )
+
+
 def reminders_claim_due(
     *, now: datetime | None = None, limit: int = CLAIM_BATCH, token: uuid.UUID | None = None
 ) -> tuple[uuid.UUID, list[int]]:
@@ -124,9 +145,7 @@ def reminders_claim_due(
     """
     now = now or timezone.now()
     token = token or uuid.uuid4()
-    due = Reminder.objects.filter(status=Reminder.Status.PENDING, deliver_after__lte=now).order_by(
-        "deliver_after", "id"
-    )
+    due = reminders_ready(now=now).order_by("deliver_after", "id")
     if connection.features.has_select_for_update_skip_locked:
         ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
         claimed = Reminder.objects.filter(pk__in=ids).update(
@@ -411,7 +430,7 @@ def _digest_failed(
             else:
                 fields["status"] = Reminder.Status.PENDING
                 fields["not_before"] = now + retry_delay(attempts)
-                fields["deliver_after"] = planned_delivery(
+                fields["deliver_after"], fields["deliver_by"] = planned_times(
                     due_at=reminder.due_at,
                     not_before=fields["not_before"],
                     timing=timing,

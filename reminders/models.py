@@ -47,6 +47,9 @@ class Reminder(models.Model):
     # settings as they are now: worked out again whenever those change (``reminders.planning``).
     # The only time the dispatcher reads.
     deliver_after = models.DateTimeField(_("delivered from"), db_index=True)
+    # Until when it may wait for the person's reminders falling due just after it, so that they
+    # go in one e-mail (``reminders.planning.gather_deadline``). Empty: it does not wait.
+    deliver_by = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
