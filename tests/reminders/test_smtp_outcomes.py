@@ -118,3 +118,42 @@ def test_a_refused_connection_lets_the_reminders_regroup(settings, practitioner,
     )
     assert "ConnectionRefusedError" in reminder.last_error
     assert not Digest.objects.exists()
+
+
+def test_a_process_killed_between_send_and_mark_repeats_its_digest_once(smtp, org, due):
+    """The server accepted the e-mail, then the process died before marking it sent: nothing can
+    tell the two apart, so it goes once more, as the same message. One repeat per process in
+    flight, never more, never under another Message-ID."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from tests.factories import MembershipFactory
+
+    people = [MembershipFactory(organisation=org).user for _ in range(2)]
+    for n, person in enumerate(people):  # two people: two deliveries in flight
+        due(person, data=clients(2 * n))
+        due(person, data=clients(2 * n + 1))
+    with mock.patch.object(delivery, "_digest_finish", side_effect=SystemExit("SIGKILL")):
+        calls: list[tuple[int, str]] = []
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            delivery.reminders_dispatch(enqueue=lambda r, t: calls.append((r, t)))
+        for recipient_id, token in calls:
+            with pytest.raises(SystemExit):
+                delivery.digest_deliver(recipient_id=recipient_id, claim_token=token)
+    assert smtp.count == 2  # both e-mails reached the server ...
+    assert Reminder.objects.filter(status=Reminder.Status.CLAIMED).count() == 4  # ... unmarked
+
+    # The leases run out; beat's next dispatches recover the rows.
+    Reminder.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    for _ in range(3):
+        dispatch_and_deliver()
+
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 4
+    assert set(smtp.received) == set(Digest.objects.values_list("message_id", flat=True))
+    # Each e-mail twice, the same reminders both times: the one repeat of each process killed.
+    assert all(len(set(copies)) == 1 for copies in smtp.received.values())
+    assert {tuple(sorted(copies[0])): len(copies) for copies in smtp.received.values()} == {
+        ("C-0", "C-1"): 2,
+        ("C-2", "C-3"): 2,
+    }
+    assert not Digest.objects.exclude(state=Digest.State.SENT).exists()
