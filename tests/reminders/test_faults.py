@@ -6,7 +6,8 @@ The only shortened timings are the dispatcher's interval (one second, through
 ``LIMEN_DISPATCH_SECONDS``), the claim's lease (15 s) and the e-mail back-off (seconds instead of
 minutes): see ``tests/reminders/_stack.py``. Recovery at the production timings is tested with the
 clock in ``tests/reminders/test_recovery.py``.
-Each test takes well under two minutes.
+Each test takes under a minute; they are marked ``slow`` (``-m 'not slow'`` skips them
+locally) and CI runs them.
 """
 
 import ast
@@ -34,7 +35,12 @@ from tests.factories import MembershipFactory
 from tests.reminders.conftest import make_reminder
 from tests.reminders.smtp import CountingHandler, free_port, start_smtp
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The worker's options are the Procfile's: what runs in production is what is tested.
