@@ -358,14 +358,18 @@ def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
 
 
 def _outcome_record(outcome: str, now: datetime, exc: BaseException | None = None) -> None:
-    DeliveryOutcome.objects.update_or_create(
-        channel=Delivery.Channel.EMAIL,
-        defaults={
-            "outcome": outcome,
-            "at": now,
-            "error_type": type(exc).__name__ if exc is not None else "",
-        },
-    )
+    """Note how this attempt ended, for ``/healthz``; a figure never fails a delivery."""
+    try:
+        DeliveryOutcome.objects.update_or_create(
+            channel=Delivery.Channel.EMAIL,
+            defaults={
+                "outcome": outcome,
+                "at": now,
+                "error_type": type(exc).__name__ if exc is not None else "",
+            },
+        )
+    except db.DatabaseError:
+        log.exception("Could not record the outcome of an e-mail attempt")
 
 
 def smtp_refused(exc: BaseException) -> bool:
