@@ -334,11 +334,11 @@ def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
         digest.delete()
         return 0
     Digest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
-    message = digest_message(digest, recipient, reminders)
-    connection = message.connection
     try:
-        # Reaching and greeting the server (and signing in) hands nothing over: a failure here,
-        # a refused connection included, is a definite "not sent".
+        message = digest_message(digest, recipient, reminders)
+        connection = message.connection
+        # Writing the message, reaching and greeting the server (and signing in) hand nothing
+        # over: a failure here, a refused connection included, is a definite "not sent".
         connection.open()
     except Exception as exc:
         _digest_failed(digest, reminders, exc, now, refused=True)

@@ -292,3 +292,19 @@ def test_broker_down_releases_the_claim_at_once(practitioner, due):
     with TestCase.captureOnCommitCallbacks(execute=True):
         delivery.reminders_dispatch(enqueue=broker_down)
     assert Reminder.objects.get().status == Reminder.Status.PENDING
+
+
+def test_a_message_that_cannot_be_written_counts_as_an_attempt(practitioner, due):
+    """Nothing reached the server: the attempt is counted (and after six shown to admins)
+    rather than the delivery crashing and waiting for its lease to run out, again and again."""
+    reminder = due(practitioner)
+    with mock.patch.object(delivery, "digest_message", side_effect=ValueError("bad template")):
+        dispatch_and_deliver()
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts, reminder.digest_id) == (
+        Reminder.Status.PENDING,
+        1,
+        None,
+    )
+    assert "bad template" in reminder.last_error
+    assert not Digest.objects.exists()
