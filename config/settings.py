@@ -221,7 +221,22 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # reminder rows. LIMEN_DISPATCH_SECONDS shortens the dispatcher's minute for the fault tests.
 # The rules that schedule reminders are declared by the apps that own them, beside their kinds
 # (``<app>/reminders.py``), and join this schedule when the apps are ready.
-_DISPATCH_SECONDS = env_int("LIMEN_DISPATCH_SECONDS", 60)
+REMINDER_DISPATCH_SECONDS = env_int("LIMEN_DISPATCH_SECONDS", 60)
+# Reminder recovery (README, "Reminders"). A delivery holds its claim on the rows for a lease
+# that it renews while it works; a claim nobody renews (its worker died, or its task was lost with
+# the broker) is swept back by the first dispatch after the lease ends, so a reminder is picked up
+# again within lease + dispatch interval of the last sign of life: 45 + 60 s, inside the promised
+# two minutes with room for the delivery itself. Renewing at a third of the lease lets two
+# renewals fail before a live worker loses its claim.
+REMINDER_CLAIM_LEASE_SECONDS = 45
+REMINDER_CLAIM_RENEW_SECONDS = 15
+REMINDER_RECOVERY_SECONDS = 120
+# A person's reminders falling due minutes apart go in one e-mail: due reminders wait up to this
+# long (never past the end of the working window) while more of theirs are about to fall due.
+REMINDER_GATHER_SECONDS = env_int("LIMEN_GATHER_SECONDS", 5 * 60)
+# /healthz reports "degraded" once a reminder that should have gone out has waited this long
+# (its e-mail failing and retried, or no worker taking it).
+REMINDER_HEALTH_MAX_WAIT_SECONDS = 10 * 60
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "reminders.tasks.heartbeat",
@@ -230,8 +245,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reminders-dispatch": {
         "task": "reminders.tasks.dispatch_due",
-        "schedule": timedelta(seconds=_DISPATCH_SECONDS),
-        "options": {"expires": max(_DISPATCH_SECONDS - 1, 1)},
+        "schedule": timedelta(seconds=REMINDER_DISPATCH_SECONDS),
+        "options": {"expires": max(REMINDER_DISPATCH_SECONDS - 1, 1)},
     },
 }
 

@@ -9,39 +9,42 @@ hands back abandoned claims, claims what is due and asks for one ``deliver_diges
 * an e-mail digest is recorded (state SENDING) and committed *before* the SMTP conversation, with
   a Message-ID derived from the recipient and its reminders. A worker killed mid-send leaves the
   digest in SENDING; the sweep returns its rows to the queue and the next delivery re-sends that
-  same digest, whole, under the same Message-ID, so a reminder is never in two different e-mails;
+  same digest, whole, under the same Message-ID, so a reminder is never in two different e-mails.
+  The same holds when the SMTP conversation ends without a clear answer (a reply slower than the
+  timeout, a connection dropped mid-reply): only a definite refusal lets the reminders regroup;
 * one ``Delivery`` per reminder and channel (a unique constraint) keeps a channel from being
   used twice, e.g. after a snooze or a retry.
 """
 
+import contextlib
 import hashlib
 import logging
+import smtplib
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django import db
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from reminders.models import Delivery, Digest, Reminder
-from reminders.planning import planned_delivery, timing_of
+from reminders.models import Delivery, DeliveryOutcome, Digest, Reminder
+from reminders.planning import planned_times, timing_of
 from reminders.selectors import preference_of
 from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_token
 
 log = logging.getLogger(__name__)
 
-# A claim older than this was abandoned (a killed worker): every delivery task has a hard time
-# limit far below it, and refreshes its claim when it starts.
-STALE_CLAIM_AFTER = timedelta(minutes=10)
 CLAIM_BATCH = 500
 MAX_BATCHES_PER_RUN = 20
 MAX_ATTEMPTS = 6
@@ -54,15 +57,81 @@ Enqueue = Callable[[int, str], None]
 # --- Claiming ---------------------------------------------------------------------------------
 
 
+def claim_lease() -> timedelta:
+    """How long a claim holds without renewal (``REMINDER_CLAIM_LEASE_SECONDS``)."""
+    return timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
+
+
 def reminder_claims_sweep(*, now: datetime | None = None) -> int:
-    """Put rows claimed more than ten minutes ago (their worker died) back in the queue."""
+    """Put claimed rows whose lease ran out (their worker died, or their task was lost with the
+    broker) back in the queue; the same dispatch run claims them again."""
     now = now or timezone.now()
     swept = Reminder.objects.filter(
-        status=Reminder.Status.CLAIMED, claimed_at__lt=now - STALE_CLAIM_AFTER
-    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+        Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
+        status=Reminder.Status.CLAIMED,
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None, claimed_until=None)
     if swept:
         log.warning("Returned %d abandoned reminder claim(s) to the queue", swept)
     return swept
+
+
+def reminder_claim_renew(
+    *, claim_token: uuid.UUID, recipient_id: int, now: datetime | None = None
+) -> int:
+    """Extend the lease of the rows still claimed under ``claim_token``; returns how many."""
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        claim_token=claim_token, recipient_id=recipient_id, status=Reminder.Status.CLAIMED
+    ).update(claimed_until=now + claim_lease())
+
+
+@contextlib.contextmanager
+def _lease_kept(claim_token: uuid.UUID, recipient_id: int) -> Iterator[None]:
+    """Renew the claim every ``REMINDER_CLAIM_RENEW_SECONDS`` while the body runs: an SMTP
+    conversation may outlast a lease, and only a dead worker should lose its claim."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        used_database = False
+        try:
+            while not stop.wait(settings.REMINDER_CLAIM_RENEW_SECONDS):
+                used_database = True
+                try:
+                    reminder_claim_renew(claim_token=claim_token, recipient_id=recipient_id)
+                except Exception:
+                    log.exception("Could not renew the claim %s; trying again", claim_token)
+        finally:
+            if used_database:
+                db.connection.close()  # this thread's own connection
+
+    keeper = threading.Thread(target=renew, name=f"lease-{claim_token}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        keeper.join()
+
+
+def reminders_ready(*, now: datetime) -> QuerySet[Reminder]:
+    """Due rows of the people whose reminders need wait no longer.
+
+    A person's due reminders wait while more of theirs fall due within
+    ``REMINDER_GATHER_SECONDS``, so that reminders due minutes apart arrive in one e-mail; but
+    never past the ``deliver_by`` of any of them (the gather interval, inside the working
+    window). A lone reminder goes at once.
+    """
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    due = pending.filter(deliver_after__lte=now)
+    waited_enough = due.filter(Q(deliver_by__lte=now) | Q(deliver_by__isnull=True))
+    more_coming = pending.filter(
+        deliver_after__gt=now,
+        deliver_after__lte=now + timedelta(seconds=settings.REMINDER_GATHER_SECONDS),
+    )
+    return due.filter(
+        Q(recipient_id__in=waited_enough.values("recipient_id"))
+        | ~Q(recipient_id__in=more_coming.values("recipient_id"))
+    )
 
 
 def reminders_claim_due(
@@ -76,20 +145,24 @@ def reminders_claim_due(
     """
     now = now or timezone.now()
     token = token or uuid.uuid4()
-    due = Reminder.objects.filter(status=Reminder.Status.PENDING, deliver_after__lte=now).order_by(
-        "deliver_after", "id"
-    )
+    due = reminders_ready(now=now).order_by("deliver_after", "id")
     if connection.features.has_select_for_update_skip_locked:
         ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
         claimed = Reminder.objects.filter(pk__in=ids).update(
-            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+            status=Reminder.Status.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+            claimed_until=now + claim_lease(),
         )
     else:
         # SQLite: no row locks. The conditional update is the claim; a row another dispatcher
         # took in between no longer matches ``status='pending'`` and is simply not counted.
         ids = list(due.values_list("id", flat=True)[:limit])
         claimed = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CLAIMED, claim_token=token, claimed_at=now
+            status=Reminder.Status.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+            claimed_until=now + claim_lease(),
         )
     if not claimed:
         return token, []
@@ -103,7 +176,7 @@ def reminder_claim_release(*, claim_token: str | uuid.UUID, recipient_id: int) -
     """Give claimed rows back at once (the delivery task could not be enqueued)."""
     return Reminder.objects.filter(
         claim_token=claim_token, recipient_id=recipient_id, status=Reminder.Status.CLAIMED
-    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None)
+    ).update(status=Reminder.Status.PENDING, claim_token=None, claimed_at=None, claimed_until=None)
 
 
 def reminders_dispatch(*, enqueue: Enqueue, now: datetime | None = None) -> int:
@@ -137,8 +210,8 @@ def _enqueue_or_release(enqueue: Enqueue, recipient_id: int, token: str) -> Call
         try:
             enqueue(recipient_id, token)
         except Exception:
-            # The broker is down: hand the rows back now rather than after the sweep's ten
-            # minutes, so that the next dispatch (once the broker is back) picks them up.
+            # The broker is down: hand the rows back now rather than when the lease runs out,
+            # so that the next dispatch (once the broker is back) picks them up.
             log.exception("Could not enqueue the delivery of %s; released the claim", token)
             reminder_claim_release(claim_token=token, recipient_id=recipient_id)
 
@@ -180,9 +253,14 @@ def digest_deliver(
     mine = Reminder.objects.filter(
         recipient_id=recipient_id, claim_token=token, status=Reminder.Status.CLAIMED
     )
-    # Renew the claim: the sweep counts from when the work started, not when it was queued.
-    if not mine.update(claimed_at=now):
+    # Renew the claim: the lease counts from when the work started, not when it was queued.
+    if not reminder_claim_renew(claim_token=token, recipient_id=recipient_id, now=now):
         return 0
+    with _lease_kept(token, recipient_id):
+        return _deliver_claimed(recipient, mine, now)
+
+
+def _deliver_claimed(recipient: User, mine: QuerySet[Reminder], now: datetime) -> int:
     rows = list(mine.select_related("digest"))
     preference = preference_of(recipient)
 
@@ -214,7 +292,8 @@ def digest_deliver(
         if digest.state == Digest.State.SENT:
             _digest_finish(digest, now)  # sent, but the rows were not marked: finish the job
             continue
-        # Left in SENDING by a crash: it may have reached the server. Send the same again.
+        # Left in SENDING by a crash or an unanswered send: it may have reached the server.
+        # Send the same again.
         sent += _digest_send(digest, recipient, now)
     fresh = [r for r in by_email if r.digest_id is None]
     if fresh:
@@ -226,7 +305,11 @@ def digest_deliver(
 def _mark_sent(ids: list[int], now: datetime) -> None:
     if ids:
         Reminder.objects.filter(pk__in=ids, status=Reminder.Status.CLAIMED).update(
-            status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error=""
+            status=Reminder.Status.SENT,
+            sent_at=now,
+            claim_token=None,
+            last_error="",
+            failing_since=None,
         )
 
 
@@ -253,12 +336,47 @@ def _digest_send(digest: Digest, recipient: User, now: datetime) -> int:
     Digest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
     try:
         message = digest_message(digest, recipient, reminders)
-        message.send(fail_silently=False)
-    except Exception as exc:  # SMTP refusals, connection errors, timeouts
-        _digest_failed(digest, reminders, exc, now)
+        connection = message.connection
+        # Writing the message, reaching and greeting the server (and signing in) hand nothing
+        # over: a failure here, a refused connection included, is a definite "not sent".
+        connection.open()
+    except Exception as exc:
+        _digest_failed(digest, reminders, exc, now, refused=True)
         return 0
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        _digest_failed(digest, reminders, exc, now, refused=smtp_refused(exc))
+        return 0
+    finally:
+        # The message is in or out by now; a server that hangs up on QUIT changes nothing.
+        with contextlib.suppress(Exception):
+            connection.close()
     _digest_finish(digest, now)
+    _outcome_record(DeliveryOutcome.Outcome.SENT, now)
     return len(reminders)
+
+
+def _outcome_record(outcome: str, now: datetime, exc: BaseException | None = None) -> None:
+    """Note how this attempt ended, for ``/healthz``; a figure never fails a delivery."""
+    try:
+        DeliveryOutcome.objects.update_or_create(
+            channel=Delivery.Channel.EMAIL,
+            defaults={
+                "outcome": outcome,
+                "at": now,
+                "error_type": type(exc).__name__ if exc is not None else "",
+            },
+        )
+    except db.DatabaseError:
+        log.exception("Could not record the outcome of an e-mail attempt")
+
+
+def smtp_refused(exc: BaseException) -> bool:
+    """Did the server say no? Only a reply (4xx/5xx) to the envelope or the message is a
+    definite refusal. A timeout or a connection dropped once the message was on its way leaves
+    the outcome unknown: the server may have accepted it and answered too late."""
+    return isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
 def _digest_finish(digest: Digest, now: datetime) -> None:
@@ -271,35 +389,65 @@ def _digest_finish(digest: Digest, now: datetime) -> None:
         )
         Reminder.objects.filter(pk__in=ids).filter(
             Q(status=Reminder.Status.CLAIMED) | Q(status=Reminder.Status.PENDING)
-        ).update(status=Reminder.Status.SENT, sent_at=now, claim_token=None, last_error="")
+        ).update(
+            status=Reminder.Status.SENT,
+            sent_at=now,
+            claim_token=None,
+            last_error="",
+            failing_since=None,
+        )
 
 
 def _digest_failed(
-    digest: Digest, reminders: list[Reminder], exc: Exception, now: datetime
+    digest: Digest, reminders: list[Reminder], exc: Exception, now: datetime, *, refused: bool
 ) -> None:
-    """The server refused or could not be reached: count the attempt and try again later, with
-    back-off, inside working hours; after MAX_ATTEMPTS the rows stay FAILED for an admin."""
+    """Count the attempt and try again later, with back-off, inside working hours; after
+    MAX_ATTEMPTS the rows stay FAILED for an admin.
+
+    Refused (the server said no, or was never reached): nothing reached anyone, so the rows may
+    be regrouped with others next time. Otherwise the outcome is unknown: the rows stay in this
+    digest, which is sent again whole under the same Message-ID, so that a message the server did
+    accept arrives at most once more and as the same message.
+    """
     error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
-    log.warning("E-mail digest %s failed: %s", digest.message_id, error)
+    if refused:
+        log.warning("E-mail digest %s refused: %s", digest.message_id, error)
+    else:
+        log.warning(
+            "E-mail digest %s may or may not have been accepted (%s); it will be sent again "
+            "under the same Message-ID",
+            digest.message_id,
+            error,
+        )
     timing = timing_of(digest.recipient)
     with transaction.atomic():
         for reminder in reminders:
             attempts = reminder.attempts + 1
-            fields = {"attempts": attempts, "last_error": error, "claim_token": None}
+            fields = {
+                "attempts": attempts,
+                "last_error": error,
+                "claim_token": None,
+                "failing_since": reminder.failing_since or now,
+            }
             if attempts >= MAX_ATTEMPTS:
                 fields["status"] = Reminder.Status.FAILED
             else:
                 fields["status"] = Reminder.Status.PENDING
                 fields["not_before"] = now + retry_delay(attempts)
-                fields["deliver_after"] = planned_delivery(
+                fields["deliver_after"], fields["deliver_by"] = planned_times(
                     due_at=reminder.due_at,
                     not_before=fields["not_before"],
                     timing=timing,
                     now=now,
                 )
-            Reminder.objects.filter(pk=reminder.pk).update(digest=None, **fields)
-        # The server said no, so nothing reached anyone: the rows may be regrouped next time.
-        digest.delete()
+            if refused:
+                fields["digest"] = None
+            Reminder.objects.filter(pk=reminder.pk).update(**fields)
+        if refused:
+            digest.delete()
+    _outcome_record(
+        DeliveryOutcome.Outcome.REFUSED if refused else DeliveryOutcome.Outcome.UNKNOWN, now, exc
+    )
 
 
 # --- The e-mail -------------------------------------------------------------------------------

@@ -48,12 +48,19 @@ class Reminder(models.Model):
     # settings as they are now: worked out again whenever those change (``reminders.planning``).
     # The only time the dispatcher reads.
     deliver_after = models.DateTimeField(_("delivered from"), db_index=True)
+    # Until when it may wait for the person's reminders falling due just after it, so that they
+    # go in one e-mail (``reminders.planning.gather_deadline``). Empty: it does not wait.
+    deliver_by = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When its e-mail first failed, while it is retried: how long it has waited (``/healthz``).
+    failing_since = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The claim's lease: renewed while its delivery works, swept back once it has run out.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -89,6 +96,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeliveryOutcome(models.Model):
+    """How the latest e-mail attempt ended: one row per channel, shown by ``/healthz``.
+
+    Only the outcome, its time and the error's type: a server's reply can quote an address.
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("sent")
+        REFUSED = "refused", _("refused")
+        UNKNOWN = "unknown", _("no clear answer")
+
+    channel = models.CharField(max_length=16, primary_key=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    at = models.DateTimeField(default=timezone.now)
+    error_type = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.outcome} @ {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class Digest(models.Model):

@@ -3,10 +3,11 @@ hours, in their time zone, by their digest preference, as those settings are now
 
 A reminder keeps what its cause said (a moment, ``due_at``, or a day, ``due_on``) and, when it
 was snoozed or an e-mail failed, the moment before which it must wait (``not_before``).
-``deliver_after``, the only column the dispatcher reads, is derived from those and the person's
-settings. Callers never pass a clock time of their own: a reminder timed by a day falls due when
-that day begins in the recipient's zone and goes out when their first working window that day (or
-after) opens.
+``deliver_after``, the column the dispatcher claims by, is derived from those and the person's
+settings, and so is ``deliver_by``, until when it may wait for the person's reminders falling due
+just after it (one e-mail rather than one a minute). Callers never pass a clock time of their
+own: a reminder timed by a day falls due when that day begins in the recipient's zone and goes out
+when their first working window that day (or after) opens.
 
 Settings change, so ``deliver_after`` is worked out again, for every waiting reminder of the
 person, in the same transaction as any change to their working hours, time zone or digest
@@ -19,14 +20,16 @@ waiting, so the work is done at that rare moment instead of every minute.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from accounts.models import User
 from accounts.selectors import working_hours_of
 from reminders.models import ReminderPreference
 from reminders.selectors import preference_of
-from reminders.windows import day_start, next_window_opening, next_window_start
+from reminders.windows import day_start, next_window_opening, next_window_start, window_end
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,27 @@ def deliver_after_for(recipient: User, due_at: datetime) -> datetime:
 def due_moment(day: date, timing: Timing) -> datetime:
     """A reminder timed by a day falls due when that day begins in the recipient's zone."""
     return day_start(day, timing.tz)
+
+
+def gather_deadline(deliver_after: datetime, *, timing: Timing, held: bool) -> datetime:
+    """How long a reminder due at ``deliver_after`` may wait for others of the same person
+    falling due just after it, so that they arrive in one e-mail: ``REMINDER_GATHER_SECONDS``,
+    never past the end of the working window. A reminder held to a moment of its own (snoozed,
+    or retrying a digest) and the once-a-day digest (all due together) do not wait."""
+    if held or timing.daily:
+        return deliver_after
+    deadline = deliver_after + timedelta(seconds=settings.REMINDER_GATHER_SECONDS)
+    end = window_end(deliver_after, timing.hours, timing.tz)
+    return min(deadline, end) if end else deadline
+
+
+def planned_times(
+    *, due_at: datetime, not_before: datetime | None, timing: Timing, now: datetime
+) -> tuple[datetime, datetime]:
+    """``deliver_after`` (``planned_delivery``) and ``deliver_by`` (``gather_deadline``)."""
+    deliver_after = planned_delivery(due_at=due_at, not_before=not_before, timing=timing, now=now)
+    held = not_before is not None
+    return deliver_after, gather_deadline(deliver_after, timing=timing, held=held)
 
 
 def planned_delivery(

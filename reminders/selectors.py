@@ -1,4 +1,5 @@
-"""Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
+"""Scoped reads about reminders: a person's inbox and preferences, an admin's lists of failed
+and retrying reminders, and the delivery figures ``/healthz`` shows."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,13 +8,20 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import Role, has_role
 from accounts.models import User
 from accounts.selectors import membership_of
-from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
+from reminders.models import (
+    Delivery,
+    DeliveryOutcome,
+    Reminder,
+    ReminderPreference,
+    WorkerHeartbeat,
+)
 from reminders.registry import ReminderKind, find_kind
 from reminders.unsubscribe import unsubscribe_payload
 
@@ -95,6 +103,56 @@ class RemindersGlance:
 
 def glance(user: User) -> RemindersGlance:
     return RemindersGlance(unread=unread_count_of(user), failed=failed_for_admin(user).count())
+
+
+def retrying_for_admin(user: User) -> QuerySet[Reminder]:
+    """Reminders whose e-mail failed and is being tried again, in the admin's own organisation
+    only, longest failing first."""
+    if not has_role(user, Role.ADMIN):
+        return Reminder.objects.none()
+    return (
+        Reminder.objects.filter(
+            organisation=membership_of(user).organisation,
+            status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED],
+        )
+        .exclude(last_error="")
+        .select_related("recipient")
+        .order_by(F("failing_since").asc(nulls_last=True), "due_at", "id")
+    )
+
+
+def delivery_health(*, now: datetime | None = None) -> dict:
+    """Counts and times about delivery across all organisations, for ``/healthz``: how the
+    latest e-mail attempt ended, how many reminders are retrying or failed, and how long the
+    oldest reminder that should have gone out has waited. No names, addresses or texts."""
+    now = now or timezone.now()
+    undelivered = [Reminder.Status.PENDING, Reminder.Status.CLAIMED]
+    numbers = Reminder.objects.filter(status__in=[*undelivered, Reminder.Status.FAILED]).aggregate(
+        oldest_failing=Min("failing_since", filter=Q(status__in=undelivered)),
+        oldest_due=Min(
+            "deliver_after",
+            filter=Q(status__in=undelivered, failing_since__isnull=True, deliver_after__lte=now),
+        ),
+        retrying=Count("pk", filter=Q(status__in=undelivered) & ~Q(last_error="")),
+        failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)),
+    )
+    waiting_since = min(
+        (moment for moment in (numbers["oldest_failing"], numbers["oldest_due"]) if moment),
+        default=None,
+    )
+    last = DeliveryOutcome.objects.filter(channel=Delivery.Channel.EMAIL).first()
+    return {
+        "last_email": (
+            {"outcome": last.outcome, "at": last.at, "error_type": last.error_type}
+            if last
+            else None
+        ),
+        "retrying": numbers["retrying"],
+        "failed": numbers["failed"],
+        "oldest_waiting_seconds": (
+            int((now - waiting_since).total_seconds()) if waiting_since else 0
+        ),
+    }
 
 
 def failed_reminder_for_admin(user: User, reminder_uuid: UUID | str) -> Reminder:

@@ -16,7 +16,7 @@ from accounts.selectors import membership_of, working_hours_of
 from accounts.services import audit_log
 from reminders import registry
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
-from reminders.planning import due_moment, planned_delivery, timing_of
+from reminders.planning import due_moment, planned_times, timing_of
 from reminders.registry import ReminderKind
 from reminders.windows import next_window_opening, start_of_local_day
 
@@ -58,13 +58,15 @@ def reminder_schedule(
     timing = timing_of(recipient)
     if on is not None:
         due_at = due_moment(on, timing)
+    deliver_after, deliver_by = planned_times(
+        due_at=due_at, not_before=None, timing=timing, now=timezone.now()
+    )
     fields = {
         "due_at": due_at,
         "due_on": on,
         "not_before": None,
-        "deliver_after": planned_delivery(
-            due_at=due_at, not_before=None, timing=timing, now=timezone.now()
-        ),
+        "deliver_after": deliver_after,
+        "deliver_by": deliver_by,
         "link": link,
         "data": dict(data or {}),
     }
@@ -137,15 +139,18 @@ def reminders_replan(*, recipient: User, now: datetime | None = None) -> int:
         moved = []
         for reminder in waiting:
             due_at = due_moment(reminder.due_on, timing) if reminder.due_on else reminder.due_at
-            deliver_after = planned_delivery(
-                due_at=due_at, not_before=reminder.not_before, timing=timing, now=now
+            planned = (
+                due_at,
+                *planned_times(
+                    due_at=due_at, not_before=reminder.not_before, timing=timing, now=now
+                ),
             )
-            if (due_at, deliver_after) != (reminder.due_at, reminder.deliver_after):
-                reminder.due_at, reminder.deliver_after = due_at, deliver_after
+            if planned != (reminder.due_at, reminder.deliver_after, reminder.deliver_by):
+                reminder.due_at, reminder.deliver_after, reminder.deliver_by = planned
                 moved.append(reminder)
         # Only rows still waiting: a row claimed meanwhile keeps the time it was claimed at.
         Reminder.objects.filter(status=Reminder.Status.PENDING).bulk_update(
-            moved, ["due_at", "deliver_after"]
+            moved, ["due_at", "deliver_after", "deliver_by"]
         )
     return len(moved)
 
@@ -243,9 +248,11 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
             status=Reminder.Status.PENDING,
             not_before=until,
             deliver_after=until,
+            deliver_by=until,
             read_at=None,
             claim_token=None,
             claimed_at=None,
+            claimed_until=None,
         )
         if moved:
             Delivery.objects.filter(reminder=reminder, channel=Delivery.Channel.IN_APP).delete()
@@ -255,7 +262,7 @@ def reminder_snooze(*, reminder: Reminder, until: datetime) -> bool:
 def reminder_retry(*, reminder: Reminder, by: User) -> None:
     """An admin sends a failed reminder again, as soon as the recipient's hours (and digest
     preference) allow."""
-    planned = planned_delivery(
+    planned, deadline = planned_times(
         due_at=reminder.due_at,
         not_before=None,
         timing=timing_of(reminder.recipient),
@@ -267,8 +274,11 @@ def reminder_retry(*, reminder: Reminder, by: User) -> None:
             attempts=0,
             not_before=None,
             deliver_after=planned,
+            deliver_by=deadline,
+            failing_since=None,
             claim_token=None,
             claimed_at=None,
+            claimed_until=None,
             digest=None,
         )
         if retried:

@@ -36,7 +36,8 @@ def _enqueue_delivery(recipient_id: int, claim_token: str) -> None:
     ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    # Far below the sweep's ten minutes, so a live task's claim is never taken from it.
+    # The claim's lease is renewed while the task runs; a task past its hard limit is killed
+    # and its claim swept back once the lease runs out.
     time_limit=180,
     soft_time_limit=150,
 )

@@ -51,8 +51,12 @@ def _inbox_page(request: HttpRequest) -> HttpResponse:
         reminder.details = reminder_details(reminder)
     context = {"reminders": reminders, "failed_count": 0}
     if not request.htmx:
-        # Admins see here that some reminders of their organisation could not be delivered.
-        context["failed_count"] = selectors.failed_for_admin(request.user).count()
+        # Admins see here that some reminders of their organisation could not be delivered, or
+        # not yet.
+        context["failed_count"] = (
+            selectors.failed_for_admin(request.user).count()
+            + selectors.retrying_for_admin(request.user).count()
+        )
     template = "reminders/inbox.html#inbox-list" if request.htmx else "reminders/inbox.html"
     return render(request, template, context)
 
@@ -229,9 +233,10 @@ def _unsubscribe_link_unusable(request: HttpRequest, *, expired: bool) -> HttpRe
 @require_GET
 def failed(request: HttpRequest) -> HttpResponse:
     reminders = list(selectors.failed_for_admin(request.user)[:FAILED_SHOWN])
-    for reminder in reminders:
+    retrying = list(selectors.retrying_for_admin(request.user)[:FAILED_SHOWN])
+    for reminder in reminders + retrying:
         reminder.text = reminder.get_kind_display()
-    return render(request, "reminders/failed.html", {"reminders": reminders})
+    return render(request, "reminders/failed.html", {"reminders": reminders, "retrying": retrying})
 
 
 @access_required(Role.ADMIN)

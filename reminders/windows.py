@@ -39,6 +39,19 @@ def next_window_opening(
     return instant
 
 
+def window_end(
+    moment: datetime, hours: dict[int, tuple[time, time]], tz: ZoneInfo
+) -> datetime | None:
+    """The end of the working window ``moment`` lies in (aware UTC), or None outside one."""
+    instant = _as_utc(moment)
+    for start, end in _windows(instant, hours, tz):
+        if start <= instant < end:
+            return end
+        if start > instant:
+            return None
+    return None
+
+
 def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")

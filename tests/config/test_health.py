@@ -50,3 +50,45 @@ def test_healthz_with_real_redis_broker(client, redis_url, settings):
 
     assert app.conf.broker_url.startswith("redis://")
     assert client.get(reverse("healthz")).json()["broker"] == "ok"
+
+
+def test_healthz_reports_reminders_retrying_and_degrades_when_they_wait_too_long(
+    client, alice, bob, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reminders.models import Reminder
+    from tests.reminders.conftest import refuse_email_to
+
+    reminder = refuse_email_to(bob)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["reminders"]["last_email"]["outcome"] == "refused"
+    assert body["reminders"]["last_email"]["error_type"] == "SMTPDataError"
+    assert (body["reminders"]["retrying"], body["reminders"]["failed"]) == (1, 0)
+    # Nothing personal: no address, name, client code or server reply.
+    text = response.content.decode()
+    for private in (bob.email, bob.full_name, "C-17", "mailbox busy"):
+        assert private not in text
+
+    # Still failing past the threshold: degraded, yet 200 (the web tier serves on).
+    too_long = timedelta(seconds=settings.REMINDER_HEALTH_MAX_WAIT_SECONDS + 1)
+    Reminder.objects.filter(pk=reminder.pk).update(failing_since=timezone.now() - too_long)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200 and response.json()["status"] == "degraded"
+    assert response.json()["reminders"]["oldest_waiting_seconds"] > too_long.total_seconds() - 5
+
+
+def test_healthz_degrades_when_due_reminders_wait_for_a_worker(client, bob, settings):
+    from tests.reminders.conftest import make_reminder
+
+    minutes = settings.REMINDER_HEALTH_MAX_WAIT_SECONDS // 60
+    make_reminder(bob, minutes_ago=minutes - 1)
+    assert client.get(reverse("healthz")).json()["status"] == "ok"
+    make_reminder(bob, minutes_ago=minutes + 1)
+    body = client.get(reverse("healthz")).json()
+    assert body["status"] == "degraded" and body["reminders"]["last_email"] is None

@@ -2,10 +2,14 @@
 
 import uuid
 from datetime import timedelta
+from smtplib import SMTPDataError
+from unittest import mock
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
+from reminders import delivery
 from reminders.models import Reminder
 from tests.factories import MembershipFactory
 
@@ -31,6 +35,20 @@ def make_reminder(recipient, *, kind="flag_followup", minutes_ago=1, **fields) -
     }
     defaults.update(fields)
     return Reminder.objects.create(**defaults)
+
+
+def refuse_email_to(recipient) -> Reminder:
+    """A due reminder whose e-mail the server refuses once: it is waiting to be tried again."""
+    reminder = make_reminder(recipient)
+    calls = []
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        delivery.reminders_dispatch(enqueue=lambda r, t: calls.append((r, t)))
+    refusal = SMTPDataError(451, b"4.3.0 mailbox busy")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=refusal):
+        for recipient_id, token in calls:
+            delivery.digest_deliver(recipient_id=recipient_id, claim_token=token)
+    reminder.refresh_from_db()
+    return reminder
 
 
 @pytest.fixture

@@ -22,10 +22,15 @@ class CountingHandler:
         self.received: dict[str, list[frozenset[str]]] = defaultdict(list)
         self.refused = 0
         self.refuse_until = 0.0
+        self.refuse_first = 0  # refuse this many messages, however long the senders take to start
         self.delay = delay
+        # Accept a message, then answer only after this many seconds (past the client's timeout),
+        # or hang up instead of answering: the sender cannot know the message got through.
+        self.answer_late = 0.0
+        self.hang_up = False
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
-        if time.monotonic() < self.refuse_until:
+        if time.monotonic() < self.refuse_until or self.refused < self.refuse_first:
             with self.lock:
                 self.refused += 1
             return "451 4.3.0 Try again later"
@@ -36,6 +41,10 @@ class CountingHandler:
         codes = frozenset(re.findall(r"client (C-\d+)", text))
         with self.lock:
             self.received[message["Message-ID"]].append(codes)
+        if self.hang_up:
+            server.transport.close()
+        if self.answer_late:
+            time.sleep(self.answer_late)
         return "250 OK"
 
     def codes_by_message_id(self) -> dict[str, frozenset[str]]:

@@ -34,6 +34,9 @@ print(json.dumps({
     "acks_late": settings.CELERY_TASK_ACKS_LATE,
     "reject_on_worker_lost": settings.CELERY_TASK_REJECT_ON_WORKER_LOST,
     "prefetch": settings.CELERY_WORKER_PREFETCH_MULTIPLIER,
+    "claim_lease": settings.REMINDER_CLAIM_LEASE_SECONDS,
+    "claim_renew": settings.REMINDER_CLAIM_RENEW_SECONDS,
+    "recovery_promise": settings.REMINDER_RECOVERY_SECONDS,
     "tasks": {
         name: {
             "time_limit": task.time_limit or settings.CELERY_TASK_TIME_LIMIT,
@@ -76,6 +79,20 @@ def test_beat_runs_the_dispatcher_every_minute(config):
     assert entry["seconds"] == 60
     # A run that waited longer than a minute (the worker was down) is dropped: the next does it.
     assert 0 < entry["expires"] < 60
+
+
+def test_production_timings_pick_up_a_dead_workers_claims_within_two_minutes(config):
+    """A claim nobody renews is swept by the first dispatch after its lease runs out: at worst
+    lease + dispatch interval after the worker's last sign of life, with time left over for the
+    delivery itself (the clock-driven test is ``test_recovery.py``)."""
+    dispatch = config["schedule"]["reminders-dispatch"]["seconds"]
+    assert config["recovery_promise"] == 120
+    assert config["claim_lease"] + dispatch <= config["recovery_promise"] - 10
+    # A live worker renews often enough to miss two renewals and keep its claim.
+    assert 3 * config["claim_renew"] <= config["claim_lease"]
+    # And a delivery that runs to its hard time limit is killed long before Redis would hand its
+    # message to another worker.
+    assert config["tasks"]["reminders.tasks.deliver_digest"]["time_limit"] < 7200
 
 
 def test_beat_runs_every_rule(config):

@@ -75,8 +75,8 @@ def test_sweep_returns_abandoned_claims_only(practitioner, due):
     old = due(practitioner, status=Reminder.Status.CLAIMED, claim_token=uuid.uuid4())
     fresh = due(practitioner, status=Reminder.Status.CLAIMED, claim_token=uuid.uuid4())
     now = timezone.now()
-    Reminder.objects.filter(pk=old.pk).update(claimed_at=now - timedelta(minutes=11))
-    Reminder.objects.filter(pk=fresh.pk).update(claimed_at=now - timedelta(minutes=2))
+    Reminder.objects.filter(pk=old.pk).update(claimed_until=now - timedelta(seconds=1))
+    Reminder.objects.filter(pk=fresh.pk).update(claimed_until=now + timedelta(seconds=1))
     assert delivery.reminder_claims_sweep() == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
@@ -171,8 +171,8 @@ def test_digest_left_sending_by_a_crash_is_resent_whole_with_the_same_message_id
         dispatch_and_deliver()
     digest = Digest.objects.get()
     assert digest.state == Digest.State.SENDING
-    # The sweep hands the rows back ten minutes later; a new reminder is due by then.
-    Reminder.objects.update(claimed_at=timezone.now() - timedelta(minutes=11))
+    # The sweep hands the rows back once the lease runs out; a new reminder is due by then.
+    Reminder.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
     c = due(practitioner)
     dispatch_and_deliver()
     assert len(mail.outbox) == 2
@@ -292,3 +292,19 @@ def test_broker_down_releases_the_claim_at_once(practitioner, due):
     with TestCase.captureOnCommitCallbacks(execute=True):
         delivery.reminders_dispatch(enqueue=broker_down)
     assert Reminder.objects.get().status == Reminder.Status.PENDING
+
+
+def test_a_message_that_cannot_be_written_counts_as_an_attempt(practitioner, due):
+    """Nothing reached the server: the attempt is counted (and after six shown to admins)
+    rather than the delivery crashing and waiting for its lease to run out, again and again."""
+    reminder = due(practitioner)
+    with mock.patch.object(delivery, "digest_message", side_effect=ValueError("bad template")):
+        dispatch_and_deliver()
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts, reminder.digest_id) == (
+        Reminder.Status.PENDING,
+        1,
+        None,
+    )
+    assert "bad template" in reminder.last_error
+    assert not Digest.objects.exists()

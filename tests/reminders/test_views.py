@@ -16,7 +16,7 @@ from reminders.models import Delivery, Reminder, ReminderPreference
 from reminders.registry import kind_codes
 from reminders.selectors import preference_of, unread_count_of
 from tests.factories import MembershipFactory
-from tests.reminders.conftest import make_reminder
+from tests.reminders.conftest import make_reminder, refuse_email_to
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +302,19 @@ def test_a_revoked_feed_does_not_show_an_address_made_before(signed_in, practiti
     page = signed_in.get(reverse("reminders:settings"))
     assert not page.context["calendar_on"]
     assert page.context["calendar_url"] == ""
+
+
+def test_failed_page_shows_reminders_being_retried_with_their_error(client, alice, bob, charlie):
+    retrying = refuse_email_to(bob)
+    assert (retrying.status, retrying.attempts) == (Reminder.Status.PENDING, 1)
+    client.force_login(alice)
+    body = client.get(reverse("reminders:failed")).content.decode()
+    assert "Every reminder was delivered" not in body
+    assert "Being tried again" in body
+    assert bob.email in body and "mailbox busy" in body
+    assert f"<td>{retrying.attempts}</td>" in body
+    # The inbox points the admin at them too.
+    assert reverse("reminders:failed") in client.get(reverse("reminders:inbox")).content.decode()
+    client.force_login(charlie)  # an admin elsewhere
+    body = client.get(reverse("reminders:failed")).content.decode()
+    assert bob.email not in body and "Every reminder was delivered" in body
