@@ -5,15 +5,21 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
 from accounts.selectors import has_role, membership_of
+from config.links import uuid_link
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
 from reminders.registry import ReminderKind, find_kind
+from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_payload
+
+# Reminders on one page of the inbox.
+INBOX_PAGE_SIZE = 25
 
 
 def worker_last_seen() -> datetime | None:
@@ -128,3 +134,17 @@ def reminded_abouts(*, kind: ReminderKind, abouts: Iterable[str]) -> set[str]:
             "about", flat=True
         )
     )
+
+
+def inbox_page(user: User, number: str | int | None) -> Page:
+    """One page of the user's inbox, each reminder with its sentence, details and links."""
+    page = Paginator(inbox_of(user), INBOX_PAGE_SIZE).get_page(number)
+    open_link, done_link = uuid_link("reminders:open"), uuid_link("reminders:done")
+    snooze_link = uuid_link("reminders:snooze")
+    for reminder in page.object_list:
+        reminder.text = reminder_text(reminder)
+        reminder.details = reminder_details(reminder)
+        reminder.open_url = open_link(reminder.uuid)
+        reminder.done_url = done_link(reminder.uuid)
+        reminder.snooze_url = snooze_link(reminder.uuid)
+    return page

@@ -20,7 +20,6 @@ from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
-from reminders.texts import reminder_details, reminder_text
 
 
 def _badge_poll_seconds() -> int:
@@ -35,11 +34,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox_page(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.inbox_of(request.user)[:100])
-    for reminder in reminders:
-        reminder.text = reminder_text(reminder)
-        reminder.details = reminder_details(reminder)
-    context = {"reminders": reminders, "failed_count": 0}
+    page = selectors.inbox_page(request.user, request.GET.get("page"))
+    context = {"page": page, "reminders": page.object_list, "failed_count": 0}
     if not request.htmx:
         # Admins see here that some reminders of their organisation could not be delivered.
         context["failed_count"] = selectors.failed_for_admin(request.user).count()
