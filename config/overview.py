@@ -6,7 +6,6 @@ amount of data) and links to where the work is done.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -173,10 +172,7 @@ def _referrals(user: User) -> Glance:
 def _review(user: User) -> Glance:
     from journal import selectors
 
-    queue = selectors.review_queue(user)
-    waiting = queue.count()
-    week_ago = timezone.now() - timedelta(days=7)
-    old = queue.filter(confirmed_at__lt=week_ago, reviewed_at__isnull=True).count()
+    waiting, old = selectors.review_queue_counts(user)
     lines = [
         Line(
             ngettext(

@@ -6,6 +6,7 @@ self-reported flag, or was explicitly shared with supervision, and only for thei
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -17,7 +18,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import has_role, membership_of, supervisees_of, supervises
+from config.links import uuid_link
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+from journal.reminders import ESCALATE_AFTER
+
+# How many of the latest entries per listed client are read to find the recent clients.
+RECENT_ENTRIES_PER_CLIENT = 5
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -32,6 +38,20 @@ def _get_or_404(queryset: QuerySet, **lookup):
 
 def clients_of(user: User) -> QuerySet[Client]:
     return Client.objects.filter(owner=user).annotate(entry_count=Count("entries"))
+
+
+def recent_clients_of(user: User, *, limit: int) -> list[Client]:
+    """Up to ``limit`` clients of the user's latest entries, most recent first. Only the newest
+    ``limit * RECENT_ENTRIES_PER_CLIENT`` entries are read (along their index), however long
+    the journal."""
+    window = (
+        SessionEntry.objects.filter(owner=user)
+        .order_by("-occurred_at", "-id")
+        .values_list("client_id", flat=True)[: limit * RECENT_ENTRIES_PER_CLIENT]
+    )
+    order = list(dict.fromkeys(window))[:limit]
+    clients = Client.objects.filter(owner=user, pk__in=order).in_bulk()
+    return [clients[pk] for pk in order if pk in clients]
 
 
 def client_for_owner(user: User, client_uuid: UUID | str) -> Client:
@@ -126,6 +146,26 @@ def review_queue(
     if category:
         flags = flags.filter(category=category)
     return flags.order_by("confirmed_at", "id")
+
+
+def review_queue_counts(supervisor: User) -> tuple[int, int]:
+    """How many flags wait in the supervisor's queue, and how many of those have waited
+    unreviewed past the escalation threshold: one query."""
+    overdue = timezone.now() - ESCALATE_AFTER
+    counts = review_queue(supervisor).aggregate(
+        waiting=Count("pk"),
+        old=Count("pk", filter=Q(confirmed_at__lt=overdue, reviewed_at__isnull=True)),
+    )
+    return counts["waiting"], counts["old"]
+
+
+def with_review_links(flags: Iterable[Flag]) -> None:
+    """Give each flag of a queue page its links (to the entry, to save a review), reversing
+    each URL once for the whole page."""
+    entry_link, save_link = uuid_link("journal:entry"), uuid_link("journal:review_save")
+    for flag in flags:
+        flag.entry_url = f"{entry_link(flag.entry.uuid)}#flag-{flag.uuid}"
+        flag.save_url = save_link(flag.uuid)
 
 
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):
