@@ -6,7 +6,7 @@ self-reported flag, or was explicitly shared with supervision, and only for thei
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import has_role, membership_of, supervisees_of, supervises
-from config.links import uuid_link
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
 from journal.reminders import ESCALATE_AFTER
 
@@ -159,10 +159,20 @@ def review_queue_counts(supervisor: User) -> tuple[int, int]:
     return counts["waiting"], counts["old"]
 
 
+_PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _uuid_link(name: str) -> Callable[[UUID | str], str]:
+    """The URL named ``name`` for any uuid, the resolver asked once: a page of items with a few
+    links each would otherwise reverse every link of every item."""
+    head, tail = reverse(name, args=[_PLACEHOLDER_UUID]).split(_PLACEHOLDER_UUID)
+    return lambda value: f"{head}{value}{tail}"
+
+
 def with_review_links(flags: Iterable[Flag]) -> None:
     """Give each flag of a queue page its links (to the entry, to save a review), reversing
     each URL once for the whole page."""
-    entry_link, save_link = uuid_link("journal:entry"), uuid_link("journal:review_save")
+    entry_link, save_link = _uuid_link("journal:entry"), _uuid_link("journal:review_save")
     for flag in flags:
         flag.entry_url = f"{entry_link(flag.entry.uuid)}#flag-{flag.uuid}"
         flag.save_url = save_link(flag.uuid)

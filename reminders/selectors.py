@@ -1,6 +1,6 @@
 """Scoped reads about reminders: a person's inbox and preferences, an admin's failed list."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -9,10 +9,10 @@ from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.selectors import has_role, membership_of
-from config.links import uuid_link
 from reminders.models import Delivery, Reminder, ReminderPreference, WorkerHeartbeat
 from reminders.registry import ReminderKind, find_kind
 from reminders.texts import reminder_details, reminder_text
@@ -136,11 +136,21 @@ def reminded_abouts(*, kind: ReminderKind, abouts: Iterable[str]) -> set[str]:
     )
 
 
+_PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _uuid_link(name: str) -> Callable[[UUID | str], str]:
+    """The URL named ``name`` for any uuid, the resolver asked once: a page of items with a few
+    links each would otherwise reverse every link of every item."""
+    head, tail = reverse(name, args=[_PLACEHOLDER_UUID]).split(_PLACEHOLDER_UUID)
+    return lambda value: f"{head}{value}{tail}"
+
+
 def inbox_page(user: User, number: str | int | None) -> Page:
     """One page of the user's inbox, each reminder with its sentence, details and links."""
     page = Paginator(inbox_of(user), INBOX_PAGE_SIZE).get_page(number)
-    open_link, done_link = uuid_link("reminders:open"), uuid_link("reminders:done")
-    snooze_link = uuid_link("reminders:snooze")
+    open_link, done_link = _uuid_link("reminders:open"), _uuid_link("reminders:done")
+    snooze_link = _uuid_link("reminders:snooze")
     for reminder in page.object_list:
         reminder.text = reminder_text(reminder)
         reminder.details = reminder_details(reminder)
