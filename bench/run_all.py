@@ -16,6 +16,11 @@ BENCHMARKS = [
     ("Boundary-slip detector", "slips_bench.py", ()),
     ("Referral directory (PostgreSQL)", "referrals_bench.py", ("DATABASE_URL",)),
     ("Reminder dispatch (PostgreSQL + Redis)", "reminders_bench.py", ("DATABASE_URL", "REDIS_URL")),
+    (
+        "Key pages against the floor, demo and large (PostgreSQL + Redis)",
+        "pages_bench.py",
+        ("DATABASE_URL", "REDIS_URL"),
+    ),
 ]
 
 
