@@ -17,6 +17,11 @@ BENCHMARKS = [
     ("Referral directory (PostgreSQL)", "referrals_bench.py", ("DATABASE_URL",)),
     ("Reminder dispatch (PostgreSQL + Redis)", "reminders_bench.py", ("DATABASE_URL", "REDIS_URL")),
     ("Load: 50 people for 2 minutes (PostgreSQL + Redis)", "load.py", ("DATABASE_URL",)),
+    (
+        "Key pages against the floor, demo and large (PostgreSQL + Redis)",
+        "pages_bench.py",
+        ("DATABASE_URL", "REDIS_URL"),
+    ),
 ]
 
 

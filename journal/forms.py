@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from config import bounds
 from journal.models import REASON_MAX_LENGTH, Category, Client, Flag, SessionEntry
+from journal.selectors import recent_clients_of
+
+# Clients offered in the journal's filter: the most recent ones, never the whole caseload.
+RECENT_CLIENTS_IN_FILTER = 30
 
 # Article 004's eight principles, as the entry's self-check.
 PRINCIPLES = [
@@ -109,7 +113,24 @@ class NewEntryForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.filter(owner=owner)
+        field = self.fields["client"]
+        # Any of the practitioner's clients is a valid choice (a link may name an old one); the
+        # list offers only the recent ones: a long journal has hundreds.
+        field.queryset = Client.objects.filter(owner=owner)
+        self.listed = recent_clients_of(owner, limit=RECENT_CLIENTS_IN_FILTER)
+        self._list(self.listed)
+
+    def _list(self, clients: list[Client]) -> None:
+        field = self.fields["client"]
+        field.widget.choices = [("", field.empty_label)] + [
+            (field.prepare_value(c), field.label_from_instance(c)) for c in clients
+        ]
+
+    def clean_client(self):
+        client = self.cleaned_data.get("client")
+        if client is not None and client not in self.listed:
+            self._list([*self.listed, client])  # the chosen one stays shown as chosen
+        return client
 
 
 class EntryForm(forms.ModelForm):
@@ -234,7 +255,10 @@ class ReviewForm(forms.Form):
 
 class EntryFilterForm(forms.Form):
     client = forms.ModelChoiceField(
-        label=_("Client"), queryset=Client.objects.none(), required=False
+        label=_("Client"),
+        queryset=Client.objects.none(),
+        required=False,
+        help_text=_("Your most recent clients. To find another, type its code in Search."),
     )
     category = forms.ChoiceField(
         label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False
@@ -254,7 +278,24 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.filter(owner=owner)
+        field = self.fields["client"]
+        # Any of the practitioner's clients is a valid choice (a link may name an old one); the
+        # list offers only the recent ones: a long journal has hundreds.
+        field.queryset = Client.objects.filter(owner=owner)
+        self.listed = recent_clients_of(owner, limit=RECENT_CLIENTS_IN_FILTER)
+        self._list(self.listed)
+
+    def _list(self, clients: list[Client]) -> None:
+        field = self.fields["client"]
+        field.widget.choices = [("", field.empty_label)] + [
+            (field.prepare_value(c), field.label_from_instance(c)) for c in clients
+        ]
+
+    def clean_client(self):
+        client = self.cleaned_data.get("client")
+        if client is not None and client not in self.listed:
+            self._list([*self.listed, client])  # the chosen one stays shown as chosen
+        return client
 
 
 class MeetingForm(forms.Form):

@@ -116,6 +116,12 @@ class SessionEntry(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-occurred_at"], name="entry_owner_date_idx"),
+            # The few entries shared with supervision, without scanning all the others.
+            models.Index(
+                fields=["owner", "shared_with_supervisor_at"],
+                condition=Q(shared_with_supervisor_at__isnull=False),
+                name="entry_shared_idx",
+            ),
         ]
         constraints = [
             # A date that no time zone can show (year 9999) broke every page listing it.
@@ -187,7 +193,16 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "confirmed_at"], name="flag_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "confirmed_at"], name="flag_queue_idx"),
+            # The review queue and its count read only confirmed, unresolved flags, oldest
+            # first: a small part of all flags once an agency has a few years of entries.
+            models.Index(
+                fields=["confirmed_at", "id"],
+                condition=Q(status="confirmed", resolved_at__isnull=True),
+                name="flag_open_queue_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(dismiss_reason=""),

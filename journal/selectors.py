@@ -6,6 +6,7 @@ self-reported flag, or was explicitly shared with supervision, and only for thei
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import Role, has_role
@@ -22,6 +24,9 @@ from accounts.selectors import membership_of, supervisees_of, supervises
 from journal import client_data
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
 from journal.reminders import ESCALATE_AFTER
+
+# How many of the latest entries per listed client are read to find the recent clients.
+RECENT_ENTRIES_PER_CLIENT = 5
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -36,6 +41,20 @@ def _get_or_404(queryset: QuerySet, **lookup):
 
 def clients_of(user: User) -> QuerySet[Client]:
     return Client.objects.filter(owner=user).annotate(entry_count=Count("entries"))
+
+
+def recent_clients_of(user: User, *, limit: int) -> list[Client]:
+    """Up to ``limit`` clients of the user's latest entries, most recent first. Only the newest
+    ``limit * RECENT_ENTRIES_PER_CLIENT`` entries are read (along their index), however long
+    the journal."""
+    window = (
+        SessionEntry.objects.filter(owner=user)
+        .order_by("-occurred_at", "-id")
+        .values_list("client_id", flat=True)[: limit * RECENT_ENTRIES_PER_CLIENT]
+    )
+    order = list(dict.fromkeys(window))[:limit]
+    clients = Client.objects.filter(owner=user, pk__in=order).in_bulk()
+    return [clients[pk] for pk in order if pk in clients]
 
 
 def client_for_owner(user: User, client_uuid: UUID | str) -> Client:
@@ -158,6 +177,36 @@ def review_queue(
     if category:
         flags = flags.filter(category=category)
     return flags.order_by("confirmed_at", "id")
+
+
+def review_queue_counts(supervisor: User) -> tuple[int, int]:
+    """How many flags wait in the supervisor's queue, and how many of those have waited
+    unreviewed past the escalation threshold: one query."""
+    overdue = timezone.now() - ESCALATE_AFTER
+    counts = review_queue(supervisor).aggregate(
+        waiting=Count("pk"),
+        old=Count("pk", filter=Q(confirmed_at__lt=overdue, reviewed_at__isnull=True)),
+    )
+    return counts["waiting"], counts["old"]
+
+
+_PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _uuid_link(name: str) -> Callable[[UUID | str], str]:
+    """The URL named ``name`` for any uuid, the resolver asked once: a page of items with a few
+    links each would otherwise reverse every link of every item."""
+    head, tail = reverse(name, args=[_PLACEHOLDER_UUID]).split(_PLACEHOLDER_UUID)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def with_review_links(flags: Iterable[Flag]) -> None:
+    """Give each flag of a queue page its links (to the entry, to save a review), reversing
+    each URL once for the whole page."""
+    entry_link, save_link = _uuid_link("journal:entry"), _uuid_link("journal:review_save")
+    for flag in flags:
+        flag.entry_url = f"{entry_link(flag.entry.uuid)}#flag-{flag.uuid}"
+        flag.save_url = save_link(flag.uuid)
 
 
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):

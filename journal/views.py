@@ -476,6 +476,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
     shared = selectors.shared_entries_for(request.user, practitioner=practitioner)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_review_links(page.object_list)
     services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
         "page": page,
@@ -503,16 +504,15 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
             messages.success(request, _("Your review was saved; the practitioner can read it."))
             return redirect("journal:review")
     services.flags_shown_record(flags=[flag], reader=request.user)
+    selectors.with_review_links([flag])
     context = {
         "flag": flag,
         "review_form": form,
         "outcomes": Flag.Outcome.choices,
         "just_reviewed": form.is_valid(),
     }
-    if request.htmx:
-        template = "journal/review_queue.html#review-item"
-    else:  # without JavaScript: the one item on a page of its own, with what was typed kept
-        template = "journal/review_item.html"
+    # Without JavaScript: the one item on a page of its own, with what was typed kept.
+    template = "journal/review_item.html#item" if request.htmx else "journal/review_item.html"
     return render(request, template, context, status=200 if form.is_valid() else 422)
 
 

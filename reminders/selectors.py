@@ -1,15 +1,17 @@
 """Scoped reads about reminders: a person's inbox and preferences, an admin's lists of failed
 and retrying reminders, and the delivery figures ``/healthz`` shows."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import Role, has_role
@@ -23,7 +25,11 @@ from reminders.models import (
     WorkerHeartbeat,
 )
 from reminders.registry import ReminderKind, find_kind
+from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_payload
+
+# Reminders on one page of the inbox.
+INBOX_PAGE_SIZE = 25
 
 
 def worker_last_seen() -> datetime | None:
@@ -205,3 +211,27 @@ def reminded_abouts(*, kind: ReminderKind, abouts: Iterable[str]) -> set[str]:
             "about", flat=True
         )
     )
+
+
+_PLACEHOLDER_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _uuid_link(name: str) -> Callable[[UUID | str], str]:
+    """The URL named ``name`` for any uuid, the resolver asked once: a page of items with a few
+    links each would otherwise reverse every link of every item."""
+    head, tail = reverse(name, args=[_PLACEHOLDER_UUID]).split(_PLACEHOLDER_UUID)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def inbox_page(user: User, number: str | int | None) -> Page:
+    """One page of the user's inbox, each reminder with its sentence, details and links."""
+    page = Paginator(inbox_of(user), INBOX_PAGE_SIZE).get_page(number)
+    open_link, done_link = _uuid_link("reminders:open"), _uuid_link("reminders:done")
+    snooze_link = _uuid_link("reminders:snooze")
+    for reminder in page.object_list:
+        reminder.text = reminder_text(reminder)
+        reminder.details = reminder_details(reminder)
+        reminder.open_url = open_link(reminder.uuid)
+        reminder.done_url = done_link(reminder.uuid)
+        reminder.snooze_url = snooze_link(reminder.uuid)
+    return page

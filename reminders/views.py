@@ -20,16 +20,13 @@ from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind, kind_choices
-from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import UNSUBSCRIBE_LINK_MAX_AGE, UnsubscribeLinkExpired
 
 # The secret of a feed address just made, kept in the session only until the settings page
 # has shown it once.
 NEW_CALENDAR_TOKEN_SESSION_KEY = "reminders.new_calendar_token"
 
-# How many reminders a person's inbox lists (newest first), and an admin's list of the ones
-# that could not be delivered.
-INBOX_SHOWN = 100
+# How many reminders an admin's list of the ones that could not be delivered shows.
 FAILED_SHOWN = 200
 
 
@@ -45,11 +42,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _inbox_page(request: HttpRequest) -> HttpResponse:
-    reminders = list(selectors.inbox_of(request.user)[:INBOX_SHOWN])
-    for reminder in reminders:
-        reminder.text = reminder_text(reminder)
-        reminder.details = reminder_details(reminder)
-    context = {"reminders": reminders, "failed_count": 0}
+    page = selectors.inbox_page(request.user, request.GET.get("page"))
+    context = {"page": page, "reminders": page.object_list, "failed_count": 0}
     if not request.htmx:
         # Admins see here that some reminders of their organisation could not be delivered, or
         # not yet.

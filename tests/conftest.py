@@ -129,7 +129,8 @@ def charlie(db):
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit_counts():
-    """Rate-limit counters (password reset) live in the cache: each test starts without any.
+    """Rate-limit counters (password reset) and the directory's filter lists live in the cache:
+    each test starts without any.
     On Redis only those keys go: the same database is the Celery broker."""
     from django.core.cache import cache
 
@@ -138,8 +139,9 @@ def _no_rate_limit_counts():
         cache.clear()
     else:
         client = redis_client(write=True)
-        for key in client.scan_iter(match="*limen:password-reset:*"):
-            client.delete(key)
+        for pattern in ("*limen:password-reset:*", "*limen:directory:filter-choices:*"):
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
     yield
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
@@ -39,6 +40,8 @@ PAGE_SIZE = 20
 SEARCH_COUNT_CAP = 1000
 # Places longer than this are left out of the filter's list (they are descriptions, not names).
 FILTER_PLACE_MAX_CHARS = 60
+# Edits and imports forget the cached lists at once; the expiry only bounds a missed path.
+FILTER_CHOICES_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -267,15 +270,31 @@ class SearchPaginator(Paginator):
         return self.count > self.cap
 
 
-def filter_choices(user: User) -> dict:
-    """Categories, languages and places a practitioner can filter on, from this directory."""
-    organisation = organisation_of(user)
-    if organisation is None:
-        return {"categories": [], "languages": [], "cities": []}
+def _filter_choices_key(organisation_id: int) -> str:
+    return f"limen:directory:filter-choices:{organisation_id}"
+
+
+def filter_choices_forget(organisation_id: int) -> None:
+    """Drop an agency's cached filter lists, now and again once the writing transaction
+    commits (a search in between could otherwise cache what it read before the commit)."""
+    key = _filter_choices_key(organisation_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _filter_values(organisation: Organisation) -> tuple[list[str], list[str]]:
+    """The language codes and place names of an agency's directory, cached until an edit or an
+    import changes them. ``order_by()`` drops the models' ordering, which would otherwise be
+    added to the SELECT DISTINCT and return every row instead of every value."""
+    key = _filter_choices_key(organisation.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     codes = sorted(
         {
             language_short(c)
             for c in Language.objects.filter(owner=organisation)
+            .order_by()
             .values_list("code", flat=True)
             .distinct()
             if c
@@ -283,18 +302,32 @@ def filter_choices(user: User) -> dict:
     )
     cities = set(
         Address.objects.filter(owner=organisation, location__is_confidential=False)
+        .order_by()
         .values_list("city", flat=True)
         .distinct()
     ) | set(
         ServiceArea.objects.filter(owner=organisation)
         .exclude(name="")
+        .order_by()
         .values_list("name", flat=True)
         .distinct()
     )
+    places = sorted((c for c in cities if c and len(c) <= FILTER_PLACE_MAX_CHARS), key=fold)
+    values = (codes, places)
+    cache.set(key, values, FILTER_CHOICES_SECONDS)
+    return values
+
+
+def filter_choices(user: User) -> dict:
+    """Categories, languages and places a practitioner can filter on, from this directory."""
+    organisation = organisation_of(user)
+    if organisation is None:
+        return {"categories": [], "languages": [], "cities": []}
+    codes, cities = _filter_values(organisation)
     return {
         "categories": list(categories_for(user)),
         "languages": sorted(((c, language_label(c)) for c in codes), key=lambda x: fold(x[1])),
-        "cities": sorted((c for c in cities if c and len(c) <= FILTER_PLACE_MAX_CHARS), key=fold),
+        "cities": cities,
     }
 
 

@@ -17,6 +17,7 @@ from accounts.services import audit_log
 from directory.hsds import importer, reader
 from directory.models import DirectoryImport
 from directory.search.index import service_reindex
+from directory.search.query import filter_choices_forget
 
 # An import of this many services or more runs on the worker, with a progress bar.
 ASYNC_IMPORT_SERVICES = 5000
@@ -205,6 +206,7 @@ def import_package(
             organisation, dataset, progress=(lambda p: progress(33 + p // 2)) if progress else None
         )
         service_reindex(touched)
+        filter_choices_forget(organisation.pk)
         audit_log(
             organisation=organisation,
             actor=by,

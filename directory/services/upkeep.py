@@ -32,6 +32,7 @@ from directory.models import (
     new_hsds_id,
 )
 from directory.search.index import service_reindex
+from directory.search.query import filter_choices_forget
 from directory.services.verification import verification_requests_revoke
 
 # The service's own text fields the admin's form edits, in the form's order.
@@ -146,6 +147,7 @@ def service_save(
     if data.hours is not None:
         _save_hours(service, data.hours)
     service_reindex([service.pk])
+    filter_choices_forget(owner.pk)
     audit_log(
         organisation=owner,
         actor=by,

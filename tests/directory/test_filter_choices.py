@@ -1,0 +1,97 @@
+"""The search form's filter lists: each value once, cached per agency, fresh after an edit or an
+import, and read with a fixed number of queries however big the directory is."""
+
+import pytest
+from django.urls import reverse
+
+from directory.search.query import filter_choices
+from directory.services.imports import import_package
+from directory.services.upkeep import ServiceData, service_save
+from tests.directory.conftest import package_zip, small_tables
+
+pytestmark = pytest.mark.django_db
+
+# A search page with words and a language, its filter lists cached: session, membership, the
+# categories, the page of results with its count and prefetched details.
+QUERIES_SEARCH = 14
+
+
+def _services(org, admin, n: int, *, start: int = 0, city: str = "Amsterdam") -> None:
+    for i in range(start, start + n):
+        service_save(
+            owner=org,
+            by=admin,
+            data=ServiceData(
+                name=f"Shelter {i:03d}",
+                organization_name="Provider",
+                description="Opvang huiselijk geweld",
+                languages=("nl", "en"),
+                location_name="Office",
+                address_1=f"Street {i}",
+                city=city,
+                country="NL",
+                service_areas=(city,),
+            ),
+        )
+
+
+def test_each_language_and_place_is_listed_once(org, alice, bob):
+    _services(org, alice, 6)
+    choices = filter_choices(bob)
+    assert [code for code, _label in choices["languages"]] == ["nl", "en"]
+    assert choices["cities"] == ["Amsterdam"]
+
+
+def test_lists_are_read_once_then_cached(org, alice, bob, django_assert_num_queries):
+    _services(org, alice, 3)
+    filter_choices(bob)
+    # Only the categories (a short list of terms) are read again.
+    with django_assert_num_queries(1):
+        again = filter_choices(bob)
+    assert again["cities"] == ["Amsterdam"]
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_reading_the_lists_takes_the_same_queries_at_any_size(
+    org, alice, bob, django_assert_num_queries, extra
+):
+    _services(org, alice, 3 + extra)
+    with django_assert_num_queries(5):
+        filter_choices(bob)
+
+
+def test_an_edit_refreshes_the_lists(org, alice, bob, django_capture_on_commit_callbacks):
+    _services(org, alice, 2)
+    assert filter_choices(bob)["cities"] == ["Amsterdam"]
+    with django_capture_on_commit_callbacks(execute=True):
+        _services(org, alice, 1, start=10, city="Zwolle")
+    assert filter_choices(bob)["cities"] == ["Amsterdam", "Zwolle"]
+
+
+def test_an_import_refreshes_the_lists(org, alice, bob, django_capture_on_commit_callbacks):
+    tables = small_tables()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_package(organisation=org, data=package_zip(tables), filename="a.zip").ok
+    assert filter_choices(bob)["cities"] == ["Utrecht"]
+    tables["addresses.csv"][0]["city"] = "Zeist"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_package(organisation=org, data=package_zip(tables), filename="b.zip").ok
+    assert filter_choices(bob)["cities"] == ["Zeist"]
+
+
+def test_each_agency_has_its_own_lists(org, alice, bob, charlie):
+    _services(org, alice, 2)
+    filter_choices(bob)
+    assert filter_choices(charlie)["cities"] == []
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_search_page_queries_do_not_grow_with_the_directory(
+    org, alice, bob, client, django_assert_num_queries, n
+):
+    _services(org, alice, n)
+    client.force_login(bob)
+    client.get(reverse("directory:search"))  # the session and the lists are read once
+    with django_assert_num_queries(QUERIES_SEARCH):
+        response = client.get(reverse("directory:search"), {"q": "opvang", "language": "nl"})
+    assert response.status_code == 200
