@@ -6,18 +6,26 @@ self-reported flag, or was explicitly shared with supervision, and only for thei
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import has_role, membership_of, supervisees_of, supervises
+from accounts.selectors import (
+    has_role,
+    membership_of,
+    supervisees_of,
+    supervises,
+    supervisors_of,
+)
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+from journal.reminders import flag_followup_on
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -68,9 +76,45 @@ def entries_of(
         for field in (*SessionEntry.TEXT_FIELDS, "client__code"):
             text |= Q(**{f"{field}__icontains": query})
         entries = entries.filter(text)
-    return entries.prefetch_related(
+    return entries.annotate(review_unseen=_review_unseen()).prefetch_related(
         Prefetch("flags", queryset=live_flags.order_by("created_at"), to_attr="live_flags")
     )
+
+
+def _review_unseen() -> Exists:
+    """A flag of the entry was reviewed after its author last opened it."""
+    reviewed = Flag.objects.filter(entry=OuterRef("pk"), reviewed_at__isnull=False)
+    return Exists(
+        reviewed.filter(
+            Q(entry__review_seen_at__isnull=True) | Q(reviewed_at__gt=F("entry__review_seen_at"))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What happens to a confirmed crossing nobody reviewed yet: whose review queue it waits
+    in, and the day of its follow-up reminder (None when its category has none or it passed)."""
+
+    reviewers: list[str]
+    follow_up_on: date | None
+
+
+def flags_next_steps(entry: SessionEntry, flags: list[Flag]) -> dict[int, NextSteps]:
+    """For the author: the next steps of each confirmed, unreviewed flag shown, by flag id."""
+    waiting = [f for f in flags if f.status == Flag.Status.CONFIRMED and f.reviewed_at is None]
+    if not waiting:
+        return {}
+    reviewers = [person.get_full_name() for person in supervisors_of(entry.owner)]
+    today = timezone.localdate(timezone.now(), entry.owner.tzinfo)
+    steps = {}
+    for flag in waiting:
+        flag.entry = entry
+        follow_up_on = flag_followup_on(flag)
+        if follow_up_on is not None and follow_up_on < today:
+            follow_up_on = None
+        steps[flag.pk] = NextSteps(reviewers=reviewers, follow_up_on=follow_up_on)
+    return steps
 
 
 def entry_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:

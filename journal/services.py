@@ -19,7 +19,13 @@ from journal.models import (
     SessionEntry,
     SupervisionMeeting,
 )
-from journal.reminders import FLAG_UNREVIEWED, flag_about, flag_reminders_schedule
+from journal.reminders import (
+    FLAG_UNREVIEWED,
+    flag_about,
+    flag_reminders_schedule,
+    flag_review_notify,
+    flag_review_reminders_read,
+)
 from journal.slips import Finding, detect, detect_language
 
 ENTRY_TEXT_FIELDS = SessionEntry.TEXT_FIELDS
@@ -201,6 +207,25 @@ def entry_read_record(*, entry: SessionEntry, reader: User) -> None:
         )
 
 
+@transaction.atomic
+def entry_review_seen(*, entry: SessionEntry, by: User) -> bool:
+    """The author opened the entry: reviews recorded until now are no longer new to them, and
+    the reminders about them are read. Returns whether there was a review they had not seen."""
+    if by.pk != entry.owner_id:
+        return False
+    now = timezone.now()
+    reviewed = entry.flags.filter(reviewed_at__isnull=False)
+    if entry.review_seen_at is not None:
+        reviewed = reviewed.filter(reviewed_at__gt=entry.review_seen_at)
+    unseen = list(reviewed.only("uuid"))
+    if not unseen:
+        return False
+    SessionEntry.objects.filter(pk=entry.pk).update(review_seen_at=now)
+    entry.review_seen_at = now
+    flag_review_reminders_read(recipient=by, flags=unseen)
+    return True
+
+
 def flags_shown_record(*, flags: list[Flag], reader: User) -> None:
     """The review queue shows each crossing's quote and the practitioner's own note: words from
     the entry, so showing them is recorded as a read of that entry, one per entry, in one query."""
@@ -310,6 +335,7 @@ def flag_review(*, flag: Flag, by: User, outcome: str, comment: str, resolve: bo
         reminders.cancel(about=about)
     else:
         reminders.cancel(about=about, kinds=[FLAG_UNREVIEWED])
+    flag_review_notify(flag)
     audit_log(
         organisation=flag.entry.organisation,
         actor=by,

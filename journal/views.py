@@ -258,7 +258,8 @@ def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_reader(request.user, entry_uuid)
     if entry.owner_id != request.user.pk:
         services.entry_read_record(entry=entry, reader=request.user)
-    return _entry_page(request, entry)
+    new_review = services.entry_review_seen(entry=entry, by=request.user)
+    return _entry_page(request, entry, new_review=new_review)
 
 
 def _entry_page(
@@ -267,6 +268,7 @@ def _entry_page(
     *,
     report_form: ReportFlagForm | None = None,
     status: int = 200,
+    new_review: bool = False,
 ) -> HttpResponse:
     is_owner = entry.owner_id == request.user.pk
     flags = list(selectors.flags_of_entry(entry))
@@ -285,6 +287,8 @@ def _entry_page(
         else [],
         "report_form": report_form or ReportFlagForm(),
         "dismiss_form": DismissForm(),
+        "new_review": new_review,
+        "next_steps": selectors.flags_next_steps(entry, flags) if is_owner else {},
         "reads": exports.reads_of(entry) if is_owner else [],
         "prompts": hot_button_prompts(entry.owner, entry.text_for_detection) if is_owner else [],
         "warnings": identifier_warnings(entry.notes, entry.felt, entry.client.notes)
@@ -357,6 +361,7 @@ def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
             "dismiss_form": DismissForm(),
             "is_owner": True,
             "focus": True,
+            "next_steps": selectors.flags_next_steps(flag.entry, [flag]),
         }
         return render(request, "journal/entry_detail.html#flag-card", context)
     return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")

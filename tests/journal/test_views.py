@@ -4,9 +4,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
+from accounts.models import SupervisionLink
 from journal import services
 from journal.models import Client, Flag, SessionEntry
+from journal.reminders import flag_followup_on
 
 pytestmark = pytest.mark.django_db
 
@@ -596,3 +600,78 @@ def test_right_to_left_text_is_marked_for_direction(client, demo, make_entry):
     assert '<div class="prose" dir="auto">الجلسة كانت هادئة. 😊' in body
     edit = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
     assert 'dir="auto"' in edit and "الجلسة" in edit
+
+
+def test_confirming_says_whose_queue_and_when_the_follow_up_comes(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    with translation.override("en"):
+        response = client.post(
+            reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+        )
+    flag.refresh_from_db()
+    follow_up = flag_followup_on(flag)
+    body = response.content.decode()
+    assert f"It goes to the review queue of {demo.supervisor.get_full_name()}." in body
+    assert f"on {follow_up:%A} {date_format(follow_up, 'DATE_FORMAT')}" in body
+    # Without JavaScript the entry page says the same beside the flag.
+    page = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "It goes to the review queue of" in page
+
+
+def test_confirming_without_a_supervisor_says_nobody_will_review(client, demo, make_entry):
+    SupervisionLink.objects.filter(supervisee=demo.ana).delete()
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+    )
+    assert "No supervisor is linked to you yet" in response.content.decode()
+
+
+def test_the_follow_up_date_is_in_the_readers_language(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    demo.ana.language = "de"
+    demo.ana.save(update_fields=["language"])
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+    )
+    flag.refresh_from_db()
+    with translation.override("de"):
+        expected = date_format(flag_followup_on(flag), "DATE_FORMAT")
+    assert expected in response.content.decode()
+
+
+def test_a_review_shows_as_new_until_the_practitioner_opens_the_entry(client, demo, confirmed_flag):
+    entry = confirmed_flag.entry
+    client.force_login(demo.ana)
+    client.get(reverse("journal:entry", args=[entry.uuid]))  # read before any review
+    assert not client.get(reverse("journal:entries")).context["page"][0].review_unseen
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="Talk?", resolve=False
+    )
+    listed = client.get(reverse("journal:entries"))
+    assert listed.context["page"][0].review_unseen
+    assert 'class="badge ok"' in listed.content.decode()
+    first = client.get(reverse("journal:entry", args=[entry.uuid]))
+    assert first.context["new_review"]
+    assert "since you last opened it" in first.content.decode()
+    again = client.get(reverse("journal:entry", args=[entry.uuid]))
+    assert not again.context["new_review"]
+    assert not client.get(reverse("journal:entries")).context["page"][0].review_unseen
+
+
+def test_a_supervisor_reading_the_entry_does_not_clear_the_marker(client, demo, confirmed_flag):
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="", resolve=False
+    )
+    client.force_login(demo.supervisor)
+    client.get(reverse("journal:entry", args=[confirmed_flag.entry.uuid]))
+    confirmed_flag.entry.refresh_from_db()
+    assert confirmed_flag.entry.review_seen_at is None
+    client.force_login(demo.ana)
+    assert client.get(reverse("journal:entries")).context["page"][0].review_unseen
