@@ -236,6 +236,8 @@ def detect_live(request: HttpRequest) -> HttpResponse:
     ui_lang = _ui_lang()
     _, findings = services.detect_fields(fields)
     text = "\n\n".join(v for v in fields.values() if v.strip())
+    prompts = hot_button_prompts(request.user, text)
+    warnings = identifier_warnings(*fields.values())
     context = {
         "findings": [
             {
@@ -246,8 +248,10 @@ def detect_live(request: HttpRequest) -> HttpResponse:
             }
             for name, f in findings
         ],
-        "prompts": hot_button_prompts(request.user, text),
-        "warnings": identifier_warnings(*fields.values()),
+        "prompts": prompts,
+        "warnings": warnings,
+        # The count by the text on a narrow screen, swapped in out of band.
+        "live_count": len(findings) + len(prompts) + len(warnings),
     }
     return render(request, "journal/entry_edit.html#live-findings", context)
 

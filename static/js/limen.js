@@ -17,6 +17,15 @@
     }
   });
 
+  // On a phone the main navigation folds behind "Menu" (one header row); wider, it is always open.
+  var navMenu = document.querySelector("[data-nav-menu]");
+  if (navMenu && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    var fold = function () { navMenu.open = !narrow.matches; };
+    fold();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
+  }
+
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
   // screen-reader users.
   document.addEventListener("htmx:afterSettle", function (event) {

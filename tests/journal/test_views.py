@@ -675,3 +675,37 @@ def test_a_supervisor_reading_the_entry_does_not_clear_the_marker(client, demo, 
     assert confirmed_flag.entry.review_seen_at is None
     client.force_login(demo.ana)
     assert client.get(reverse("journal:entries")).context["page"][0].review_unseen
+
+
+def _live_count(body: str) -> str:
+    match = re.search(r'<a id="live-count"[^>]*>(.*?)</a>', body, re.S)
+    assert match, "no live count"
+    return match.group(0)
+
+
+def test_live_check_updates_the_count_by_the_text(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:detect"),
+        {"notes": "I gave him twenty euros from my own wallet. Call me on +31 6 1234 5678."},
+        headers={"HX-Request": "true"},
+    )
+    chip = _live_count(response.content.decode())
+    assert 'hx-swap-oob="true"' in chip
+    assert "2 findings to look at" in chip and "has-findings" in chip
+    calm = client.post(
+        reverse("journal:detect"), {"notes": "A calm session."}, headers={"HX-Request": "true"}
+    )
+    chip = _live_count(calm.content.decode())
+    assert "Nothing to point out so far." in chip and "has-findings" not in chip
+
+
+def test_the_editor_has_a_count_that_jumps_to_the_findings(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
+    chip = _live_count(body)
+    assert 'href="#live-heading"' in chip and "hx-swap-oob" not in chip
+    assert 'id="live-heading"' in body
+    # The count sits in the form, before the first text field, so it stays by the text.
+    assert body.index('id="live-count"') < body.index('name="notes"')
