@@ -138,8 +138,10 @@ class EntryForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, require_text: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Saving needs some text; an autosave of an emptied draft keeps it empty.
+        self.require_text = require_text
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 600})
         for name, label in PRINCIPLES:
             self.fields[f"check_{name}"] = forms.ChoiceField(
@@ -150,7 +152,7 @@ class EntryForm(forms.ModelForm):
             )
             if self.instance and self.instance.pk:
                 self.initial.setdefault(f"check_{name}", self.instance.self_check.get(name, ""))
-        if self.instance and self.instance.pk:
+        if self.instance:
             self.initial.setdefault("version", self.instance.version)
 
     def clean(self):
@@ -158,6 +160,17 @@ class EntryForm(forms.ModelForm):
         for name in SessionEntry.TEXT_FIELDS:
             if len(cleaned.get(name) or "") > MAX_TEXT:
                 self.add_error(name, _("Keep this under 100,000 characters."))
+        if self.require_text and not self.written():
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Write something in at least one of the fields before saving: an "
+                        "empty entry is not kept."
+                    ),
+                    code="empty",
+                ),
+            )
         duration = cleaned.get("duration_minutes")
         if duration is not None and not 1 <= duration <= 600:
             self.add_error("duration_minutes", _("Give a duration between 1 and 600 minutes."))
@@ -167,6 +180,11 @@ class EntryForm(forms.ModelForm):
             if cleaned.get(f"check_{name}")
         }
         return cleaned
+
+    def written(self) -> bool:
+        """Whether any of the entry's text fields holds more than white space."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return any((cleaned.get(name) or "").strip() for name in SessionEntry.TEXT_FIELDS)
 
     def principle_fields(self):
         return [self[f"check_{name}"] for name, _label in PRINCIPLES]
@@ -223,7 +241,9 @@ class ReviewForm(forms.Form):
 
 class EntryFilterForm(forms.Form):
     client = forms.ModelChoiceField(
-        label=_("Client"), queryset=Client.objects.none(), required=False
+        label=_("Client"),
+        queryset=Client.objects.none(),
+        required=False,
     )
     category = forms.ChoiceField(
         label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False

@@ -123,6 +123,37 @@ def entry_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
     )
 
 
+def entry_or_unwritten(
+    user: User,
+    entry_uuid: UUID | str,
+    *,
+    client_uuid: UUID | str | None,
+    occurred_at: datetime | None = None,
+) -> SessionEntry:
+    """The user's entry ``entry_uuid``; or, before its first character is written, the entry
+    that will take that id, unsaved, for one of the user's own clients. An id that is someone
+    else's entry, or no client of theirs, is a 404."""
+    try:
+        return entry_for_owner(user, entry_uuid)
+    except Http404:
+        if not client_uuid or SessionEntry.objects.filter(uuid=entry_uuid).exists():
+            raise
+    client = client_for_owner(user, client_uuid)
+    return SessionEntry(
+        uuid=entry_uuid,
+        owner=user,
+        organisation_id=client.organisation_id,
+        client=client,
+        occurred_at=occurred_at or timezone.now(),
+    )
+
+
+def draft_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
+    """One of the user's own drafts (never saved); anything else is a 404."""
+    drafts = SessionEntry.objects.filter(owner=user, status=SessionEntry.Status.DRAFT)
+    return _get_or_404(drafts.select_related("client"), uuid=entry_uuid)
+
+
 def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
     return _get_or_404(
         Flag.objects.filter(entry__owner=user).select_related("entry"), uuid=flag_uuid
@@ -130,6 +161,8 @@ def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
 
 
 def flags_of_entry(entry: SessionEntry) -> QuerySet[Flag]:
+    if entry.pk is None:  # not written yet
+        return Flag.objects.none()
     return entry.flags.select_related("reviewed_by").prefetch_related("events__actor")
 
 

@@ -91,6 +91,24 @@ def entry_create(*, owner: User, client: Client, **fields: Any) -> SessionEntry:
     )
 
 
+def _stored(entry: SessionEntry) -> SessionEntry:
+    """The stored row of ``entry``: an entry is written to the database with its first
+    character, not when the practitioner starts writing (``selectors.entry_or_unwritten``).
+    Two autosaves racing for the first save make one row: the id was chosen beforehand."""
+    if entry.pk is not None:
+        return entry
+    stored, _created = SessionEntry.objects.get_or_create(
+        uuid=entry.uuid,
+        owner=entry.owner,
+        defaults={
+            "organisation_id": entry.organisation_id,
+            "client": entry.client,
+            "occurred_at": entry.occurred_at,
+        },
+    )
+    return stored
+
+
 def _unchanged(entry: SessionEntry, data: dict[str, Any]) -> bool:
     return all(getattr(entry, name) == value for name, value in data.items())
 
@@ -103,6 +121,7 @@ def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> Sess
     and never bump the version.
     """
     data = {k: v for k, v in data.items() if k in ENTRY_FIELDS}
+    entry = _stored(entry)
     entry.refresh_from_db()
     if _unchanged(entry, data):
         return entry
@@ -183,6 +202,15 @@ def flags_suggest(*, entry: SessionEntry, findings: list[tuple[str, Finding]]) -
         FlagEvent.objects.create(flag=flag, action=FlagEvent.Action.SUGGESTED, detail=finding.rule)
         created.append(flag)
     return created
+
+
+@transaction.atomic
+def entry_discard(*, entry: SessionEntry, by: User) -> None:
+    """Throw away a draft its author abandoned. A saved entry is kept: it may carry crossings
+    and reviews, and erasing those goes with its client (``client_delete``)."""
+    if entry.owner_id != by.pk or entry.status != SessionEntry.Status.DRAFT:
+        raise ValueError("only its author can discard a draft, and only a draft")
+    entry.delete()
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 """Journal pages: clients, session entries with live flags, the review queue, meetings, trends."""
 
 import json
+import uuid
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -104,12 +107,14 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         initial["client"] = client
     form = NewEntryForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        entry = services.entry_create(
-            owner=request.user,
-            client=form.cleaned_data["client"],
-            occurred_at=form.cleaned_data["occurred_at"],
+        # Nothing is stored yet: the entry gets its id now and its row with the first character.
+        query = urlencode(
+            {
+                "client": form.cleaned_data["client"].uuid,
+                "at": form.cleaned_data["occurred_at"].isoformat(),
+            }
         )
-        return redirect("journal:entry_edit", entry.uuid)
+        return redirect(reverse("journal:entry_edit", args=[uuid.uuid4()]) + f"?{query}")
     has_clients = selectors.clients_of(request.user).exists()
     return render(request, "journal/entry_new.html", {"form": form, "has_clients": has_clients})
 
@@ -137,12 +142,12 @@ def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
 @practitioner_view
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
-    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    entry = _entry_to_write(request, entry_uuid)
     if request.method == "POST":
-        form = EntryForm(request.POST, instance=entry)
+        form = EntryForm(request.POST, instance=entry, require_text=True)
         if form.is_valid():
             try:
-                services.entry_save(
+                entry = services.entry_save(
                     entry=entry,
                     data=form.entry_data(),
                     base_version=form.cleaned_data["version"],
@@ -185,12 +190,31 @@ def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
     return render(request, "journal/entry_edit.html", _entry_context(request, entry, form))
 
 
+def _entry_to_write(request: HttpRequest, entry_uuid) -> SessionEntry:
+    """The entry being written; before its first character, the unsaved one for the client
+    named in the link (or the form)."""
+    try:
+        at = parse_datetime(request.GET.get("at", "")[:40])
+    except ValueError:
+        at = None
+    return selectors.entry_or_unwritten(
+        request.user,
+        entry_uuid,
+        client_uuid=request.POST.get("client") or request.GET.get("client"),
+        occurred_at=at if at and timezone.is_aware(at) else None,
+    )
+
+
 @_htmx_login_required
 @require_POST
 def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
-    """Save the draft while typing; answers with the "saved" indicator (or a conflict)."""
-    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    """Save the draft while typing; answers with the "saved" indicator (or a conflict). Until
+    something is written nothing is stored."""
+    entry = _entry_to_write(request, entry_uuid)
     form = EntryForm(request.POST, instance=entry)
+    if form.is_valid() and entry.pk is None and not form.written():
+        not_activity(request)
+        return render(request, "journal/entry_edit.html#save-status", {"entry": entry})
     if not form.is_valid():
         return render(
             request,
@@ -254,6 +278,18 @@ def detect_live(request: HttpRequest) -> HttpResponse:
         "live_count": len(findings) + len(prompts) + len(warnings),
     }
     return render(request, "journal/entry_edit.html#live-findings", context)
+
+
+@practitioner_view
+@require_http_methods(["GET", "POST"])
+def entry_discard(request: HttpRequest, entry_uuid) -> HttpResponse:
+    """Throw away an abandoned draft, after asking."""
+    entry = selectors.draft_for_owner(request.user, entry_uuid)
+    if request.method == "POST":
+        services.entry_discard(entry=entry, by=request.user)
+        messages.success(request, _("The draft was discarded."))
+        return redirect("journal:entries")
+    return render(request, "journal/entry_discard.html", {"entry": entry})
 
 
 @login_required

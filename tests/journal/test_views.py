@@ -31,15 +31,120 @@ def _entry_form(entry, **overrides):
     return data
 
 
-def test_new_entry_starts_a_draft_for_the_chosen_client(client, demo):
-    own = services.client_create(owner=demo.ana, code="A-1")
-    client.force_login(demo.ana)
+def _start_writing(client, own) -> str:
+    """Press "Start writing" for ``own``; returns the editor's address."""
     response = client.post(
         reverse("journal:entry_new"), {"client": own.pk, "occurred_at": "2026-11-20T10:00"}
     )
+    assert response.status_code == 302
+    return response.url
+
+
+def test_start_writing_stores_nothing_until_the_first_character(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    editor = _start_writing(client, own)
+    page = client.get(editor)
+    assert page.status_code == 200 and page.context["entry"].pk is None
+    assert page.context["form"]["occurred_at"].value().strftime("%H:%M") == "10:00"
+    entry_uuid = page.context["entry"].uuid
+    autosave = reverse("journal:entry_autosave", args=[entry_uuid])
+    empty = _entry_form(page.context["entry"], notes="   ", client=str(own.uuid))
+    response = client.post(autosave, empty, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Drafts save automatically" in response.content.decode()
+    assert not SessionEntry.objects.exists()
+    # The first character makes the draft, under the id the editor already had.
+    response = client.post(autosave, {**empty, "notes": "H"}, headers={"HX-Request": "true"})
+    assert "Draft saved" in response.content.decode()
     entry = SessionEntry.objects.get(client=own)
-    assert response.url == reverse("journal:entry_edit", args=[entry.uuid])
-    assert entry.status == "draft"
+    assert entry.uuid == entry_uuid and entry.status == "draft" and entry.notes == "H"
+    # A second autosave racing the first (same base version) makes no second row.
+    client.post(autosave, {**empty, "notes": "H"}, headers={"HX-Request": "true"})
+    assert SessionEntry.objects.count() == 1
+    assert client.get(editor).context["entry"].pk == entry.pk
+
+
+def test_saving_the_first_time_stores_the_entry(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    page = client.get(_start_writing(client, own))
+    unsaved = page.context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        _entry_form(unsaved, notes="A calm session.", client=str(own.uuid)),
+    )
+    entry = SessionEntry.objects.get(uuid=unsaved.uuid)
+    assert response.url == reverse("journal:entry", args=[entry.uuid])
+    assert entry.status == "saved" and entry.owner == demo.ana
+
+
+def test_an_empty_entry_cannot_be_saved_and_nothing_is_lost(client, demo, make_entry):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    unsaved = client.get(_start_writing(client, own)).context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        {**_entry_form(unsaved, notes="", client=str(own.uuid)), "duration_minutes": 45},
+    )
+    assert response.status_code == 422
+    assert "an empty entry is not kept" in response.content.decode()
+    assert response.context["form"]["duration_minutes"].value() == "45"
+    assert not SessionEntry.objects.exists()
+    # The same for a stored draft emptied before saving: it stays a draft, as it was.
+    draft = services.entry_create(owner=demo.ana, client=own)
+    response = client.post(
+        reverse("journal:entry_edit", args=[draft.uuid]), _entry_form(draft, notes=" ")
+    )
+    assert response.status_code == 422
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_an_unwritten_entry_of_someone_elses_client_or_id_is_404(client, demo, make_entry):
+    bens_client = services.client_create(owner=demo.ben, code="B-1")
+    bens_entry = make_entry(demo.ben, "Ben's session.")
+    client.force_login(demo.ana)
+    new_id = "0b7d1a5e-0000-4000-8000-000000000001"
+    url = reverse("journal:entry_edit", args=[new_id])
+    assert client.get(f"{url}?client={bens_client.uuid}").status_code == 404
+    assert client.get(url).status_code == 404  # no client named
+    own = services.client_create(owner=demo.ana, code="A-1")
+    taken = reverse("journal:entry_edit", args=[bens_entry.uuid])
+    assert client.get(f"{taken}?client={own.uuid}").status_code == 404
+    response = client.post(
+        reverse("journal:entry_autosave", args=[bens_entry.uuid]),
+        _entry_form(bens_entry, notes="Overwrite?", client=str(own.uuid)),
+    )
+    assert response.status_code == 404
+    bens_entry.refresh_from_db()
+    assert bens_entry.notes == "Ben's session."
+
+
+def test_a_draft_can_be_discarded_after_confirming(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    draft = services.entry_create(owner=demo.ana, client=own, notes="Half a thought")
+    client.force_login(demo.ana)
+    assert "Discard this draft" in client.get(reverse("journal:entries")).content.decode()
+    url = reverse("journal:entry_discard", args=[draft.uuid])
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.content.decode()
+    assert SessionEntry.objects.filter(pk=draft.pk).exists()  # asking deletes nothing
+    response = client.post(url)
+    assert response.url == reverse("journal:entries")
+    assert not SessionEntry.objects.filter(pk=draft.pk).exists()
+
+
+def test_only_its_owner_discards_a_draft_and_never_a_saved_entry(client, demo, make_entry):
+    bens = services.entry_create(
+        owner=demo.ben, client=services.client_create(owner=demo.ben, code="B-1")
+    )
+    saved = make_entry(demo.ana, "A saved session.")
+    client.force_login(demo.ana)
+    for entry in (bens, saved):
+        url = reverse("journal:entry_discard", args=[entry.uuid])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert SessionEntry.objects.filter(pk__in=[bens.pk, saved.pk]).count() == 2
 
 
 def test_new_entry_refuses_someone_elses_client(client, demo):
