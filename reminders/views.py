@@ -151,10 +151,17 @@ def settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    had_address = bool(selectors.preference_of(request.user).calendar_token)
     services.calendar_token_regenerate(user=request.user)
-    messages.success(
-        request, _("Your calendar has a new address. The previous address no longer works.")
-    )
+    if had_address:
+        messages.success(
+            request, _("Your calendar has a new address. The previous address no longer works.")
+        )
+    else:
+        messages.success(
+            request,
+            _("The calendar feed is on. Copy its address below into your calendar app."),
+        )
     return redirect("reminders:settings")
 
 

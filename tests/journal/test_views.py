@@ -814,3 +814,19 @@ def test_the_editor_has_a_count_that_jumps_to_the_findings(client, demo, make_en
     assert 'id="live-heading"' in body
     # The count sits in the form, before the first text field, so it stays by the text.
     assert body.index('id="live-count"') < body.index('name="notes"')
+
+
+def test_a_crossing_confirmed_today_waits_since_today_not_zero_minutes():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.templatetags.journal_tags import waiting_since
+
+    now = timezone.now()
+    with translation.override("en"):
+        assert waiting_since(now, now) == "waiting since today"
+        assert waiting_since(now - timedelta(days=1), now) == "waiting since yesterday"
+        assert waiting_since(now - timedelta(days=3, hours=2), now) == "waiting 3\xa0days"
+    with translation.override("nl"):
+        assert waiting_since(now, now) != "waiting since today"

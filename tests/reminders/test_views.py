@@ -266,3 +266,19 @@ def test_calendar_token_can_be_regenerated_and_revoked(client, signed_in, practi
     signed_in.post(reverse("reminders:calendar_revoke"))
     assert client.get(reverse("reminders:calendar", args=[second])).status_code == 404
     assert client.get(reverse("reminders:calendar", args=["x" * 43])).status_code == 404
+
+
+def test_switching_the_feed_on_the_first_time_says_so_not_that_an_address_stopped(signed_in):
+    first = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    said = [str(m) for m in first.context["messages"]]
+    assert said == ["The calendar feed is on. Copy its address below into your calendar app."]
+    again = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    assert "The previous address no longer works." in str(list(again.context["messages"])[0])
+
+
+def test_the_feed_address_has_a_copy_button(signed_in, practitioner):
+    signed_in.post(reverse("reminders:calendar_regenerate"))
+    body = signed_in.get(reverse("reminders:settings")).content.decode()
+    token = preference_of(practitioner).calendar_token
+    assert token in body
+    assert 'data-copy="calendar-url"' in body and 'id="calendar-url"' in body
