@@ -244,6 +244,7 @@ class EntryFilterForm(forms.Form):
         label=_("Client"),
         queryset=Client.objects.none(),
         required=False,
+        empty_label=_("All clients"),
     )
     category = forms.ChoiceField(
         label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False

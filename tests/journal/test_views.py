@@ -830,3 +830,11 @@ def test_a_crossing_confirmed_today_waits_since_today_not_zero_minutes():
         assert waiting_since(now - timedelta(days=3, hours=2), now) == "waiting 3\xa0days"
     with translation.override("nl"):
         assert waiting_since(now, now) != "waiting since today"
+
+
+def test_the_client_filter_offers_all_clients_not_dashes(client, demo):
+    services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entries")).content.decode()
+    assert '<option value="" selected>All clients</option>' in body
+    assert "---------" not in body
