@@ -41,9 +41,11 @@ run: setup
 	@$(MAKE) --no-print-directory serve
 
 # The three processes of the Procfile; the virtualenv goes first on PATH so they find gunicorn
-# and celery without an activated environment.
+# and celery without an activated environment. honcho gives each process its own PORT, so the
+# links the worker sends (SITE_URL) are pinned to the web process's port here.
 serve: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 DEBUG=$${DEBUG:-1} \
+		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		$(BIN)/honcho -f Procfile start -p $(PORT) web worker beat
 
 test: $(STAMP) translations

@@ -66,7 +66,9 @@ DIRECTORY_PULL_PRIVATE_HOSTS = env_list("DIRECTORY_PULL_PRIVATE_HOSTS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails and the calendar feed. Unset, it is where `make run` serves: the port the web
+# process binds (PORT, as gunicorn.conf.py reads it), so the links reach this server.
+SITE_URL = (env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 # Two floor pages for `make bench` to measure against (bench/pages_bench.py); off everywhere else.
 LIMEN_BENCH_FLOORS = env_bool("LIMEN_BENCH_FLOORS", default=False)
 

@@ -163,8 +163,10 @@ class EntryForm(forms.ModelForm):
             "next_steps": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, require_text: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Saving needs some text; an autosave of an emptied draft keeps it empty.
+        self.require_text = require_text
         self.fields["duration_minutes"].widget.attrs.update(
             {"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES}
         )
@@ -177,7 +179,7 @@ class EntryForm(forms.ModelForm):
             )
             if self.instance and self.instance.pk:
                 self.initial.setdefault(f"check_{name}", self.instance.self_check.get(name, ""))
-        if self.instance and self.instance.pk:
+        if self.instance:
             self.initial.setdefault("version", self.instance.version)
 
     def clean(self):
@@ -186,6 +188,17 @@ class EntryForm(forms.ModelForm):
             if len(cleaned.get(name) or "") > MAX_TEXT:
                 limit = number_format(MAX_TEXT, force_grouping=True)
                 self.add_error(name, _("Keep this under %(count)s characters.") % {"count": limit})
+        if self.require_text and not self.written():
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Write something in at least one of the fields before saving: an "
+                        "empty entry is not kept."
+                    ),
+                    code="empty",
+                ),
+            )
         duration = cleaned.get("duration_minutes")
         if duration is not None and not DURATION_MIN_MINUTES <= duration <= DURATION_MAX_MINUTES:
             self.add_error(
@@ -199,6 +212,11 @@ class EntryForm(forms.ModelForm):
             if cleaned.get(f"check_{name}")
         }
         return cleaned
+
+    def written(self) -> bool:
+        """Whether any of the entry's text fields holds more than white space."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return any((cleaned.get(name) or "").strip() for name in SessionEntry.TEXT_FIELDS)
 
     def principle_fields(self):
         return [self[f"check_{name}"] for name, _label in PRINCIPLES]
@@ -259,6 +277,7 @@ class EntryFilterForm(forms.Form):
         queryset=Client.objects.none(),
         required=False,
         help_text=_("Your most recent clients. To find another, type its code in Search."),
+        empty_label=_("All clients"),
     )
     category = forms.ChoiceField(
         label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False

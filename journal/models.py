@@ -108,6 +108,8 @@ class SessionEntry(models.Model):
     # Bumped on every save; an edit based on an older version is refused, never overwritten.
     version = models.PositiveIntegerField(default=1)
     shared_with_supervisor_at = models.DateTimeField(null=True, blank=True)
+    # When the author last opened the entry; a review after it shows as new to them.
+    review_seen_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,8 +1,10 @@
-"""The journal's reminders: a follow-up after a confirmed crossing, a flag nobody reviewed, and
-supervision due or overdue; with the rules that schedule them, the beat task of the supervision
-rule and the supervision meetings in the calendar feed. Registered in ``JournalConfig.ready()``.
+"""The journal's reminders: a follow-up after a confirmed crossing, a flag nobody reviewed, a
+review for its practitioner to read, and supervision due or overdue; with the rules that
+schedule them, the beat task of the supervision rule and the supervision meetings in the
+calendar feed. Registered in ``JournalConfig.ready()``.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.urls import reverse
@@ -48,6 +50,18 @@ def _flag_unreviewed_text(data: Data) -> str:
     }
 
 
+def _flag_reviewed_text(data: Data) -> str:
+    return _(
+        "%(supervisor)s reviewed the crossing (%(category)s) in your session of %(session)s: "
+        "%(outcome)s"
+    ) % {
+        "supervisor": data["supervisor"],
+        "category": _category(data["category"]),
+        "session": date_text(data["session"]),
+        "outcome": str(Flag.Outcome(data["outcome"]).label),
+    }
+
+
 def _supervision_due_text(data: Data) -> str:
     flags = count_of(data.get("flags"))
     return ngettext(
@@ -90,6 +104,11 @@ FLAG_UNREVIEWED = ReminderKind(
     label=gettext_lazy("Flag waiting for review"),
     text=_flag_unreviewed_text,
 )
+FLAG_REVIEWED = ReminderKind(
+    code="flag_reviewed",
+    label=gettext_lazy("Your supervisor reviewed a crossing"),
+    text=_flag_reviewed_text,
+)
 SUPERVISION_DUE = ReminderKind(
     code="supervision_due",
     label=gettext_lazy("Supervision meeting due"),
@@ -101,7 +120,7 @@ SUPERVISION_OVERDUE = ReminderKind(
     label=gettext_lazy("Supervision meeting overdue"),
     text=_supervision_overdue_text,
 )
-KINDS = (FLAG_FOLLOWUP, FLAG_UNREVIEWED, SUPERVISION_DUE, SUPERVISION_OVERDUE)
+KINDS = (FLAG_FOLLOWUP, FLAG_UNREVIEWED, FLAG_REVIEWED, SUPERVISION_DUE, SUPERVISION_OVERDUE)
 
 BEAT = (
     BeatTask(
@@ -128,6 +147,11 @@ def flag_unreviewed_key(flag: Flag, supervisor: User) -> str:
     return f"flag_unreviewed:{flag.uuid}:{supervisor.pk}"
 
 
+def flag_reviewed_key(flag: Flag) -> str:
+    # One per review: a second review sent later reaches the practitioner too.
+    return f"flag_reviewed:{flag.uuid}:{flag.reviewed_at.isoformat()}"
+
+
 def supervision_about(link: SupervisionLink) -> str:
     return f"accounts.supervisionlink:{link.uuid}"
 
@@ -143,6 +167,14 @@ def supervision_overdue_key(link: SupervisionLink, due_on: date, person: User) -
 # --- Flags ------------------------------------------------------------------------------------
 
 
+def flag_followup_on(flag: Flag) -> date | None:
+    """The day the practitioner is reminded to follow up on a confirmed crossing (article 003),
+    or None for a category without a follow-up."""
+    if flag.category not in FOLLOW_UP_CATEGORIES or flag.confirmed_at is None:
+        return None
+    return timezone.localdate(flag.confirmed_at + FOLLOW_UP_AFTER, flag.entry.owner.tzinfo)
+
+
 def flag_reminders_schedule(flag: Flag) -> None:
     """What a confirmed crossing brings: a follow-up for the practitioner ``FOLLOW_UP_AFTER``
     (in the follow-up categories), and for each supervisor a reminder if it is still unreviewed
@@ -152,11 +184,12 @@ def flag_reminders_schedule(flag: Flag) -> None:
     working day starts; the escalation falls due at a moment."""
     entry = flag.entry
     about = flag_about(flag)
-    if flag.category in FOLLOW_UP_CATEGORIES:
+    follow_up_on = flag_followup_on(flag)
+    if follow_up_on is not None:
         reminders.schedule(
             kind=FLAG_FOLLOWUP,
             recipient=entry.owner,
-            on=timezone.localdate(flag.confirmed_at + FOLLOW_UP_AFTER, entry.owner.tzinfo),
+            on=follow_up_on,
             about=about,
             key=flag_followup_key(flag),
             link=reverse("journal:entry", args=[entry.uuid]),
@@ -176,6 +209,37 @@ def flag_reminders_schedule(flag: Flag) -> None:
             link=reverse("journal:review_flag", args=[flag.uuid]),
             data={"category": flag.category, "practitioner": entry.owner.get_full_name()},
         )
+
+
+def flag_review_notify(flag: Flag) -> None:
+    """Tell the practitioner their supervisor reviewed a crossing (in Limen, and in their next
+    digest). A review not yet delivered is replaced by the newer one. Call it in the
+    transaction that records the review."""
+    entry = flag.entry
+    about = flag_about(flag)
+    reminders.cancel(about=about, kinds=[FLAG_REVIEWED])
+    reminders.schedule(
+        kind=FLAG_REVIEWED,
+        recipient=entry.owner,
+        due_at=flag.reviewed_at,
+        about=about,
+        key=flag_reviewed_key(flag),
+        link=reverse("journal:entry", args=[entry.uuid]) + f"#flag-{flag.uuid}",
+        data={
+            "category": flag.category,
+            "outcome": flag.outcome,
+            "supervisor": flag.reviewed_by.get_full_name() if flag.reviewed_by else "",
+            "session": timezone.localdate(entry.occurred_at, entry.owner.tzinfo).isoformat(),
+        },
+    )
+
+
+def flag_review_reminders_read(*, recipient: User, flags: Iterable[Flag]) -> int:
+    """The practitioner opened the reviewed entry: the reminders of its reviews are read, and
+    one still waiting for their working hours is moot."""
+    abouts = [flag_about(flag) for flag in flags]
+    reminders.cancel(abouts=abouts, kinds=[FLAG_REVIEWED])
+    return reminders.mark_read(recipient=recipient, abouts=abouts, kinds=[FLAG_REVIEWED])
 
 
 # --- Supervision ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from accounts.access import Role, has_role
 from accounts.models import User
-from accounts.selectors import membership_of, supervisees_of, supervises
+from accounts.selectors import membership_of, supervisees_of, supervises, supervisors_of
 from journal import client_data
 from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
-from journal.reminders import ESCALATE_AFTER
+from journal.reminders import ESCALATE_AFTER, flag_followup_on
 
 # How many of the latest entries per listed client are read to find the recent clients.
 RECENT_ENTRIES_PER_CLIENT = 5
@@ -91,7 +91,7 @@ def entries_of(
         for field in (*SessionEntry.TEXT_FIELDS, "client__code"):
             text |= Q(**{f"{field}__icontains": query})
         entries = entries.filter(text)
-    return entries.prefetch_related(
+    return entries.annotate(review_unseen=_review_unseen()).prefetch_related(
         Prefetch("flags", queryset=live_flags.order_by("created_at"), to_attr="live_flags")
     )
 
@@ -124,10 +124,77 @@ def client_erasure(client: Client) -> ClientErasure:
     )
 
 
+def _review_unseen() -> Exists:
+    """A flag of the entry was reviewed after its author last opened it."""
+    reviewed = Flag.objects.filter(entry=OuterRef("pk"), reviewed_at__isnull=False)
+    return Exists(
+        reviewed.filter(
+            Q(entry__review_seen_at__isnull=True) | Q(reviewed_at__gt=F("entry__review_seen_at"))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What happens to a confirmed crossing nobody reviewed yet: whose review queue it waits
+    in, and the day of its follow-up reminder (None when its category has none or it passed)."""
+
+    reviewers: list[str]
+    follow_up_on: date | None
+
+
+def flags_next_steps(entry: SessionEntry, flags: list[Flag]) -> dict[int, NextSteps]:
+    """For the author: the next steps of each confirmed, unreviewed flag shown, by flag id."""
+    waiting = [f for f in flags if f.status == Flag.Status.CONFIRMED and f.reviewed_at is None]
+    if not waiting:
+        return {}
+    reviewers = [person.get_full_name() for person in supervisors_of(entry.owner)]
+    today = timezone.localdate(timezone.now(), entry.owner.tzinfo)
+    steps = {}
+    for flag in waiting:
+        flag.entry = entry
+        follow_up_on = flag_followup_on(flag)
+        if follow_up_on is not None and follow_up_on < today:
+            follow_up_on = None
+        steps[flag.pk] = NextSteps(reviewers=reviewers, follow_up_on=follow_up_on)
+    return steps
+
+
 def entry_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
     return _get_or_404(
         SessionEntry.objects.filter(owner=user).select_related("client"), uuid=entry_uuid
     )
+
+
+def entry_or_unwritten(
+    user: User,
+    entry_uuid: UUID | str,
+    *,
+    client_uuid: UUID | str | None,
+    occurred_at: datetime | None = None,
+) -> SessionEntry:
+    """The user's entry ``entry_uuid``; or, before its first character is written, the entry
+    that will take that id, unsaved, for one of the user's own clients. An id that is someone
+    else's entry, or no client of theirs, is a 404."""
+    try:
+        return entry_for_owner(user, entry_uuid)
+    except Http404:
+        if not client_uuid or SessionEntry.objects.filter(uuid=entry_uuid).exists():
+            raise
+    client = client_for_owner(user, client_uuid)
+    return SessionEntry(
+        uuid=entry_uuid,
+        owner=user,
+        organisation_id=client.organisation_id,
+        client=client,
+        occurred_at=occurred_at or timezone.now(),
+    )
+
+
+def draft_for_owner(user: User, entry_uuid: UUID | str) -> SessionEntry:
+    """One of the user's own drafts (never saved); anything else is a 404."""
+    drafts = SessionEntry.objects.filter(owner=user, status=SessionEntry.Status.DRAFT)
+    return _get_or_404(drafts.select_related("client"), uuid=entry_uuid)
 
 
 def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
@@ -137,6 +204,8 @@ def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
 
 
 def flags_of_entry(entry: SessionEntry) -> QuerySet[Flag]:
+    if entry.pk is None:  # not written yet
+        return Flag.objects.none()
     return entry.flags.select_related("reviewed_by").prefetch_related("events__actor")
 
 

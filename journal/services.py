@@ -22,7 +22,13 @@ from journal.models import (
     SessionEntry,
     SupervisionMeeting,
 )
-from journal.reminders import FLAG_UNREVIEWED, flag_about, flag_reminders_schedule
+from journal.reminders import (
+    FLAG_UNREVIEWED,
+    flag_about,
+    flag_reminders_schedule,
+    flag_review_notify,
+    flag_review_reminders_read,
+)
 from journal.slips import Finding, detect, detect_language
 
 ENTRY_TEXT_FIELDS = SessionEntry.TEXT_FIELDS
@@ -90,6 +96,24 @@ def entry_create(*, owner: User, client: Client, **fields: Any) -> SessionEntry:
     )
 
 
+def _stored(entry: SessionEntry) -> SessionEntry:
+    """The stored row of ``entry``: an entry is written to the database with its first
+    character, not when the practitioner starts writing (``selectors.entry_or_unwritten``).
+    Two autosaves racing for the first save make one row: the id was chosen beforehand."""
+    if entry.pk is not None:
+        return entry
+    stored, _created = SessionEntry.objects.get_or_create(
+        uuid=entry.uuid,
+        owner=entry.owner,
+        defaults={
+            "organisation_id": entry.organisation_id,
+            "client": entry.client,
+            "occurred_at": entry.occurred_at,
+        },
+    )
+    return stored
+
+
 def _unchanged(entry: SessionEntry, data: dict[str, Any]) -> bool:
     return all(getattr(entry, name) == value for name, value in data.items())
 
@@ -102,6 +126,7 @@ def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> Sess
     and never bump the version.
     """
     data = {k: v for k, v in data.items() if k in ENTRY_FIELDS}
+    entry = _stored(entry)
     entry.refresh_from_db()
     if _unchanged(entry, data):
         return entry
@@ -185,6 +210,15 @@ def flags_suggest(*, entry: SessionEntry, findings: list[tuple[str, Finding]]) -
 
 
 @transaction.atomic
+def entry_discard(*, entry: SessionEntry, by: User) -> None:
+    """Throw away a draft its author abandoned. A saved entry is kept: it may carry crossings
+    and reviews, and erasing those goes with its client (``client_delete``)."""
+    if entry.owner_id != by.pk or entry.status != SessionEntry.Status.DRAFT:
+        raise ValueError("only its author can discard a draft, and only a draft")
+    entry.delete()
+
+
+@transaction.atomic
 def entry_share(*, entry: SessionEntry, by: User, shared: bool) -> SessionEntry:
     """Share (or stop sharing) an entry with the author's supervisors."""
     entry.shared_with_supervisor_at = timezone.now() if shared else None
@@ -204,6 +238,25 @@ def entry_read_record(*, entry: SessionEntry, reader: User) -> None:
         audit_log(
             organisation=entry.organisation, actor=reader, action="journal.entry.read", target=entry
         )
+
+
+@transaction.atomic
+def entry_review_seen(*, entry: SessionEntry, by: User) -> bool:
+    """The author opened the entry: reviews recorded until now are no longer new to them, and
+    the reminders about them are read. Returns whether there was a review they had not seen."""
+    if by.pk != entry.owner_id:
+        return False
+    now = timezone.now()
+    reviewed = entry.flags.filter(reviewed_at__isnull=False)
+    if entry.review_seen_at is not None:
+        reviewed = reviewed.filter(reviewed_at__gt=entry.review_seen_at)
+    unseen = list(reviewed.only("uuid"))
+    if not unseen:
+        return False
+    SessionEntry.objects.filter(pk=entry.pk).update(review_seen_at=now)
+    entry.review_seen_at = now
+    flag_review_reminders_read(recipient=by, flags=unseen)
+    return True
 
 
 def flags_shown_record(*, flags: list[Flag], reader: User) -> None:
@@ -315,6 +368,7 @@ def flag_review(*, flag: Flag, by: User, outcome: str, comment: str, resolve: bo
         reminders.cancel(about=about)
     else:
         reminders.cancel(about=about, kinds=[FLAG_UNREVIEWED])
+    flag_review_notify(flag)
     audit_log(
         organisation=flag.entry.organisation,
         actor=by,

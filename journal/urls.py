@@ -11,6 +11,7 @@ urlpatterns = [
     path("entries/<uuid:entry_uuid>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<uuid:entry_uuid>/autosave/", views.entry_autosave, name="entry_autosave"),
     path("entries/<uuid:entry_uuid>/resume/", views.entry_resume, name="entry_resume"),
+    path("entries/<uuid:entry_uuid>/discard/", views.entry_discard, name="entry_discard"),
     path("entries/<uuid:entry_uuid>/share/", views.entry_share, name="entry_share"),
     path("entries/<uuid:entry_uuid>/flags/", views.flag_report, name="flag_report"),
     path("detect/", views.detect_live, name="detect"),

@@ -1,7 +1,9 @@
 """Journal pages: clients, session entries with live flags, the review queue, meetings, trends."""
 
 import json
+import uuid
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -84,12 +87,14 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         initial["client"] = client
     form = NewEntryForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        entry = services.entry_create(
-            owner=request.user,
-            client=form.cleaned_data["client"],
-            occurred_at=form.cleaned_data["occurred_at"],
+        # Nothing is stored yet: the entry gets its id now and its row with the first character.
+        query = urlencode(
+            {
+                "client": form.cleaned_data["client"].uuid,
+                "at": form.cleaned_data["occurred_at"].isoformat(),
+            }
         )
-        return redirect("journal:entry_edit", entry.uuid)
+        return redirect(reverse("journal:entry_edit", args=[uuid.uuid4()]) + f"?{query}")
     has_clients = selectors.clients_of(request.user).exists()
     return render(request, "journal/entry_new.html", {"form": form, "has_clients": has_clients})
 
@@ -117,12 +122,12 @@ def _entry_context(request, entry: SessionEntry, form: EntryForm) -> dict:
 @access_required(Role.PRACTITIONER)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
-    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    entry = _entry_to_write(request, entry_uuid)
     if request.method == "POST":
-        form = EntryForm(request.POST, instance=entry)
+        form = EntryForm(request.POST, instance=entry, require_text=True)
         if form.is_valid():
             try:
-                services.entry_save(
+                entry = services.entry_save(
                     entry=entry,
                     data=form.entry_data(),
                     base_version=form.cleaned_data["version"],
@@ -165,12 +170,31 @@ def entry_edit(request: HttpRequest, entry_uuid) -> HttpResponse:
     return render(request, "journal/entry_edit.html", _entry_context(request, entry, form))
 
 
+def _entry_to_write(request: HttpRequest, entry_uuid) -> SessionEntry:
+    """The entry being written; before its first character, the unsaved one for the client
+    named in the link (or the form)."""
+    try:
+        at = parse_datetime(request.GET.get("at", "")[:40])
+    except ValueError:
+        at = None
+    return selectors.entry_or_unwritten(
+        request.user,
+        entry_uuid,
+        client_uuid=request.POST.get("client") or request.GET.get("client"),
+        occurred_at=at if at and timezone.is_aware(at) else None,
+    )
+
+
 @access_required(Role.PRACTITIONER, keep_page=True)
 @require_POST
 def entry_autosave(request: HttpRequest, entry_uuid) -> HttpResponse:
-    """Save the draft while typing; answers with the "saved" indicator (or a conflict)."""
-    entry = selectors.entry_for_owner(request.user, entry_uuid)
+    """Save the draft while typing; answers with the "saved" indicator (or a conflict). Until
+    something is written nothing is stored."""
+    entry = _entry_to_write(request, entry_uuid)
     form = EntryForm(request.POST, instance=entry)
+    if form.is_valid() and entry.pk is None and not form.written():
+        not_activity(request)
+        return render(request, "journal/entry_edit.html#save-status", {"entry": entry})
     if not form.is_valid():
         return render(
             request,
@@ -216,6 +240,8 @@ def detect_live(request: HttpRequest) -> HttpResponse:
     ui_lang = _ui_lang()
     _, findings = services.detect_fields(fields)
     text = "\n\n".join(v for v in fields.values() if v.strip())
+    prompts = hot_button_prompts(request.user, text)
+    warnings = identifier_warnings(*fields.values())
     context = {
         "findings": [
             {
@@ -226,10 +252,24 @@ def detect_live(request: HttpRequest) -> HttpResponse:
             }
             for name, f in findings
         ],
-        "prompts": hot_button_prompts(request.user, text),
-        "warnings": identifier_warnings(*fields.values()),
+        "prompts": prompts,
+        "warnings": warnings,
+        # The count by the text on a narrow screen, swapped in out of band.
+        "live_count": len(findings) + len(prompts) + len(warnings),
     }
     return render(request, "journal/entry_edit.html#live-findings", context)
+
+
+@access_required(Role.PRACTITIONER)
+@require_http_methods(["GET", "POST"])
+def entry_discard(request: HttpRequest, entry_uuid) -> HttpResponse:
+    """Throw away an abandoned draft, after asking."""
+    entry = selectors.draft_for_owner(request.user, entry_uuid)
+    if request.method == "POST":
+        services.entry_discard(entry=entry, by=request.user)
+        messages.success(request, _("The draft was discarded."))
+        return redirect("journal:entries")
+    return render(request, "journal/entry_discard.html", {"entry": entry})
 
 
 @access_required()
@@ -238,7 +278,8 @@ def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_reader(request.user, entry_uuid)
     if entry.owner_id != request.user.pk:
         services.entry_read_record(entry=entry, reader=request.user)
-    return _entry_page(request, entry)
+    new_review = services.entry_review_seen(entry=entry, by=request.user)
+    return _entry_page(request, entry, new_review=new_review)
 
 
 def _entry_page(
@@ -247,6 +288,7 @@ def _entry_page(
     *,
     report_form: ReportFlagForm | None = None,
     status: int = 200,
+    new_review: bool = False,
 ) -> HttpResponse:
     is_owner = entry.owner_id == request.user.pk
     flags = list(selectors.flags_of_entry(entry))
@@ -265,6 +307,8 @@ def _entry_page(
         else [],
         "report_form": report_form or ReportFlagForm(),
         "dismiss_form": DismissForm(),
+        "new_review": new_review,
+        "next_steps": selectors.flags_next_steps(entry, flags) if is_owner else {},
         "reads": exports.reads_of(entry) if is_owner else [],
         "prompts": hot_button_prompts(entry.owner, entry.text_for_detection) if is_owner else [],
         "warnings": identifier_warnings(entry.notes, entry.felt, entry.client.notes)
@@ -337,6 +381,7 @@ def _flag_response(request: HttpRequest, flag: Flag) -> HttpResponse:
             "dismiss_form": DismissForm(),
             "is_owner": True,
             "focus": True,
+            "next_steps": selectors.flags_next_steps(flag.entry, [flag]),
         }
         return render(request, "journal/entry_detail.html#flag-card", context)
     return redirect(reverse("journal:entry", args=[flag.entry.uuid]) + f"#flag-{flag.uuid}")

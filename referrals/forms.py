@@ -1,5 +1,6 @@
 """Forms for making a referral and recording its outcome."""
 
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -30,8 +31,13 @@ class ReferralForm(forms.Form):
         help_text=_("You get a reminder at 9:00 that day, in your working hours."),
     )
 
+    # Names the referral this form makes, from the moment the form is shown: sent again (back
+    # and resubmit, a double click), it finds that referral instead of making a second one.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, clients=None, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("form_token", uuid.uuid4())
         self.initial.setdefault(
             "follow_up_on", timezone.localdate() + timedelta(days=FOLLOW_UP_AFTER_DAYS)
         )

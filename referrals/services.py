@@ -2,6 +2,7 @@
 recording the outcome cancels it. Each runs in a transaction and writes its audit entry."""
 
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,8 +27,16 @@ def referral_create(
     client_consented: bool,
     follow_up_on: date,
     entry=None,
+    form_token: UUID | None = None,
 ) -> Referral:
-    """Record a referral and schedule its follow-up reminder."""
+    """Record a referral and schedule its follow-up reminder. A form sent again with the same
+    ``form_token`` (back and resubmit) returns the referral it already made."""
+    if form_token is not None:
+        made = Referral.objects.filter(uuid=form_token).first()
+        if made is not None:
+            if made.owner_id != by.pk:
+                raise ValidationError(_("This form was already used. Open it again."))
+            return made
     if client.owner_id != by.pk or (entry is not None and entry.owner_id != by.pk):
         raise ValidationError(_("You can only refer your own clients."))
     if service.owner_id != client.organisation_id:
@@ -35,6 +44,7 @@ def referral_create(
     if not client_consented:
         raise ValidationError({"client_consented": _("Refer only with the client's agreement.")})
     referral = Referral.objects.create(
+        **({"uuid": form_token} if form_token is not None else {}),
         owner=by,
         organisation_id=client.organisation_id,
         client=client,

@@ -95,6 +95,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 client_consented=form.cleaned_data["client_consented"],
                 follow_up_on=form.cleaned_data["follow_up_on"],
+                form_token=form.cleaned_data.get("form_token"),
             )
         except ValidationError as exc:
             form_error(form, exc)

@@ -59,6 +59,14 @@ def cancel(
     return reminder_cancel(key=key, about=about, abouts=abouts, kinds=kinds, keep=keep)
 
 
+def mark_read(*, recipient: User, abouts: Iterable[str], kinds: Iterable[ReminderKind]) -> int:
+    """Mark the recipient's delivered reminders about ``abouts`` as read (they saw what the
+    reminders point to); see ``reminders.services.reminders_mark_read``."""
+    from reminders.services import reminders_mark_read
+
+    return reminders_mark_read(recipient=recipient, abouts=abouts, kinds=kinds)
+
+
 def reminded_abouts(*, kind: ReminderKind, abouts: Iterable[str]) -> set[str]:
     """Which of ``abouts`` already have a reminder of ``kind``, in any state."""
     from reminders.selectors import reminded_abouts as select

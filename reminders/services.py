@@ -214,6 +214,20 @@ def reminder_mark_read(*, reminder: Reminder) -> None:
         )
 
 
+def reminders_mark_read(
+    *, recipient: User, abouts: Iterable[str], kinds: Iterable[ReminderKind]
+) -> int:
+    """Mark the recipient's unread reminders of ``kinds`` about ``abouts`` as read (the badge
+    drops); returns how many. One waiting to be delivered is left to arrive as it is."""
+    return Reminder.objects.filter(
+        recipient_id=recipient.pk,
+        about__in=list(abouts),
+        kind__in=[kind.code for kind in kinds],
+        read_at__isnull=True,
+        deliveries__channel=Delivery.Channel.IN_APP,
+    ).update(read_at=timezone.now())
+
+
 def reminder_mark_done(*, reminder: Reminder) -> None:
     """Done: it leaves the inbox and the calendar feed."""
     now = timezone.now()

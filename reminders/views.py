@@ -163,11 +163,18 @@ def settings(request: HttpRequest) -> HttpResponse:
 @access_required()
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    had_address = bool(selectors.preference_of(request.user).calendar_token_hash)
     token = services.calendar_token_regenerate(user=request.user)
     request.session[NEW_CALENDAR_TOKEN_SESSION_KEY] = token
-    messages.success(
-        request, _("Your calendar has a new address. The previous address no longer works.")
-    )
+    if had_address:
+        messages.success(
+            request, _("Your calendar has a new address. The previous address no longer works.")
+        )
+    else:
+        messages.success(
+            request,
+            _("The calendar feed is on. Copy its address below into your calendar app."),
+        )
     return redirect("reminders:settings")
 
 

@@ -1,8 +1,13 @@
-"""Template helpers for the journal: evidence highlighting."""
+"""Template helpers for the journal: evidence highlighting, how long a crossing has waited."""
+
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -27,3 +32,18 @@ def highlight(text: str, spans) -> SafeString:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def waiting_since(since: datetime | None, now: datetime | None = None) -> str:
+    """How long a crossing has waited for review, by the reader's calendar: "waiting since
+    today" rather than "waiting 0 minutes", then yesterday, then "waiting 3 days"."""
+    if since is None:
+        return ""
+    now = now or timezone.now()
+    days = (timezone.localdate(now) - timezone.localdate(since)).days
+    if days <= 0:
+        return _("waiting since today")
+    if days == 1:
+        return _("waiting since yesterday")
+    return _("waiting %(when)s") % {"when": timesince(since, now - timedelta(seconds=1), depth=1)}

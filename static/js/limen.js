@@ -17,6 +17,35 @@
     }
   });
 
+  // Copy buttons (the calendar feed's address): the field is selected too, so copying by hand
+  // still works where the clipboard is not available.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector("[data-copy-status]");
+    if (!field) { return; }
+    field.select();
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied");
+      if (status) { status.textContent = button.getAttribute("data-copied"); }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(done, function () { /* selected for copying by hand */ });
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+
+  // On a phone the main navigation folds behind "Menu" (one header row); wider, it is always open.
+  var navMenu = document.querySelector("[data-nav-menu]");
+  if (navMenu && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    var fold = function () { navMenu.open = !narrow.matches; };
+    fold();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
+  }
+
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
   // screen-reader users.
   document.addEventListener("htmx:afterSettle", function (event) {

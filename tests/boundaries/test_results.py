@@ -125,3 +125,13 @@ def test_home_queries_do_not_grow_with_the_number_of_takes(
 
 def test_the_catalogue_has_no_item_without_a_section_of_its_version(v1):
     assert not Item.objects.exclude(section__version=v1).filter(version=v1).exists()
+
+
+def test_the_attention_list_numbers_nothing_twice(client, practitioner, two_takes):
+    _before, after = two_takes
+    page = results(client, practitioner, after).content.decode()
+    attention = page[page.index('id="attention-heading"') :]
+    attention = attention[: attention.index("</section>")]
+    # The score is each statement's only number: no numbered list in front of "(1)".
+    assert '<ul class="attention">' in attention and "<ol" not in attention
+    assert "score 1 of 5" in attention

@@ -180,3 +180,37 @@ def test_flags_are_confirmed_and_dismissed_with_the_keyboard(browser, site, scre
     assert "It helped him open up" in page.locator(".flag-card.status-dismissed").inner_text()
     screenshot("journal-keyboard-decisions", page)
     context.close()
+
+
+def test_on_a_phone_the_header_is_one_row_and_the_count_stays_by_the_text(browser, site):
+    from accounts.models import User
+
+    ana = User.objects.get(email="ana@harbour.example")
+    own = services.client_create(owner=ana, code="P-375")
+    entry = services.entry_create(owner=ana, client=own)
+    phone = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 740})
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/journal/entries/{entry.uuid}/edit/")
+
+    header = page.locator(".site-header .bar").bounding_box()
+    assert header["height"] < 60, header  # one row: brand, menu, language, reminders, account
+    menu = page.locator(".nav-menu > summary")
+    menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").wait_for()
+
+    page.get_by_label("What happened", exact=True).press_sequentially(
+        "He had no money for the bus, so I gave him ten euros from my own wallet. " * 3, delay=2
+    )
+    chip = page.locator("#live-count.has-findings")
+    chip.wait_for()
+    assert "to look at" in chip.inner_text()
+    box = chip.bounding_box()
+    assert 0 <= box["y"] < 740  # in view while typing, though the panel is far below
+    panel_y = page.locator("#live-heading").bounding_box()["y"]
+    assert panel_y > 740
+    chip.click()
+    page.wait_for_function("() => location.hash === '#live-heading'")
+    assert 0 <= page.locator("#live-heading").bounding_box()["y"] < 740
+    phone.close()

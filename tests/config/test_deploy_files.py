@@ -51,3 +51,14 @@ def test_app_services_use_postgres_and_redis_without_debug():
 def test_web_waits_for_migrations():
     web = _compose()["services"]["web"]
     assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_make_run_points_every_process_at_the_web_port():
+    """honcho gives each process its own PORT; the worker's links must still reach the web."""
+    import subprocess
+
+    dry_run = subprocess.run(
+        ["make", "-n", "serve", "PORT=8123"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8123}" in dry_run
+    assert "start -p 8123" in dry_run

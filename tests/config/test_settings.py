@@ -55,6 +55,15 @@ def test_bad_boolean_is_a_clear_error(tmp_path):
     assert "DEBUG must be a boolean" in result.stderr
 
 
+def test_site_url_follows_the_port_unless_set(tmp_path):
+    show = SHOW + "print(s.SITE_URL)"
+    base = {"LIMEN_DATA_DIR": str(tmp_path), "SITE_URL": "", "PORT": ""}
+    assert _run(show, **base).stdout.strip() == "http://127.0.0.1:8000"
+    assert _run(show, **{**base, "PORT": "8123"}).stdout.strip() == "http://127.0.0.1:8123"
+    explicit = {**base, "PORT": "8123", "SITE_URL": "https://limen.example.org/"}
+    assert _run(show, **explicit).stdout.strip() == "https://limen.example.org"
+
+
 def test_defaults_are_sqlite_filesystem_broker_and_local_memory_cache(tmp_path):
     result = _run(
         SHOW + "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "

@@ -332,3 +332,20 @@ def test_postgres_typo_search_query_count_does_not_grow_with_words(postgres, imp
             assert [s.name for s in page] == ["Blijfhuis Voorbeeld"]
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 13
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Tigrinya"), ("nl", "Tigrinya"), ("de", "Tigrinya"), ("fr", "Tigrigna")],
+)
+def test_a_language_django_does_not_know_is_named_not_coded(language, expected):
+    from django.utils import translation
+
+    from directory.languages import language_label
+
+    with translation.override(language):
+        assert language_label("ti") == expected
+        assert language_label("tir") == expected
+        assert language_label("so") != "so" and language_label("zh") != "zh"
+        assert language_label("nl") != "nl"  # Django's own names still serve
+    assert language_label("xx") == "xx"  # a code nobody knows stays as it is

@@ -20,6 +20,8 @@ def urls(demo, confirmed_flag, make_entry):
     """One URL per journal route, all about Ana's data (her supervisor is demo.supervisor)."""
     entry = confirmed_flag.entry
     private = make_entry(demo.ana, "A quiet session.", client=entry.client)
+    draft = services.entry_create(owner=demo.ana, client=entry.client, notes="Half")
+    unwritten = "5f0c8a2e-1d3b-4c6a-9e7f-0a1b2c3d4e5f"
     suggested = make_entry(demo.ana, "I lent him money from my own wallet.").flags.get()
     meeting = services.meeting_record(
         supervisor=demo.supervisor,
@@ -40,7 +42,12 @@ def urls(demo, confirmed_flag, make_entry):
         "entry (unflagged)": ("get", reverse("journal:entry", args=[private.uuid])),
         "entry_edit": ("get", reverse("journal:entry_edit", args=[entry.uuid])),
         "entry_autosave": ("post", reverse("journal:entry_autosave", args=[entry.uuid])),
+        "entry_edit (not written yet)": (
+            "get",
+            reverse("journal:entry_edit", args=[unwritten]) + f"?client={entry.client.uuid}",
+        ),
         "entry_resume": ("get", reverse("journal:entry_resume", args=[entry.uuid])),
+        "entry_discard": ("get", reverse("journal:entry_discard", args=[draft.uuid])),
         "entry_share": ("post", reverse("journal:entry_share", args=[private.uuid])),
         "flag_report": ("post", reverse("journal:flag_report", args=[entry.uuid])),
         "detect": ("post", reverse("journal:detect")),
@@ -76,7 +83,9 @@ EXPECTED = {
     "entry (unflagged)": [200, 404, 404, 404, 404, 404, 404, 302],
     "entry_edit": [200, 404, 403, 403, 404, 403, 403, 302],
     "entry_autosave": [422, 404, 403, 403, 404, 403, 403, 302],
+    "entry_edit (not written yet)": [200, 404, 403, 403, 404, 403, 403, 302],
     "entry_resume": [200, 404, 403, 403, 404, 403, 403, 302],
+    "entry_discard": [200, 404, 403, 403, 404, 403, 403, 302],
     "entry_share": [302, 404, 403, 403, 404, 403, 403, 302],
     "flag_report": [422, 404, 403, 403, 404, 403, 403, 302],
     "detect": [200, 200, 403, 403, 200, 403, 403, 302],

@@ -101,10 +101,13 @@ def test_resolving_cancels_every_reminder_and_keeps_history(confirmed_flag, demo
     )
     confirmed_flag.refresh_from_db()
     assert confirmed_flag.outcome == "watch" and confirmed_flag.resolved_at
+    # What was waiting is moot; what is new is the review, for the practitioner to read.
     assert set(Reminder.objects.values_list("kind", "status")) == {
         ("flag_unreviewed", "cancelled"),
         ("flag_followup", "cancelled"),
+        ("flag_reviewed", "pending"),
     }
+    assert Reminder.objects.get(kind="flag_reviewed").recipient == demo.ana
     actions = list(confirmed_flag.events.values_list("action", flat=True))
     assert actions == ["suggested", "confirmed", "reviewed", "resolved"]
 
@@ -226,3 +229,14 @@ def test_the_same_meeting_sent_twice_is_recorded_once(demo, confirmed_flag):
     }
     assert services.meeting_record(**kwargs) == services.meeting_record(**kwargs)
     assert SupervisionMeeting.objects.count() == 1
+
+
+def test_the_review_notice_carries_no_comment_or_note_text(confirmed_flag, demo):
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="Private.", resolve=False
+    )
+    notice = Reminder.objects.get(kind="flag_reviewed")
+    assert notice.recipient == demo.ana
+    assert notice.data["outcome"] == "watch"
+    for text in ("Private.", confirmed_flag.entry.notes, confirmed_flag.quote):
+        assert text not in str(notice.data)

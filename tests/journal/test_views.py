@@ -4,9 +4,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
+from accounts.models import SupervisionLink
 from journal import services
 from journal.models import Client, Flag, SessionEntry
+from journal.reminders import flag_followup_on
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +31,120 @@ def _entry_form(entry, **overrides):
     return data
 
 
-def test_new_entry_starts_a_draft_for_the_chosen_client(client, demo):
-    own = services.client_create(owner=demo.ana, code="A-1")
-    client.force_login(demo.ana)
+def _start_writing(client, own) -> str:
+    """Press "Start writing" for ``own``; returns the editor's address."""
     response = client.post(
         reverse("journal:entry_new"), {"client": own.pk, "occurred_at": "2026-11-20T10:00"}
     )
+    assert response.status_code == 302
+    return response.url
+
+
+def test_start_writing_stores_nothing_until_the_first_character(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    editor = _start_writing(client, own)
+    page = client.get(editor)
+    assert page.status_code == 200 and page.context["entry"].pk is None
+    assert page.context["form"]["occurred_at"].value().strftime("%H:%M") == "10:00"
+    entry_uuid = page.context["entry"].uuid
+    autosave = reverse("journal:entry_autosave", args=[entry_uuid])
+    empty = _entry_form(page.context["entry"], notes="   ", client=str(own.uuid))
+    response = client.post(autosave, empty, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Drafts save automatically" in response.content.decode()
+    assert not SessionEntry.objects.exists()
+    # The first character makes the draft, under the id the editor already had.
+    response = client.post(autosave, {**empty, "notes": "H"}, headers={"HX-Request": "true"})
+    assert "Draft saved" in response.content.decode()
     entry = SessionEntry.objects.get(client=own)
-    assert response.url == reverse("journal:entry_edit", args=[entry.uuid])
-    assert entry.status == "draft"
+    assert entry.uuid == entry_uuid and entry.status == "draft" and entry.notes == "H"
+    # A second autosave racing the first (same base version) makes no second row.
+    client.post(autosave, {**empty, "notes": "H"}, headers={"HX-Request": "true"})
+    assert SessionEntry.objects.count() == 1
+    assert client.get(editor).context["entry"].pk == entry.pk
+
+
+def test_saving_the_first_time_stores_the_entry(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    page = client.get(_start_writing(client, own))
+    unsaved = page.context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        _entry_form(unsaved, notes="A calm session.", client=str(own.uuid)),
+    )
+    entry = SessionEntry.objects.get(uuid=unsaved.uuid)
+    assert response.url == reverse("journal:entry", args=[entry.uuid])
+    assert entry.status == "saved" and entry.owner == demo.ana
+
+
+def test_an_empty_entry_cannot_be_saved_and_nothing_is_lost(client, demo, make_entry):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    unsaved = client.get(_start_writing(client, own)).context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        {**_entry_form(unsaved, notes="", client=str(own.uuid)), "duration_minutes": 45},
+    )
+    assert response.status_code == 422
+    assert "an empty entry is not kept" in response.content.decode()
+    assert response.context["form"]["duration_minutes"].value() == "45"
+    assert not SessionEntry.objects.exists()
+    # The same for a stored draft emptied before saving: it stays a draft, as it was.
+    draft = services.entry_create(owner=demo.ana, client=own)
+    response = client.post(
+        reverse("journal:entry_edit", args=[draft.uuid]), _entry_form(draft, notes=" ")
+    )
+    assert response.status_code == 422
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_an_unwritten_entry_of_someone_elses_client_or_id_is_404(client, demo, make_entry):
+    bens_client = services.client_create(owner=demo.ben, code="B-1")
+    bens_entry = make_entry(demo.ben, "Ben's session.")
+    client.force_login(demo.ana)
+    new_id = "0b7d1a5e-0000-4000-8000-000000000001"
+    url = reverse("journal:entry_edit", args=[new_id])
+    assert client.get(f"{url}?client={bens_client.uuid}").status_code == 404
+    assert client.get(url).status_code == 404  # no client named
+    own = services.client_create(owner=demo.ana, code="A-1")
+    taken = reverse("journal:entry_edit", args=[bens_entry.uuid])
+    assert client.get(f"{taken}?client={own.uuid}").status_code == 404
+    response = client.post(
+        reverse("journal:entry_autosave", args=[bens_entry.uuid]),
+        _entry_form(bens_entry, notes="Overwrite?", client=str(own.uuid)),
+    )
+    assert response.status_code == 404
+    bens_entry.refresh_from_db()
+    assert bens_entry.notes == "Ben's session."
+
+
+def test_a_draft_can_be_discarded_after_confirming(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    draft = services.entry_create(owner=demo.ana, client=own, notes="Half a thought")
+    client.force_login(demo.ana)
+    assert "Discard this draft" in client.get(reverse("journal:entries")).content.decode()
+    url = reverse("journal:entry_discard", args=[draft.uuid])
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.content.decode()
+    assert SessionEntry.objects.filter(pk=draft.pk).exists()  # asking deletes nothing
+    response = client.post(url)
+    assert response.url == reverse("journal:entries")
+    assert not SessionEntry.objects.filter(pk=draft.pk).exists()
+
+
+def test_only_its_owner_discards_a_draft_and_never_a_saved_entry(client, demo, make_entry):
+    bens = services.entry_create(
+        owner=demo.ben, client=services.client_create(owner=demo.ben, code="B-1")
+    )
+    saved = make_entry(demo.ana, "A saved session.")
+    client.force_login(demo.ana)
+    for entry in (bens, saved):
+        url = reverse("journal:entry_discard", args=[entry.uuid])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    assert SessionEntry.objects.filter(pk__in=[bens.pk, saved.pk]).count() == 2
 
 
 def test_new_entry_refuses_someone_elses_client(client, demo):
@@ -596,3 +705,136 @@ def test_right_to_left_text_is_marked_for_direction(client, demo, make_entry):
     assert '<div class="prose" dir="auto">الجلسة كانت هادئة. 😊' in body
     edit = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
     assert 'dir="auto"' in edit and "الجلسة" in edit
+
+
+def test_confirming_says_whose_queue_and_when_the_follow_up_comes(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    with translation.override("en"):
+        response = client.post(
+            reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+        )
+    flag.refresh_from_db()
+    follow_up = flag_followup_on(flag)
+    body = response.content.decode()
+    assert f"It goes to the review queue of {demo.supervisor.get_full_name()}." in body
+    assert f"on {follow_up:%A} {date_format(follow_up, 'DATE_FORMAT')}" in body
+    # Without JavaScript the entry page says the same beside the flag.
+    page = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    assert "It goes to the review queue of" in page
+
+
+def test_confirming_without_a_supervisor_says_nobody_will_review(client, demo, make_entry):
+    SupervisionLink.objects.filter(supervisee=demo.ana).delete()
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+    )
+    assert "No supervisor is linked to you yet" in response.content.decode()
+
+
+def test_the_follow_up_date_is_in_the_readers_language(client, demo, make_entry):
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    demo.ana.language = "de"
+    demo.ana.save(update_fields=["language"])
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]), headers={"HX-Request": "true"}
+    )
+    flag.refresh_from_db()
+    with translation.override("de"):
+        expected = date_format(flag_followup_on(flag), "DATE_FORMAT")
+    assert expected in response.content.decode()
+
+
+def test_a_review_shows_as_new_until_the_practitioner_opens_the_entry(client, demo, confirmed_flag):
+    entry = confirmed_flag.entry
+    client.force_login(demo.ana)
+    client.get(reverse("journal:entry", args=[entry.uuid]))  # read before any review
+    assert not client.get(reverse("journal:entries")).context["page"][0].review_unseen
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="Talk?", resolve=False
+    )
+    listed = client.get(reverse("journal:entries"))
+    assert listed.context["page"][0].review_unseen
+    assert 'class="badge ok"' in listed.content.decode()
+    first = client.get(reverse("journal:entry", args=[entry.uuid]))
+    assert first.context["new_review"]
+    assert "since you last opened it" in first.content.decode()
+    again = client.get(reverse("journal:entry", args=[entry.uuid]))
+    assert not again.context["new_review"]
+    assert not client.get(reverse("journal:entries")).context["page"][0].review_unseen
+
+
+def test_a_supervisor_reading_the_entry_does_not_clear_the_marker(client, demo, confirmed_flag):
+    services.flag_review(
+        flag=confirmed_flag, by=demo.supervisor, outcome="watch", comment="", resolve=False
+    )
+    client.force_login(demo.supervisor)
+    client.get(reverse("journal:entry", args=[confirmed_flag.entry.uuid]))
+    confirmed_flag.entry.refresh_from_db()
+    assert confirmed_flag.entry.review_seen_at is None
+    client.force_login(demo.ana)
+    assert client.get(reverse("journal:entries")).context["page"][0].review_unseen
+
+
+def _live_count(body: str) -> str:
+    match = re.search(r'<a id="live-count"[^>]*>(.*?)</a>', body, re.S)
+    assert match, "no live count"
+    return match.group(0)
+
+
+def test_live_check_updates_the_count_by_the_text(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:detect"),
+        {"notes": "I gave him twenty euros from my own wallet. Call me on +31 6 1234 5678."},
+        headers={"HX-Request": "true"},
+    )
+    chip = _live_count(response.content.decode())
+    assert 'hx-swap-oob="true"' in chip
+    assert "2 findings to look at" in chip and "has-findings" in chip
+    calm = client.post(
+        reverse("journal:detect"), {"notes": "A calm session."}, headers={"HX-Request": "true"}
+    )
+    chip = _live_count(calm.content.decode())
+    assert "Nothing to point out so far." in chip and "has-findings" not in chip
+
+
+def test_the_editor_has_a_count_that_jumps_to_the_findings(client, demo, make_entry):
+    entry = make_entry(demo.ana, "Start.")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry_edit", args=[entry.uuid])).content.decode()
+    chip = _live_count(body)
+    assert 'href="#live-heading"' in chip and "hx-swap-oob" not in chip
+    assert 'id="live-heading"' in body
+    # The count sits in the form, before the first text field, so it stays by the text.
+    assert body.index('id="live-count"') < body.index('name="notes"')
+
+
+def test_a_crossing_confirmed_today_waits_since_today_not_zero_minutes():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from journal.templatetags.journal_tags import waiting_since
+
+    now = timezone.now()
+    with translation.override("en"):
+        assert waiting_since(now, now) == "waiting since today"
+        assert waiting_since(now - timedelta(days=1), now) == "waiting since yesterday"
+        assert waiting_since(now - timedelta(days=3, hours=2), now) == "waiting 3\xa0days"
+    with translation.override("nl"):
+        assert waiting_since(now, now) != "waiting since today"
+
+
+def test_the_client_filter_offers_all_clients_not_dashes(client, demo):
+    services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entries")).content.decode()
+    assert '<option value="" selected>All clients</option>' in body
+    assert "---------" not in body

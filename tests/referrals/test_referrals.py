@@ -314,3 +314,35 @@ def test_the_delete_page_counts_the_referrals_the_client_takes_with_them(client,
     client.force_login(bob)
     page = client.get(reverse("journal:client_delete", args=[referral.client.uuid]))
     assert "1 referral<" in page.content.decode()
+
+
+def test_back_and_resubmit_does_not_make_a_second_referral(client, bob, entry, shelter):
+    client.force_login(bob)
+    page = client.get(f"{CREATE}?service={shelter.uuid}&entry={entry.uuid}")
+    token = str(page.context["form"]["form_token"].value())
+    assert f'name="form_token" value="{token}"' in page.content.decode()
+    first = refer(client, shelter, entry, form_token=token)
+    again = refer(client, shelter, entry, form_token=token)  # the browser's back, then send
+    referral = Referral.objects.get()
+    assert (
+        first["Location"]
+        == again["Location"]
+        == reverse("referrals:referral_detail", args=[referral.uuid])
+    )
+    # A form opened anew is a deliberate second referral.
+    fresh = client.get(f"{CREATE}?service={shelter.uuid}&entry={entry.uuid}")
+    assert str(fresh.context["form"]["form_token"].value()) != token
+    refer(client, shelter, entry, form_token=str(fresh.context["form"]["form_token"].value()))
+    assert Referral.objects.count() == 2
+
+
+def test_a_form_token_already_used_by_someone_else_makes_nothing(
+    client, imported, org, bob, entry, shelter, referral
+):
+    other = MembershipFactory(organisation=org).user
+    own = journal_services.client_create(owner=other, code="O-1")
+    other_entry = journal_services.entry_create(owner=other, client=own)
+    client.force_login(other)
+    response = refer(client, shelter, other_entry, form_token=str(referral.uuid))
+    assert response.status_code == 200
+    assert Referral.objects.count() == 1

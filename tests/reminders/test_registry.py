@@ -55,6 +55,7 @@ def test_every_kind_is_declared_by_the_app_that_schedules_it():
     assert owners == {
         "flag_followup": "journal",
         "flag_unreviewed": "journal",
+        "flag_reviewed": "journal",
         "supervision_due": "journal",
         "supervision_overdue": "journal",
         "inventory_retake": "boundaries",

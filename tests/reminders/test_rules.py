@@ -89,6 +89,42 @@ def test_a_reviewed_flag_is_not_escalated(demo, entry):
     assert to(deliver_due(flag.confirmed_at + timedelta(days=8)), demo.supervisor) == []
 
 
+def test_a_review_reaches_the_practitioner_in_limen_and_in_the_digest(demo, entry, client):
+    flag = journal.flag_report(entry=entry, category="rescuing", note="", by=demo.ana)
+    journal.flag_review(
+        flag=flag, by=demo.supervisor, outcome="watch", comment="Let us talk.", resolve=False
+    )
+    reviewed = Reminder.objects.get(kind="flag_reviewed")
+    assert reviewed.recipient == demo.ana
+    assert reviewed.about == f"journal.flag:{flag.uuid}"
+    [message] = to(deliver_due(max(reviewed.deliver_after, timezone.now())), demo.ana)
+    assert "reviewed the crossing (Rescuing)" in message.body
+    assert reverse("journal:entry", args=[entry.uuid]) in message.body
+    assert list(inbox_of(demo.ana)) == [reviewed]
+    client.force_login(demo.ana)
+    assert client.get(reverse("reminders:badge")).context["unread"] == 1
+
+
+def test_a_second_review_replaces_one_not_yet_delivered(demo, entry):
+    flag = journal.flag_report(entry=entry, category="rescuing", note="", by=demo.ana)
+    journal.flag_review(flag=flag, by=demo.supervisor, outcome="watch", comment="", resolve=False)
+    journal.flag_review(flag=flag, by=demo.supervisor, outcome="helpful", comment="", resolve=True)
+    rows = Reminder.objects.filter(kind="flag_reviewed")
+    assert sorted(rows.values_list("status", flat=True)) == ["cancelled", "pending"]
+    assert rows.get(status="pending").data["outcome"] == "helpful"
+
+
+def test_opening_the_reviewed_entry_reads_its_review_reminder(demo, entry, client):
+    flag = journal.flag_report(entry=entry, category="rescuing", note="", by=demo.ana)
+    journal.flag_review(flag=flag, by=demo.supervisor, outcome="watch", comment="", resolve=False)
+    reviewed = Reminder.objects.get(kind="flag_reviewed")
+    deliver_due(max(reviewed.deliver_after, timezone.now()))
+    client.force_login(demo.ana)
+    assert client.get(reverse("reminders:badge")).context["unread"] == 1
+    client.get(reverse("journal:entry", args=[entry.uuid]))
+    assert client.get(reverse("reminders:badge")).context["unread"] == 0
+
+
 def test_a_referral_is_followed_up_on_its_date(demo):
     client = journal.client_create(owner=demo.ana, code="C-44")
     agency = Organization.objects.create(owner=demo.harbour, hsds_id="o1", name="Food bank")

@@ -94,6 +94,18 @@ def make(kind, data):
             {"category": "rescuing", "practitioner": "Ana"},
             "A flag (Rescuing) raised by Ana is waiting for your review",
         ),
+        (
+            "flag_reviewed",
+            {
+                "category": "rescuing",
+                "outcome": "watch",
+                "supervisor": "Sara",
+                "session": "2026-03-02",
+            },
+            "Sara reviewed the crossing (Rescuing) in your session of 2 March 2026: "
+            "Crossing to watch",
+        ),
+        ("flag_reviewed", {"category": "rescuing"}, "Your supervisor reviewed a crossing"),
         ("referral_followup", {"client": "C-7"}, "Ask client C-7 how the referral went"),
         (
             "referral_followup",
@@ -134,6 +146,12 @@ def test_every_kind_is_translated(language):
     samples = {
         "flag_followup": {"client": "C", "session": "2026-03-02"},
         "flag_unreviewed": {"category": "rescuing", "practitioner": "A"},
+        "flag_reviewed": {
+            "category": "rescuing",
+            "outcome": "helpful",
+            "supervisor": "S",
+            "session": "2026-03-02",
+        },
         "referral_followup": {"client": "C"},
         "supervision_due": {"person": "S", "date": "2026-03-30", "flags": 2},
         "supervision_overdue": {"person": "S", "date": "2026-03-30"},

@@ -318,3 +318,18 @@ def test_failed_page_shows_reminders_being_retried_with_their_error(client, alic
     client.force_login(charlie)  # an admin elsewhere
     body = client.get(reverse("reminders:failed")).content.decode()
     assert bob.email not in body and "Every reminder was delivered" in body
+
+
+def test_switching_the_feed_on_the_first_time_says_so_not_that_an_address_stopped(signed_in):
+    first = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    said = [str(m) for m in first.context["messages"]]
+    assert said == ["The calendar feed is on. Copy its address below into your calendar app."]
+    again = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    assert "The previous address no longer works." in str(list(again.context["messages"])[0])
+
+
+def test_the_feed_address_has_a_copy_button(signed_in, practitioner):
+    page = signed_in.post(reverse("reminders:calendar_regenerate"), follow=True)
+    body = page.content.decode()
+    assert page.context["calendar_url"] and page.context["calendar_url"] in body
+    assert 'data-copy="calendar-url"' in body and 'id="calendar-url"' in body
