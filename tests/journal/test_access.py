@@ -8,6 +8,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from accounts.models import AuditEvent, SupervisionLink
 from journal import services
 from journal.models import Flag
+from tests.factories import EntryFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +17,14 @@ ALL_ROLES = [*ROLES, "anonymous"]
 
 
 @pytest.fixture
-def urls(demo, confirmed_flag, make_entry):
+def urls(demo, confirmed_flag):
     """One URL per journal route, all about Ana's data (her supervisor is demo.supervisor)."""
     entry = confirmed_flag.entry
-    private = make_entry(demo.ana, "A quiet session.", client=entry.client)
-    suggested = make_entry(demo.ana, "I lent him money from my own wallet.").flags.get()
+    private = EntryFactory(owner=demo.ana, client=entry.client, notes="A quiet session.")
+    suggested = FlagFactory(
+        entry=EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet."),
+        quote="lent him money",
+    )
     meeting = services.meeting_record(
         supervisor=demo.supervisor,
         supervisee=demo.ana,
@@ -148,8 +152,8 @@ def test_outsiders_change_nothing(client, demo, urls, confirmed_flag):
     assert not Flag.objects.filter(status=Flag.Status.DISMISSED).exists()
 
 
-def test_supervisor_sees_a_shared_entry_only_while_shared(client, demo, make_entry):
-    entry = make_entry(demo.ana, "A quiet session.")
+def test_supervisor_sees_a_shared_entry_only_while_shared(client, demo):
+    entry = EntryFactory(owner=demo.ana, notes="A quiet session.")
     url = reverse("journal:entry", args=[entry.uuid])
     client.force_login(demo.supervisor)
     assert client.get(url).status_code == 404
@@ -227,14 +231,14 @@ def test_a_former_supervisor_no_longer_sees_the_quotes_of_meetings(client, demo,
     assert confirmed_flag.quote in client.get(url).content.decode()
 
 
-def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo, make_entry):
+def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo):
     """On a flagged entry, open suggestions and dismissed ones stay the practitioner's own."""
-    entry = make_entry(
-        demo.ana,
-        "I gave him ten euros from my own wallet. I told her about my own divorce.",
+    entry = EntryFactory(
+        owner=demo.ana,
+        notes="I gave him ten euros from my own wallet. I told her about my own divorce.",
     )
-    money = entry.flags.get(category="giving_money")
-    disclosure = entry.flags.get(category="self_disclosure")
+    money = FlagFactory(entry=entry, category="giving_money", quote="ten euros")
+    disclosure = FlagFactory(entry=entry, category="self_disclosure", quote="my own divorce")
     services.flag_confirm(flag=money, by=demo.ana)
     client.force_login(demo.supervisor)
     body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from journal import services
 from journal.models import Client, Flag, SessionEntry
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -438,7 +439,7 @@ def test_resume_after_signing_in_again_hands_the_editor_a_fresh_token(demo, make
         reverse("login"),
         {
             "username": "ana@harbour.example",
-            "password": "limen-demo-2026",
+            "password": PASSWORD,
             "csrfmiddlewaretoken": browser.cookies["csrftoken"].value,
         },
     )
