@@ -1,33 +1,56 @@
 """Every directory URL for every role: anonymous → sign in, practitioners cannot maintain (403),
 another agency's anything is a 404."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
 from directory.models import DirectoryImport, PendingCorrection, Service
 from directory.services.api_access import api_token_create
-from tests.directory.conftest import SVC
-from tests.factories import MembershipFactory
+from directory.services.imports import import_package
+from tests.directory.conftest import SVC, package_zip
+from tests.factories import MembershipFactory, personas
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def objects(imported, alice):
-    service = Service.objects.get(owner=imported, hsds_id=SVC)
-    directory_import = DirectoryImport.objects.create(
-        organisation=imported, created_by=alice, filename="x.zip", status="valid"
-    )
-    correction = PendingCorrection.objects.create(
-        service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
-    )
-    token, _ = api_token_create(organisation=imported, name="Partner", by=alice)
-    return {
+@pytest.fixture(scope="module")
+def scenario(module_db, django_db_blocker):
+    """The people, Harbour's directory holding the small package, an import, a proposed
+    correction and an API token: made once for the module, since its tests only read them (each
+    test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        demo = personas()
+        report = import_package(
+            organisation=demo.harbour, data=package_zip(), filename="small.zip", by=demo.admin
+        )
+        assert report.ok, report.errors
+        service = Service.objects.get(owner=demo.harbour, hsds_id=SVC)
+        directory_import = DirectoryImport.objects.create(
+            organisation=demo.harbour, created_by=demo.admin, filename="x.zip", status="valid"
+        )
+        correction = PendingCorrection.objects.create(
+            service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
+        )
+        token, _ = api_token_create(organisation=demo.harbour, name="Partner", by=demo.admin)
+    objects = {
         "service": service.uuid,
         "import": directory_import.uuid,
         "correction": correction.uuid,
         "token": token.uuid,
     }
+    return demo, objects
+
+
+@pytest.fixture
+def demo(db, scenario):
+    return copy.deepcopy(scenario[0])
+
+
+@pytest.fixture
+def objects(scenario):
+    return scenario[1]
 
 
 MEMBER_PAGES = [("directory:search", None), ("directory:service", "service")]

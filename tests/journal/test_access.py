@@ -2,13 +2,15 @@
 supervisor, another supervisor, another organisation (practitioner and supervisor), an agency
 admin, anonymous."""
 
+import copy
+
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from accounts.models import AuditEvent, SupervisionLink
 from journal import services
 from journal.models import Flag
-from tests.factories import EntryFactory, FlagFactory
+from tests.factories import EntryFactory, FlagFactory, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -16,23 +18,55 @@ ROLES = ["ana", "ben", "supervisor", "supervisor2", "chloe", "lindenhof_supervis
 ALL_ROLES = [*ROLES, "anonymous"]
 
 
+@pytest.fixture(scope="module")
+def scenario(module_db, django_db_blocker):
+    """The people; Ana's entry with a confirmed crossing (her supervisor: demo.supervisor), an
+    unflagged entry of the same client, an open suggestion and a meeting: made once for the
+    module, since its tests only read them (each test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        demo = personas()
+        entry = EntryFactory(
+            owner=demo.ana, notes="I gave him ten euros from my own pocket for the bus."
+        )
+        flag = FlagFactory(
+            entry=entry, category="giving_money", quote="ten euros from my own pocket"
+        )
+        services.flag_confirm(flag=flag, by=demo.ana)
+        flag.refresh_from_db()
+        private = EntryFactory(owner=demo.ana, client=entry.client, notes="A quiet session.")
+        suggested = FlagFactory(
+            entry=EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet."),
+            quote="lent him money",
+        )
+        meeting = services.meeting_record(
+            supervisor=demo.supervisor,
+            supervisee=demo.ana,
+            held_on="2026-11-01",
+            notes="We talked.",
+            agreed_actions="",
+            flags=[flag],
+        )
+        return demo, flag, _urls(demo, flag, private, suggested, meeting)
+
+
 @pytest.fixture
-def urls(demo, confirmed_flag):
-    """One URL per journal route, all about Ana's data (her supervisor is demo.supervisor)."""
+def demo(db, scenario):
+    return copy.deepcopy(scenario[0])
+
+
+@pytest.fixture
+def confirmed_flag(db, scenario):
+    return copy.deepcopy(scenario[1])
+
+
+@pytest.fixture
+def urls(scenario):
+    """One URL per journal route, all about Ana's data."""
+    return scenario[2]
+
+
+def _urls(demo, confirmed_flag, private, suggested, meeting):
     entry = confirmed_flag.entry
-    private = EntryFactory(owner=demo.ana, client=entry.client, notes="A quiet session.")
-    suggested = FlagFactory(
-        entry=EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet."),
-        quote="lent him money",
-    )
-    meeting = services.meeting_record(
-        supervisor=demo.supervisor,
-        supervisee=demo.ana,
-        held_on="2026-11-01",
-        notes="We talked.",
-        agreed_actions="",
-        flags=[confirmed_flag],
-    )
     return {
         "entries": ("get", reverse("journal:entries")),
         "entry_new": ("get", reverse("journal:entry_new")),
