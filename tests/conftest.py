@@ -214,3 +214,30 @@ def _no_rate_limit_counts():
         for key in client.scan_iter(match=f"test-{WORKER}:*limen:password-reset:*"):
             client.delete(key)
     yield
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction = marker and marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+    return bool(transaction) or "transactional_db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back what the migrations wrote (content types, shipped categories, the inventory
+    catalogue) after a transactional test emptied the database.
+
+    Django's runner runs such tests last; under pytest-xdist any test may come next on the same
+    worker. They are marked ``serialized_rollback=True``, so the database was serialized when it
+    was created and their final flush skips post_migrate: this reloads exactly that.
+    """
+    result = yield
+    if _empties_the_database(item):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        contents = getattr(connection, "_test_serialized_contents", None)
+        assert contents is not None, f"{item.nodeid}: mark it django_db(serialized_rollback=True)"
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
+    return result

@@ -33,7 +33,11 @@ from tests.factories import MembershipFactory
 from tests.reminders.conftest import make_reminder
 from tests.reminders.smtp import CountingHandler, free_port, start_smtp
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The worker's options are the Procfile's: what runs in production is what is tested.
