@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo roles, personas for scoping tests, and gates for real services.
+"""Shared fixtures: the one persona set, module-wide scenarios, run-wide settings, gates for
+real services.
 
 Tests that need PostgreSQL, Redis or Chromium skip with a reason when those are absent, and fail
 instead when REQUIRE_SERVICES=1 (as CI sets it).

@@ -85,6 +85,7 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
 
 def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):
     encoder = meaning.Encoder()
+    encoder._model = meaning.encoder()._use()  # the process's loaded model, a fresh empty cache
     calls = []
     original = encoder._use
 
