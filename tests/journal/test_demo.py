@@ -18,8 +18,9 @@ LANGUAGES = {
 
 
 @pytest.fixture
-def journals(seeded_demo):
-    return seeded_demo
+def journals(demo):
+    journal_demo.seed(io.StringIO())
+    return demo
 
 
 def _counts():

@@ -16,8 +16,9 @@ def seed():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def test_demo_practitioners_have_a_few_referrals_with_reminders(seeded_demo):
-    for practitioner in (seeded_demo.ana, seeded_demo.ben, seeded_demo.chloe, seeded_demo.daan):
+def test_demo_practitioners_have_a_few_referrals_with_reminders(demo):
+    seed()
+    for practitioner in (demo.ana, demo.ben, demo.chloe, demo.daan):
         referrals = Referral.objects.filter(owner=practitioner)
         assert referrals.exists()
         for referral in referrals:
@@ -29,7 +30,8 @@ def test_demo_practitioners_have_a_few_referrals_with_reminders(seeded_demo):
         assert Reminder.objects.get(about=referral.about).status == Reminder.Status.PENDING
 
 
-def test_seeding_twice_changes_nothing(seeded_demo):
+def test_seeding_twice_changes_nothing(demo):
+    seed()
     before = (Service.objects.count(), Referral.objects.count(), Reminder.objects.count())
     seed()
     assert (Service.objects.count(), Referral.objects.count(), Reminder.objects.count()) == before
