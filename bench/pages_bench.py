@@ -661,18 +661,31 @@ class Browser:
         return response.status, content
 
     def sign_in(self, email: str, password: str) -> None:
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=120)
-        status, page = self.request(connection, "GET", "/accounts/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        status, _ = self.request(
-            connection,
-            "POST",
-            "/accounts/login/",
-            {"csrfmiddlewaretoken": token, "username": email, "password": password},
-        )
-        connection.close()
-        if status != 302 or "sessionid" not in self.cookies:
-            sys.exit(f"signing in as {email} failed ({status})")
+        """Through the login form, as a person would; a few tries on a busy machine."""
+        for _attempt in range(3):
+            connection = http.client.HTTPConnection(HOST, self.port, timeout=120)
+            try:
+                status, page = self.request(connection, "GET", "/accounts/login/")
+                token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+                if token is None:
+                    print(f"  ! login page answered {status} for {email}", flush=True)
+                    continue
+                status, _ = self.request(
+                    connection,
+                    "POST",
+                    "/accounts/login/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1).decode(),
+                        "username": email,
+                        "password": password,
+                    },
+                )
+            finally:
+                connection.close()
+            if status == 302 and "sessionid" in self.cookies:
+                return
+            print(f"  ! signing in as {email} answered {status}", flush=True)
+        sys.exit(f"signing in as {email} failed")
 
 
 def load(browser: Browser, item: dict, requests: int, seconds: float) -> dict:
