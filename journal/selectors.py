@@ -27,6 +27,8 @@ from journal.reminders import ESCALATE_AFTER, flag_followup_on
 
 # How many of the latest entries per listed client are read to find the recent clients.
 RECENT_ENTRIES_PER_CLIENT = 5
+# How many of the newest clients without entries are listed besides those of the latest entries.
+NEWEST_CLIENTS_LISTED = 5
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -53,8 +55,25 @@ def recent_clients_of(user: User, *, limit: int) -> list[Client]:
         .values_list("client_id", flat=True)[: limit * RECENT_ENTRIES_PER_CLIENT]
     )
     order = list(dict.fromkeys(window))[:limit]
-    clients = Client.objects.filter(owner=user, pk__in=order).in_bulk()
-    return [clients[pk] for pk in order if pk in clients]
+    # The newest clients not written about yet too: a client added a moment ago is the likeliest
+    # one to write about next (one query all the same).
+    newest = (
+        Client.objects.filter(owner=user, entries__isnull=True)
+        .order_by("-created_at", "-id")
+        .values("pk")
+    )
+    clients = (
+        Client.objects.filter(owner=user)
+        .filter(Q(pk__in=order) | Q(pk__in=newest[:NEWEST_CLIENTS_LISTED]))
+        .in_bulk()
+    )
+    listed = set(order)
+    new = sorted(
+        (c for pk, c in clients.items() if pk not in listed),
+        key=lambda c: (c.created_at, c.pk),
+        reverse=True,
+    )
+    return new + [clients[pk] for pk in order if pk in clients]
 
 
 def client_for_owner(user: User, client_uuid: UUID | str) -> Client:
