@@ -104,19 +104,12 @@ class ClientForm(forms.ModelForm):
         )
 
 
-class NewEntryForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    occurred_at = bounds.DateTimeField(
-        label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+class RecentClientsMixin:
+    """A ``client`` choice that accepts any of the practitioner's clients (a link may name an old
+    one) but lists only the recent ones: a long journal has hundreds."""
 
-    def __init__(self, *args, owner, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["client"]
-        # Any of the practitioner's clients is a valid choice (a link may name an old one); the
-        # list offers only the recent ones: a long journal has hundreds.
-        field.queryset = Client.objects.filter(owner=owner)
+    def _offer_recent_clients(self, owner) -> None:
+        self.fields["client"].queryset = Client.objects.filter(owner=owner)
         self.listed = recent_clients_of(owner, limit=RECENT_CLIENTS_IN_FILTER)
         self._list(self.listed)
 
@@ -131,6 +124,18 @@ class NewEntryForm(forms.Form):
         if client is not None and client not in self.listed:
             self._list([*self.listed, client])  # the chosen one stays shown as chosen
         return client
+
+
+class NewEntryForm(RecentClientsMixin, forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    occurred_at = bounds.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer_recent_clients(owner)
 
 
 class EntryForm(forms.ModelForm):
@@ -271,7 +276,7 @@ class ReviewForm(forms.Form):
     resolve = forms.BooleanField(label=_("Resolved: nothing more to do"), required=False)
 
 
-class EntryFilterForm(forms.Form):
+class EntryFilterForm(RecentClientsMixin, forms.Form):
     client = forms.ModelChoiceField(
         label=_("Client"),
         queryset=Client.objects.none(),
@@ -297,24 +302,7 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["client"]
-        # Any of the practitioner's clients is a valid choice (a link may name an old one); the
-        # list offers only the recent ones: a long journal has hundreds.
-        field.queryset = Client.objects.filter(owner=owner)
-        self.listed = recent_clients_of(owner, limit=RECENT_CLIENTS_IN_FILTER)
-        self._list(self.listed)
-
-    def _list(self, clients: list[Client]) -> None:
-        field = self.fields["client"]
-        field.widget.choices = [("", field.empty_label)] + [
-            (field.prepare_value(c), field.label_from_instance(c)) for c in clients
-        ]
-
-    def clean_client(self):
-        client = self.cleaned_data.get("client")
-        if client is not None and client not in self.listed:
-            self._list([*self.listed, client])  # the chosen one stays shown as chosen
-        return client
+        self._offer_recent_clients(owner)
 
 
 class MeetingForm(forms.Form):
