@@ -49,6 +49,7 @@ def urls(demo, v1):
         "topic_delete": reverse("boundaries:topic_delete", args=[topic.uuid]),
         "shared_summary": reverse("boundaries:shared_summary", args=[shared.uuid]),
         "revoked_summary": reverse("boundaries:shared_summary", args=[revoked.uuid]),
+        "section_help": reverse("boundaries:section_help", args=["values"]),
     }
 
 
@@ -68,6 +69,8 @@ EXPECTED = {
     "topic_delete": PRIVATE,
     "shared_summary": [302, 404, 404, 200, 404, 404, 404, 404, 404, 404],
     "revoked_summary": [302, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    # Help on a section names no one's data: every member may read it.
+    "section_help": [302, 200, 200, 200, 200, 200, 200, 200, 200, 200],
 }
 
 
