@@ -1,12 +1,16 @@
 """Real-browser journeys: Playwright driving Debian's Chromium against a live server."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = RESULTS / "screenshots"
+# What fails the accessibility check; axe's "moderate" and "minor" findings are only reported.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -68,6 +72,35 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe_check(request):
+    """Run axe-core on a page as it stands and fail on any serious or critical violation.
+
+    Every finding, whatever its impact, is written to test-results/axe/ for reading."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    folder = RESULTS / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    runs = 0
+
+    def check(page) -> None:
+        nonlocal runs
+        runs += 1
+        violations = axe.run(page).response["violations"]
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in request.node.name)
+        report = folder / f"{name}-{runs}.json"
+        report.write_text(json.dumps({"url": page.url, "violations": violations}, indent=1))
+        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        assert not failing, f"axe on {page.url} (details in {report}):\n" + "\n".join(
+            f"  {v['impact']}: {v['id']}: {v['help']}: "
+            + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:5])
+            for v in failing
+        )
+
+    return check
 
 
 def sign_in(page, site: str, email: str, password: str = "limen-demo-2026") -> None:
