@@ -91,7 +91,7 @@ def _member(page, site):
 def _supervisee_entry(page, site):
     """A supervisee's entry opened from the review queue."""
     page.goto(f"{site}/journal/review/")
-    page.locator(".queue li a").first.click()
+    page.locator(".queue li a[href*='/journal/entries/']").first.click()
     page.wait_for_url("**/journal/entries/*/**")
 
 

@@ -66,7 +66,7 @@ def test_slip_is_flagged_live_confirmed_reviewed_and_read_back(browser, site, sc
     page.set_default_timeout(10_000)
     sign_in(page, site, "ana@harbour.example")
     page.get_by_role("link", name="Journal").click()
-    page.locator(".entry-row", has_text="K-42").get_by_role("link").click()
+    page.locator(".entry-row", has_text="K-42").get_by_role("link").first.click()
     review = page.locator(".flag-card .review")
     assert "Crossing to watch" in review.inner_text()
     assert "travel fund" in review.inner_text()
