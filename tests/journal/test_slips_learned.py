@@ -110,6 +110,7 @@ def test_narrowing_keeps_the_words_that_weigh_most():
 
 def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):
     encoder = meaning.Encoder()
+    encoder._model = meaning.encoder()._use()  # the process's loaded model, a fresh empty cache
     calls = []
     original = encoder._use
 
