@@ -219,28 +219,60 @@ def _no_rate_limit_counts():
     yield
 
 
-def _empties_the_database(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    transaction = marker and marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
-    return bool(transaction) or "transactional_db" in getattr(item, "fixturenames", ())
+# Rows the migrations write (content types and permissions, the inventory catalogue, the
+# directory's shipped categories) must be there for every test, but a transactional test (a
+# ``django_db(transaction=True)`` mark, ``transactional_db``, ``live_server``) ends by emptying
+# every table. Django's own answer is ``serialized_rollback``: the database is serialized once
+# when it is created, such a test reloads it at its start, and its closing flush then skips
+# post_migrate (which would otherwise write content types under new ids). Django's runner can
+# stop there because it runs those tests last; under pytest-xdist's ``--dist loadfile`` a worker
+# may run an ordinary test right after one. So every transactional test gets
+# ``serialized_rollback`` here, without anyone having to remember the mark, and the one hook
+# below reloads the rows after such a test unless the next test is one that reloads them itself.
+EMPTIES_THE_DATABASE = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(items):
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transaction, reset_sequences, databases, _, available_apps = (
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        fixtures = getattr(item, "fixturenames", ())
+        if transaction or reset_sequences or {"transactional_db", "live_server"} & set(fixtures):
+            item.stash[EMPTIES_THE_DATABASE] = True
+            item.add_marker(
+                pytest.mark.django_db(
+                    transaction=True,
+                    reset_sequences=reset_sequences,
+                    databases=databases,
+                    serialized_rollback=True,
+                    available_apps=available_apps,
+                ),
+                append=False,
+            )
+
+
+def _empties_the_database(item: pytest.Item | None) -> bool:
+    return item is not None and item.stash.get(EMPTIES_THE_DATABASE, False)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Put back what the migrations wrote (content types, shipped categories, the inventory
-    catalogue) after a transactional test emptied the database.
+    """After a transactional test emptied the database, put back what the migrations wrote,
+    unless the next test on this worker is transactional too (it reloads them at its start)."""
+    try:
+        return (yield)
+    finally:
+        if (
+            _empties_the_database(item)
+            and nextitem is not None
+            and not _empties_the_database(nextitem)
+        ):
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
 
-    Django's runner runs such tests last; under pytest-xdist any test may come next on the same
-    worker. They are marked ``serialized_rollback=True``, so the database was serialized when it
-    was created and their final flush skips post_migrate: this reloads exactly that.
-    """
-    result = yield
-    if _empties_the_database(item):
-        from django.db import connection
-        from pytest_django.plugin import blocking_manager_key
-
-        contents = getattr(connection, "_test_serialized_contents", None)
-        assert contents is not None, f"{item.nodeid}: mark it django_db(serialized_rollback=True)"
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(contents)
-    return result
+            with item.config.stash[blocking_manager_key].unblock():
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)

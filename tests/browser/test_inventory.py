@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TARGET = 4  # the normalised score every answer aims for (the previous take scored 2)
 

@@ -5,7 +5,7 @@ import pytest
 from journal import services
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_slip_is_flagged_live_confirmed_reviewed_and_read_back(browser, site, screenshot):

@@ -10,7 +10,7 @@ from directory import categories
 from tests.browser.conftest import sign_in
 from tests.directory.conftest import package_zip
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SERVICE = "Steunpunt Huiselijk Geweld Zaanstreek"
 ENGLISH_ONLY = "Domestic Abuse Helpline Zaandam"

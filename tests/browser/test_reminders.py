@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def deliver_due_at(moment) -> None:

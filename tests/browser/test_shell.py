@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NAVIGATION = {
     "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory"],

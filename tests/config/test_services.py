@@ -6,7 +6,7 @@ from django.core.cache import cache
 from accounts.models import Organisation
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgres_serves_the_database_and_skips_locked_rows(postgres):
     from django.db import connections, transaction
 

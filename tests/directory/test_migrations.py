@@ -78,7 +78,7 @@ def old_rows(old):
     return user
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_keeps_its_directory_and_referrals():
     try:
         old = migrate(BEFORE_THE_MOVE)

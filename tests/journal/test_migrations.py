@@ -10,7 +10,7 @@ BEFORE = [("journal", "0001_initial")]
 AFTER = [("journal", "0002_dates_in_range")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_impossible_dates_already_stored_become_the_day_of_writing():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -11,10 +11,7 @@ from reminders.models import Reminder
 from tests.factories import MembershipFactory
 from tests.reminders.conftest import make_reminder
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def in_thread(target):
