@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -32,7 +33,14 @@ def browser(chromium_path, tmp_path_factory):
     # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make
     # meanwhile are still synchronous and safe. Only for the browser tests' lifetime.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # With a loop running, Django keeps its connections per async context (asgiref's
+        # Local) and would open new ones that lack the test database's serialized snapshot, so
+        # the transactional tests' serialized rollback would quietly do nothing for every test
+        # this worker runs after a browser journey. The thread's own connections carry on.
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS
         )
