@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
+
+from tests.factories import PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -59,9 +60,9 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's URL, with the demo data in place."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+def site(live_server, transactional_db, demo):
+    """The live server's URL, with the persona set (the demo's people) in place: a journey makes
+    what else it shows, or seeds the part of the demo it walks through."""
     return live_server.url
 
 
@@ -78,7 +79,7 @@ def screenshot(page):
     return take
 
 
-def sign_in(page, site: str, email: str, password: str = "limen-demo-2026") -> None:
+def sign_in(page, site: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
