@@ -43,6 +43,25 @@ def latest_version() -> CatalogueVersion | None:
     return CatalogueVersion.objects.order_by("-number").first()
 
 
+def section_for_help(code: str) -> Section:
+    """The newest published wording of the section ``code`` (a section that a later version left
+    out keeps its last one, so a take on an older version still links to it); 404 otherwise."""
+    section = (
+        Section.objects.filter(code=code)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+    if section is None:
+        raise Http404
+    return section
+
+
+def sections_for_help(*, besides: Section) -> list[Section]:
+    """The other sections of the same version, in their order, for the help pages' list."""
+    return list(Section.objects.filter(version_id=besides.version_id).exclude(pk=besides.pk))
+
+
 def scale_choices(version: CatalogueVersion, item: Item) -> list[tuple[int, str]]:
     """(value, label in the active language) for each answer an item accepts."""
     labels = in_language((version.scales.get(item.scale) or {}).get("labels") or {}) or []

@@ -22,4 +22,5 @@ urlpatterns = [
     path("sharing/<uuid:share_uuid>/revoke/", views.share_revoke, name="share_revoke"),
     path("shared/", views.shared, name="shared"),
     path("shared/<uuid:share_uuid>/", views.shared_summary, name="shared_summary"),
+    path("sections/<slug:section>/", views.section_help, name="section_help"),
 ]

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
@@ -351,3 +351,17 @@ def shared_summary(request: HttpRequest, share_uuid: UUID) -> HttpResponse:
         "topics": share.topics.order_by("topic"),
     }
     return render(request, "boundaries/shared_summary.html", context)
+
+
+# --- Help -----------------------------------------------------------------------------------
+
+
+@access_required()
+@require_GET
+def section_help(request: HttpRequest, section: str) -> HttpResponse:
+    """What a section of the inventory is about, from its source article, with its prompts for
+    reflection; linked from wherever a section is named. Supervisors reading a shared summary
+    see the sections too, so any signed-in member may read it."""
+    found = selectors.section_for_help(section)
+    context = {"section": found, "others": selectors.sections_for_help(besides=found)}
+    return render(request, "boundaries/section_help.html", context)

@@ -186,6 +186,10 @@ class EntryForm(forms.ModelForm):
                 self.initial.setdefault(f"check_{name}", self.instance.self_check.get(name, ""))
         if self.instance:
             self.initial.setdefault("version", self.instance.version)
+        if not self.is_bound and not (self.instance and self.instance.pk):
+            # A new entry opens where the writing starts; the date, length and setting above it
+            # already hold sensible values.
+            self.fields["notes"].widget.attrs["autofocus"] = True
 
     def clean(self):
         cleaned = super().clean()

@@ -32,4 +32,5 @@ urlpatterns = [
     path("team/", views.team_trends, name="team"),
     path("export/", views.export, name="export"),
     path("detector/", views.detector_precision, name="detector_precision"),
+    path("crossings/<slug:category>/", views.crossing_help, name="crossing_help"),
 ]

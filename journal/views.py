@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.access import Role, access_required
@@ -500,6 +500,24 @@ def client_delete(request: HttpRequest, client_uuid) -> HttpResponse:
         return redirect("journal:clients")
     context = {"client": client, "erasure": selectors.client_erasure(client)}
     return render(request, "journal/client_delete.html", context)
+
+
+# --- Help ----------------------------------------------------------------------------------------
+
+
+@access_required()
+@require_GET
+def crossing_help(request: HttpRequest, category: str) -> HttpResponse:
+    """What a kind of crossing is about: its principle from the source articles and a question
+    to reflect on, in the reader's language; linked from wherever a crossing is named."""
+    if category not in Category.values:
+        raise Http404
+    context = {
+        "category": Category(category),
+        "explanation": explain(category, _ui_lang()),
+        "others": [choice for choice in Category if choice != category],
+    }
+    return render(request, "journal/crossing_help.html", context)
 
 
 # --- Supervision --------------------------------------------------------------------------------

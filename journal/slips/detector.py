@@ -401,25 +401,37 @@ def _learned_quote(
     return sentence.start + begin, sentence.start + end, float(scores[best]), clause_markers
 
 
-# A learned finding's clause longer than this many words is narrowed to the run of words in it
-# that weighs most for the category, so the highlight is the phrase, not the whole clause.
-QUOTE_WORDS = 8
-_WINDOW_SIZES = range(4, QUOTE_WORDS + 1)
+# A learned finding is highlighted by the run of 3 to 12 words of its sentence that the locator
+# (trained on the phrases writers marked) scores best: the phrase, not the whole sentence.
+QUOTE_WINDOWS = range(3, 13)
 
 
-def _narrow(model: meaning.MeaningModel, text: str, start: int, end: int, category: str):
-    """The words of ``text[start:end]`` that carry ``category`` best, by the n-gram reader (cheap:
-    no sentence vector): every run of 4 to QUOTE_WORDS words is scored, the best one wins."""
-    words = [m.span() for m in WORD_RE.finditer(text, start, end)]
-    if len(words) <= QUOTE_WORDS:
-        return start, end
-    windows = [
-        (words[i][0], words[i + size - 1][1])
-        for size in _WINDOW_SIZES
+def word_windows(
+    text: str, offset: int, sizes: range = QUOTE_WINDOWS
+) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """Every run of ``sizes`` words of ``text`` as (start, end, its words' spans), positions
+    counted from ``offset``; a text shorter than the smallest size is one run."""
+    words = [(offset + a, offset + b) for a, b in (m.span() for m in WORD_RE.finditer(text))]
+    if not words:
+        return []
+    if len(words) < sizes.start:
+        return [(words[0][0], words[-1][1], tuple(words))]
+    return [
+        (words[i][0], words[i + size - 1][1], tuple(words[i : i + size]))
+        for size in sizes
+        if size <= len(words)
         for i in range(len(words) - size + 1)
     ]
-    scores = model.ngram_scores([text[a:b] for a, b in windows])[:, CATEGORIES.index(category)]
-    return windows[int(np.argmax(scores))]
+
+
+def _locate(model: meaning.MeaningModel, text: str, sentence: Sentence, category: str):
+    """The run of words of ``sentence`` that quotes the crossing best, by the locator."""
+    windows = word_windows(sentence.text, sentence.start)
+    if len(windows) == 1:
+        return windows[0][0], windows[0][1]
+    scores = model.locate_scores([text[a:b] for a, b, _ in windows], CATEGORIES.index(category))
+    start, end, _ = windows[int(np.argmax(scores))]
+    return start, end
 
 
 def detect(
@@ -480,7 +492,7 @@ def detect(
             # reports a request, plans or names what was done instead is no finding of its own
             # ("nicht aus meiner Tasche", "he asked for my number").
             continue
-        start, end = _narrow(model, text, start, end, category)
+        start, end = _locate(model, text, sentence, category)
         candidate = Finding(
             category=category,
             start=start,

@@ -141,6 +141,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 ARRAYS = (
+    "hidden_w",
+    "hidden_b",
     "embed_w",
     "embed_b",
     "ngram_idf",
@@ -152,7 +154,12 @@ ARRAYS = (
     "vetoes",
     "long_thresholds",
     "long_vetoes",
+    "locate_w",
+    "locate_b",
 )
+
+# The two bucket-sized weight matrices are stored in half precision (their scores need no more).
+HALF_PRECISION = frozenset({"ngram_w", "locate_w"})
 
 # A text of this many sentences or more is read with the long-text bars: an entry offers many
 # more units to reach a threshold than a short note does, so its bars are chosen on entries.
@@ -163,14 +170,17 @@ LONG_TEXT_SENTENCES = 4
 class MeaningModel:
     """Two readers and a combiner, with a threshold per category.
 
-    ``embed``: the sentence vector -> a score per category (what the text means, in any of the
-    four languages). ``ngram``: hashed character n-grams -> a score per category (stems, jargon
-    and typos). ``combine``: both scores, the rules' categories (0/1) and the five marker signals
-    -> the final probability.
+    ``embed``: the sentence vector -> a score per category through one hidden layer (what the
+    text means, in any of the four languages). ``ngram``: hashed character n-grams -> a score
+    per category (stems, jargon and typos). ``combine``: both scores, the rules' categories
+    (0/1) and the five marker signals -> the final probability. ``locate``: a run of words ->
+    how closely it matches the phrase a writer would mark (where a suggestion is highlighted).
     """
 
     categories: tuple[str, ...]
-    embed_w: np.ndarray  # (512, C)
+    hidden_w: np.ndarray  # (512, H) the meaning reader's hidden layer (ReLU)
+    hidden_b: np.ndarray  # (H,)
+    embed_w: np.ndarray  # (H, C)
     embed_b: np.ndarray  # (C,)
     ngram_idf: np.ndarray  # (NGRAM_BUCKETS,)
     ngram_w: np.ndarray  # (NGRAM_BUCKETS, C)
@@ -181,6 +191,8 @@ class MeaningModel:
     vetoes: np.ndarray  # (C,) a rule finding in a unit below it is dropped
     long_thresholds: np.ndarray  # (C,) the same two bars for texts of LONG_TEXT_SENTENCES or more
     long_vetoes: np.ndarray
+    locate_w: np.ndarray  # (NGRAM_BUCKETS, C) a run of words -> how well it quotes the crossing
+    locate_b: np.ndarray  # (C,)
     corpus_sha256: str
     info: dict
 
@@ -191,7 +203,8 @@ class MeaningModel:
         return self.thresholds, self.vetoes
 
     def meaning_scores(self, vectors: np.ndarray) -> np.ndarray:
-        return vectors @ self.embed_w + self.embed_b
+        hidden = np.maximum(vectors @ self.hidden_w + self.hidden_b, 0.0)
+        return hidden @ self.embed_w + self.embed_b
 
     def ngram_scores(self, texts: Sequence[str]) -> np.ndarray:
         scores = np.tile(self.ngram_b, (len(texts), 1)).astype(np.float32)
@@ -199,6 +212,17 @@ class MeaningModel:
             buckets, values = ngram_vector(ngram_counts(text), self.ngram_idf)
             if len(buckets):
                 scores[row] += values @ self.ngram_w[buckets]
+        return scores
+
+    def locate_scores(self, texts: Sequence[str], category: int) -> np.ndarray:
+        """How closely each run of words in ``texts`` matches the phrase a writer would mark
+        for ``category`` (the locator, trained on the marked phrases of the corpus)."""
+        weights = self.locate_w[:, category]
+        scores = np.full(len(texts), self.locate_b[category], dtype=np.float32)
+        for row, text in enumerate(texts):
+            buckets, values = ngram_vector(ngram_counts(text), self.ngram_idf)
+            if len(buckets):
+                scores[row] += values @ weights[buckets]
         return scores
 
     def probabilities(
@@ -227,7 +251,7 @@ class MeaningModel:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name in ARRAYS:
                 array = getattr(self, name)
-                array = array.astype(np.float16 if name == "ngram_w" else np.float32)
+                array = array.astype(np.float16 if name in HALF_PRECISION else np.float32)
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=(2026, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with archive.open(info, "w") as handle:

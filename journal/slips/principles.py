@@ -12,6 +12,7 @@ from .categories import CATEGORIES, LANGUAGES
 from .rules import RuleFileError
 
 PRINCIPLES_FILE = Path(__file__).parent / "rules" / "principles.yaml"
+REQUIRED_KEYS = {"title", "principle", "question"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class Explanation:
     title: str
     principle: str
     question: str
+    # One or two sentences more from the source article, for the help page; "" when the
+    # principle already says all the article does.
+    more: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -40,11 +44,15 @@ def _principles() -> dict[tuple[str, str], Explanation]:
     for category, by_lang in data.items():
         for lang in LANGUAGES:
             entry = by_lang.get(lang) if isinstance(by_lang, dict) else None
-            if not isinstance(entry, dict) or set(entry) != {"title", "principle", "question"}:
+            if not isinstance(entry, dict) or set(entry) - {"more"} != REQUIRED_KEYS:
                 raise RuleFileError(
                     f"principles.yaml: {category}.{lang} needs exactly title, principle, question"
+                    " (and may add more)"
                 )
             table[category, lang] = Explanation(category, lang, **entry)
+        # "more" is said in every language or in none, like everything else in the file.
+        if len({bool(table[category, lang].more) for lang in LANGUAGES}) > 1:
+            raise RuleFileError(f"principles.yaml: {category} has more in some languages only")
     return table
 
 

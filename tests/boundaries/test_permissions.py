@@ -58,6 +58,7 @@ def scenario(module_db, django_db_blocker):
         "topic_delete": reverse("boundaries:topic_delete", args=[topic.uuid]),
         "shared_summary": reverse("boundaries:shared_summary", args=[shared.uuid]),
         "revoked_summary": reverse("boundaries:shared_summary", args=[revoked.uuid]),
+        "section_help": reverse("boundaries:section_help", args=["values"]),
     }
     return demo, urls
 
@@ -88,6 +89,8 @@ EXPECTED = {
     "topic_delete": PRIVATE,
     "shared_summary": [302, 404, 404, 200, 404, 404, 404, 404, 404, 404],
     "revoked_summary": [302, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+    # Help on a section names no one's data: every member may read it.
+    "section_help": [302, 200, 200, 200, 200, 200, 200, 200, 200, 200],
 }
 
 

@@ -44,7 +44,10 @@ def test_the_comparison_has_an_svg_chart_with_a_text_equivalent(client, practiti
     assert 'role="img"' in page
     assert '<title id="sections-chart-title">Score per section,' in page
     # The table says the same as the chart, with the change per section.
-    assert "<caption>Score per section (1–5, higher is healthier)</caption>" in page
+    assert (
+        '<caption id="scores-caption">Score per section (1–5, higher is healthier)</caption>'
+        in page
+    )
     assert "▲ +2.0" in page
     assert "Change per statement" in page
     # No inline style attributes: the CSP allows only our stylesheet.

@@ -1,14 +1,19 @@
 """Real-browser journeys: Playwright driving Debian's Chromium against a live server."""
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 
 from tests.factories import PASSWORD
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+SCREENSHOTS = RESULTS / "screenshots"
+# What fails the accessibility check; axe's "moderate" and "minor" findings are only reported.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -67,6 +72,14 @@ def site(live_server, transactional_db, demo):
 
 
 @pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server's URL with the whole demo seeded, for checks of every page as someone
+    trying Limen sees it; its people sign in with ``DEMO_PASSWORD``."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server.url
+
+
+@pytest.fixture
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -77,6 +90,35 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def axe_check(request):
+    """Run axe-core on a page as it stands and fail on any serious or critical violation.
+
+    Every finding, whatever its impact, is written to test-results/axe/ for reading."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    folder = RESULTS / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    runs = 0
+
+    def check(page) -> None:
+        nonlocal runs
+        runs += 1
+        violations = axe.run(page).response["violations"]
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in request.node.name)
+        report = folder / f"{name}-{runs}.json"
+        report.write_text(json.dumps({"url": page.url, "violations": violations}, indent=1))
+        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        assert not failing, f"axe on {page.url} (details in {report}):\n" + "\n".join(
+            f"  {v['impact']}: {v['id']}: {v['help']}: "
+            + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:5])
+            for v in failing
+        )
+
+    return check
 
 
 def sign_in(page, site: str, email: str, password: str = PASSWORD) -> None:

@@ -214,3 +214,15 @@ def test_on_a_phone_the_header_is_one_row_and_the_count_stays_by_the_text(browse
     page.wait_for_function("() => location.hash === '#live-heading'")
     assert 0 <= page.locator("#live-heading").bounding_box()["y"] < 740
     phone.close()
+
+
+def test_new_entry_opens_with_focus_in_what_happened(page, site):
+    from accounts.models import User
+    from journal import services
+
+    ana = User.objects.get(email="ana@harbour.example")
+    services.client_create(owner=ana, code="K-78")
+    sign_in(page, site, "ana@harbour.example")
+    _open_editor(page, site, "K-78")
+    focused = page.evaluate("document.activeElement.labels?.[0]?.textContent ?? ''")
+    assert "What happened" in focused

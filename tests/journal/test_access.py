@@ -106,6 +106,7 @@ def _urls(demo, confirmed_flag, private, suggested, meeting, draft):
         "team": ("get", reverse("journal:team")),
         "export": ("get", reverse("journal:export")),
         "detector_precision": ("get", reverse("journal:detector_precision")),
+        "crossing_help": ("get", reverse("journal:crossing_help", args=["giving_money"])),
     }
 
 
@@ -144,6 +145,8 @@ EXPECTED = {
     "team": [403, 403, 200, 200, 403, 200, 403, 302],
     "export": [200, 200, 403, 403, 200, 403, 403, 302],
     "detector_precision": [403, 403, 403, 403, 403, 403, 200, 302],
+    # Help on a kind of crossing names no one's data: every member may read it.
+    "crossing_help": [200, 200, 200, 200, 200, 200, 200, 302],
 }
 
 

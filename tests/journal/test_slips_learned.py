@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, meaning
-from journal.slips.detector import QUOTE_WORDS, _narrow
+from journal.slips.detector import QUOTE_WINDOWS, _locate, read, word_windows
 from journal.slips.text import WORD_RE
 
 
@@ -17,7 +17,8 @@ def test_model_was_trained_on_the_committed_corpus():
     assert model is not None, "journal/slips/model/meaning.npz is missing: make train-detector"
     assert model.corpus_sha256 == meaning.corpus_sha256(corpus.training_files())
     assert model.categories == CATEGORIES
-    assert model.embed_w.shape == (meaning.DIMENSIONS, len(CATEGORIES))
+    assert model.hidden_w.shape[0] == meaning.DIMENSIONS
+    assert model.embed_w.shape == (model.hidden_w.shape[1], len(CATEGORIES))
     assert model.combine_w.shape == (3 * len(CATEGORIES) + len(meaning.MARKERS), len(CATEGORIES))
     for length in (1, meaning.LONG_TEXT_SENTENCES):
         thresholds, vetoes = model.bars(length)
@@ -85,8 +86,8 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
     for finding in learned:
         assert finding.rule == f"meaning.{finding.category}"
         assert 0 < finding.score <= 1
-        # A learned highlight is the phrase in the clause, not the clause.
-        assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WORDS
+        # A learned highlight is a phrase of its sentence, not the sentence.
+        assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WINDOWS.stop - 1
 
 
 def test_a_long_text_is_read_with_the_long_text_bars():
@@ -96,16 +97,36 @@ def test_a_long_text_is_read_with_the_long_text_bars():
     assert long[0] is model.long_thresholds and long[1] is model.long_vetoes
 
 
-def test_narrowing_keeps_the_words_that_weigh_most():
+def test_the_locator_highlights_the_phrase_that_carries_the_crossing():
     model = meaning.load()
     text = (
         "After the meeting at the job centre about his benefits and the rent arrears "
         "I gave him twenty euros from my own wallet for the bus"
     )
-    start, end = _narrow(model, text, 0, len(text), "giving_money")
-    assert len(WORD_RE.findall(text[start:end])) <= QUOTE_WORDS
-    assert "euros" in text[start:end] or "wallet" in text[start:end]
-    assert _narrow(model, "I gave him money", 0, 16, "giving_money") == (0, 16)
+    _, sentences = read(text, "en")
+    start, end = _locate(model, text, sentences[0], "giving_money")
+    quote = text[start:end]
+    assert len(WORD_RE.findall(quote)) <= QUOTE_WINDOWS.stop - 1
+    assert "euros" in quote or "wallet" in quote
+    assert "job centre" not in quote
+    short = "Gave money."
+    _, sentences = read(short, "en")
+    assert _locate(model, short, sentences[0], "giving_money") == (0, 10)
+
+
+def test_word_windows_cover_every_run_of_words_once():
+    text = "one two three four five"
+    windows = word_windows(text, 100, range(3, 5))
+    assert [(a - 100, b - 100) for a, b, _ in windows] == [
+        (0, 13),
+        (4, 18),
+        (8, 23),
+        (0, 18),
+        (4, 23),
+    ]
+    assert windows[0][2] == ((100, 103), (104, 107), (108, 113))
+    assert word_windows("just two", 0) == [(0, 8, ((0, 4), (5, 8)))]
+    assert word_windows("...", 0) == []
 
 
 def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):
@@ -148,3 +169,27 @@ def test_concurrent_checks_from_several_threads_agree():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(detect, texts))
     assert results == expected
+
+
+def test_the_locator_learns_how_closely_each_run_matches_the_marked_phrase():
+    pytest.importorskip("sklearn")
+    from journal.slips.corpus import Row
+    from journal.slips.training import locator_windows
+
+    row = Row(
+        id="t-1",
+        lang="en",
+        text="We met at the office. I lent him twenty euros for the bus.",
+        labels=("giving_money",),
+        kind="passage",
+        split="dev",
+        evidence=(("giving_money", "lent him twenty euros"),),
+        source="t.jsonl",
+    )
+    texts, categories, targets = locator_windows([row])
+    # Only the sentence holding the phrase gives runs; the exact phrase scores 1.
+    assert all("office" not in text for text in texts)
+    assert set(categories.tolist()) == {CATEGORIES.index("giving_money")}
+    assert targets[texts.index("lent him twenty euros")] == 1.0
+    assert targets[texts.index("I lent him")] == pytest.approx(2 / 5)
+    assert targets[texts.index("for the bus")] == 0.0

@@ -59,6 +59,27 @@ def test_every_category_has_a_principle_and_question_in_every_language():
             assert explanation.question.strip().endswith("?")
 
 
+def test_more_from_the_article_is_given_in_every_language_or_none(tmp_path, monkeypatch):
+    import yaml
+
+    from journal.slips import principles
+
+    data = yaml.safe_load(principles.PRINCIPLES_FILE.read_text(encoding="utf-8"))
+    assert any(data[category]["en"].get("more") for category in CATEGORIES)
+    data["rescuing"]["en"]["more"] = "Only in English."
+    for lang in LANGUAGES[1:]:
+        data["rescuing"][lang].pop("more", None)
+    path = tmp_path / "principles.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(principles, "PRINCIPLES_FILE", path)
+    principles._principles.cache_clear()
+    try:
+        with pytest.raises(RuleFileError, match="rescuing has more in some languages only"):
+            explain("rescuing", "en")
+    finally:
+        principles._principles.cache_clear()
+
+
 def _write(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "xx.yaml"
     path.write_text(body, encoding="utf-8")

@@ -79,6 +79,20 @@ def test_saving_the_first_time_stores_the_entry(client, demo):
     assert entry.status == "saved" and entry.owner == demo.ana
 
 
+def test_a_new_entry_opens_with_the_cursor_in_what_happened(client, demo, make_entry):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    form = client.get(_start_writing(client, own)).context["form"]
+    assert form["notes"].field.widget.attrs.get("autofocus")
+    assert [name for name in form.fields if form.fields[name].widget.attrs.get("autofocus")] == [
+        "notes"
+    ]
+    # Coming back to a stored entry keeps the page where it opens.
+    draft = services.entry_create(owner=demo.ana, client=own)
+    edit = client.get(reverse("journal:entry_edit", args=[draft.uuid]))
+    assert "autofocus" not in edit.content.decode()
+
+
 def test_an_empty_entry_cannot_be_saved_and_nothing_is_lost(client, demo, make_entry):
     own = services.client_create(owner=demo.ana, code="A-1")
     client.force_login(demo.ana)
