@@ -48,10 +48,13 @@ serve: $(STAMP)
 		SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 		$(BIN)/honcho -f Procfile start -p $(PORT) web worker beat
 
+# The suite runs on every core (pytest-xdist, one test database per worker), a test file at a
+# time per worker: a module that builds its scenario once keeps it for all its tests.
+PYTEST_WORKERS ?= auto
 test: $(STAMP) translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,9 +1,11 @@
-"""Shared fixtures: the demo roles, personas for scoping tests, and gates for real services.
+"""Shared fixtures: the one persona set, module-wide scenarios, run-wide settings, gates for
+real services.
 
 Tests that need PostgreSQL, Redis or Chromium skip with a reason when those are absent, and fail
 instead when REQUIRE_SERVICES=1 (as CI sets it).
 """
 
+import copy
 import os
 import shutil
 from types import SimpleNamespace
@@ -12,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import personas
 
 # The property-based sweep (tests/config/test_sweep.py) runs a bounded number of examples in the
 # normal suite; `--hypothesis-profile=sweep` runs many more.
@@ -67,6 +69,35 @@ def chromium_path():
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory):
+    """Settings for the whole run, in force before any fixture writes a row.
+
+    The production password hasher is deliberately slow; the suite signs people in by the
+    hundred. Each pytest-xdist worker keeps its cache entries apart (its own key prefix on a
+    shared Redis, its own folder for the file-based progress cache): import progress is keyed by
+    row id, and two workers' test databases hand out the same ids.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {}
+    for alias, options in settings.CACHES.items():
+        options = {**options, "KEY_PREFIX": f"test-{WORKER}"}
+        if options["BACKEND"].endswith("FileBasedCache"):
+            options["LOCATION"] = str(tmp_path_factory.mktemp(f"cache-{alias}"))
+        caches[alias] = options
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], CACHES=caches
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Each test starts in English: a request made by an earlier test with a French-speaking
@@ -80,51 +111,94 @@ def _english_outside_requests():
 
 @pytest.fixture
 def demo(db):
-    """The demo organisations and accounts (only those: each app's tests make their own data)."""
-    from accounts import demo as accounts_demo
+    """The persona set (``tests/factories.py``): Harbour Counselling with ``admin``,
+    ``supervisor`` (of ``ana``), ``supervisor2`` (of ``ben``), ``ana`` and ``ben``; Lindenhof
+    Coaching, outside Harbour's scope, with ``lindenhof_admin``, ``lindenhof_supervisor`` (of
+    ``chloe`` and ``daan``), ``chloe`` and ``daan``. The same people as the demo, made directly:
+    tests about ``seed_demo`` itself seed it."""
+    return personas()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back after it: rows that a
+    module-scoped fixture writes are there for each of the module's tests, and each test still
+    runs in a savepoint of its own (the idea of Django's ``setUpTestData``). For data that many
+    tests read and none needs fresh: an access matrix's scenario, the seeded demo."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # durable blocks inside a test still work, as in TestCase
+        atomic.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _seeded_demo(module_db, django_db_blocker):
+    from django.core.management import call_command
+
     from accounts.models import Organisation, User
 
-    accounts_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
-    users = {
-        u.email.split("@")[0] + "_" + u.email.split("@")[1].split(".")[0]: u
-        for u in User.objects.all()
-    }
-    return SimpleNamespace(
-        harbour=Organisation.objects.get(slug="harbour"),
-        lindenhof=Organisation.objects.get(slug="lindenhof"),
-        admin=users["admin_harbour"],
-        supervisor=users["supervisor_harbour"],
-        supervisor2=users["supervisor2_harbour"],
-        ana=users["ana_harbour"],
-        ben=users["ben_harbour"],
-        lindenhof_admin=users["admin_lindenhof"],
-        lindenhof_supervisor=users["supervisor_lindenhof"],
-        chloe=users["chloe_lindenhof"],
-        daan=users["daan_lindenhof"],
-    )
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        users = {
+            u.email.split("@")[0] + "_" + u.email.split("@")[1].split(".")[0]: u
+            for u in User.objects.all()
+        }
+        return SimpleNamespace(
+            harbour=Organisation.objects.get(slug="harbour"),
+            lindenhof=Organisation.objects.get(slug="lindenhof"),
+            admin=users["admin_harbour"],
+            supervisor=users["supervisor_harbour"],
+            supervisor2=users["supervisor2_harbour"],
+            ana=users["ana_harbour"],
+            ben=users["ben_harbour"],
+            lindenhof_admin=users["admin_lindenhof"],
+            lindenhof_supervisor=users["supervisor_lindenhof"],
+            chloe=users["chloe_lindenhof"],
+            daan=users["daan_lindenhof"],
+        )
 
 
 @pytest.fixture
-def org(db):
-    return OrganisationFactory()
+def seeded_demo(db, _seeded_demo):
+    """The whole demo as ``manage.py seed_demo`` writes it, for the tests of the demo itself:
+    seeded once per test module, each test's changes rolled back (and its objects copied)."""
+    return copy.deepcopy(_seeded_demo)
 
 
 @pytest.fixture
-def alice(org):
-    """An agency admin of ``org``."""
-    return MembershipFactory(organisation=org, is_practitioner=False, is_admin=True).user
+def org(demo):
+    """Harbour Counselling, for tests that need one agency."""
+    return demo.harbour
 
 
 @pytest.fixture
-def bob(org):
-    """A practitioner in ``org``."""
-    return MembershipFactory(organisation=org).user
+def alice(demo):
+    """``org``'s agency admin (Hanna de Wit, admin only)."""
+    return demo.admin
 
 
 @pytest.fixture
-def charlie(db):
-    """An admin of another organisation: an outsider to ``org``."""
-    return MembershipFactory(is_practitioner=False, is_admin=True).user
+def bob(demo):
+    """A practitioner in ``org`` (Ben Visser)."""
+    return demo.ben
+
+
+@pytest.fixture
+def practitioner(demo):
+    """A practitioner in ``org`` (Ana Martins, supervised by ``demo.supervisor``)."""
+    return demo.ana
+
+
+@pytest.fixture
+def charlie(demo):
+    """An admin of another agency (Lindenhof): an outsider to ``org``."""
+    return demo.lindenhof_admin
 
 
 @pytest.fixture(autouse=True)
@@ -139,13 +213,66 @@ def _no_rate_limit_counts():
         cache.clear()
     else:
         client = redis_client(write=True)
-        for pattern in ("*limen:password-reset:*", "*limen:directory:filter-choices:*"):
-            for key in client.scan_iter(match=pattern):
+        for pattern in ("limen:password-reset:*", "limen:directory:filter-choices:*"):
+            for key in client.scan_iter(match=f"test-{WORKER}:*{pattern}"):
                 client.delete(key)
     yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The production hasher is deliberately slow; tests hash dozens of demo passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Rows the migrations write (content types and permissions, the inventory catalogue, the
+# directory's shipped categories) must be there for every test, but a transactional test (a
+# ``django_db(transaction=True)`` mark, ``transactional_db``, ``live_server``) ends by emptying
+# every table. Django's own answer is ``serialized_rollback``: the database is serialized once
+# when it is created, such a test reloads it at its start, and its closing flush then skips
+# post_migrate (which would otherwise write content types under new ids). Django's runner can
+# stop there because it runs those tests last; under pytest-xdist's ``--dist loadfile`` a worker
+# may run an ordinary test right after one. So every transactional test gets
+# ``serialized_rollback`` here, without anyone having to remember the mark, and the one hook
+# below reloads the rows after such a test unless the next test is one that reloads them itself.
+EMPTIES_THE_DATABASE = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(items):
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transaction, reset_sequences, databases, _, available_apps = (
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        fixtures = getattr(item, "fixturenames", ())
+        if transaction or reset_sequences or {"transactional_db", "live_server"} & set(fixtures):
+            item.stash[EMPTIES_THE_DATABASE] = True
+            item.add_marker(
+                pytest.mark.django_db(
+                    transaction=True,
+                    reset_sequences=reset_sequences,
+                    databases=databases,
+                    serialized_rollback=True,
+                    available_apps=available_apps,
+                ),
+                append=False,
+            )
+
+
+def _empties_the_database(item: pytest.Item | None) -> bool:
+    return item is not None and item.stash.get(EMPTIES_THE_DATABASE, False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test emptied the database, put back what the migrations wrote,
+    unless the next test on this worker is transactional too (it reloads them at its start)."""
+    try:
+        return (yield)
+    finally:
+        if (
+            _empties_the_database(item)
+            and nextitem is not None
+            and not _empties_the_database(nextitem)
+        ):
+            from django.db import connection
+            from pytest_django.plugin import blocking_manager_key
+
+            with item.config.stash[blocking_manager_key].unblock():
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)

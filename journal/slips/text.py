@@ -47,8 +47,10 @@ def _stemmer(lang: str):
     return found
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str, lang: str) -> str:
-    """Stem a lowercased word, then fold accents out of the stem.
+    """Stem a lowercased word, then fold accents out of the stem (cached: loading the rules
+    stems some 32,000 words, a fifth of them distinct).
 
     Stemming before folding lets the French stemmer see "donnée" and strip it to "don" like
     "donné"; folding after keeps the comparison accent-blind.

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.demo import DEMO_PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_login_page_is_at_the_conventional_url(client):
 
 def test_demo_user_signs_in_and_lands_on_the_overview(client, demo):
     response = client.post(
-        "/accounts/login/", {"username": "ana@harbour.example", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"username": "ana@harbour.example", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -29,7 +29,7 @@ def test_demo_user_signs_in_and_lands_on_the_overview(client, demo):
 
 def test_sign_in_is_case_insensitive(client, demo):
     response = client.post(
-        "/accounts/login/", {"username": "Ana@Harbour.Example", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"username": "Ana@Harbour.Example", "password": PASSWORD}
     )
     assert response.status_code == 302
 
@@ -47,7 +47,7 @@ def test_repeated_failures_lock_the_address_out(client, demo):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "ben@harbour.example", "password": "nope"})
     response = client.post(
-        "/accounts/login/", {"username": "ben@harbour.example", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"username": "ben@harbour.example", "password": PASSWORD}
     )
     assert response.status_code == 429
     assert b"Too many sign-in attempts" in response.content
@@ -59,7 +59,7 @@ def test_repeated_failures_lock_the_address_out(client, demo):
 def test_lock_out_counts_every_spelling_of_an_address_as_one(client, demo, variant):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "ben@harbour.example", "password": "nope"})
-    response = client.post("/accounts/login/", {"username": variant, "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"username": variant, "password": PASSWORD})
     assert response.status_code == 429
     assert b"Too many sign-in attempts" in response.content
 
@@ -68,7 +68,7 @@ def test_failures_under_different_spellings_add_up(client, demo):
     for variant in ["BEN@harbour.example", " ben@harbour.example", "Ben@harbour.example"] * 2:
         client.post("/accounts/login/", {"username": variant, "password": "nope"})
     response = client.post(
-        "/accounts/login/", {"username": "ben@harbour.example", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"username": "ben@harbour.example", "password": PASSWORD}
     )
     assert response.status_code == 429
 
@@ -77,7 +77,7 @@ def test_inactive_user_cannot_sign_in(client, demo):
     demo.ben.is_active = False
     demo.ben.save()
     response = client.post(
-        "/accounts/login/", {"username": "ben@harbour.example", "password": DEMO_PASSWORD}
+        "/accounts/login/", {"username": "ben@harbour.example", "password": PASSWORD}
     )
     assert response.status_code == 200
 
@@ -125,7 +125,7 @@ def test_password_change(client, demo):
     response = client.post(
         reverse("password_change"),
         {
-            "old_password": DEMO_PASSWORD,
+            "old_password": PASSWORD,
             "new_password1": "a-much-longer-passphrase",
             "new_password2": "a-much-longer-passphrase",
         },

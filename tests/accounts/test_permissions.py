@@ -1,13 +1,28 @@
 """Every accounts URL × every demo role: who gets the page, who gets 403, who gets 404."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import SupervisionLink
+from tests.factories import personas
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "ana", "supervisor", "admin", "lindenhof_admin"]
+
+
+@pytest.fixture(scope="module")
+def people(module_db, django_db_blocker):
+    """The persona set, made once for the module (each test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        return personas()
+
+
+@pytest.fixture
+def demo(db, people):
+    return copy.deepcopy(people)
 
 
 def _urls(demo):

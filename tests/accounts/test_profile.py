@@ -1,3 +1,5 @@
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
@@ -40,6 +42,10 @@ def test_profile_page_speaks_the_saved_language(client, demo):
 
 
 def test_end_before_start_is_an_error_and_the_form_is_kept(client, demo):
+    WorkingPeriod.objects.bulk_create(
+        WorkingPeriod(user=demo.ana, weekday=day, start=time(8, 30), end=time(17))
+        for day in range(5)
+    )
     client.force_login(demo.ana)
     response = client.post(
         reverse("profile"), _profile_data(day_2_start="18:00", day_2_end="08:00", full_name="Ana M")

@@ -23,7 +23,7 @@ def _roles(membership: Membership) -> set[str]:
     return {r for r in ("practitioner", "supervisor", "admin") if getattr(membership, f"is_{r}")}
 
 
-def test_seed_creates_exactly_the_demo_accounts(demo):
+def test_seed_creates_exactly_the_demo_accounts(seeded_demo):
     assert {u.email for u in User.objects.all()} == set(EXPECTED)
     for email, (slug, roles) in EXPECTED.items():
         user = User.objects.get(email=email)
@@ -34,7 +34,7 @@ def test_seed_creates_exactly_the_demo_accounts(demo):
     assert Organisation.objects.get(slug="lindenhof").name == "Lindenhof Coaching"
 
 
-def test_seed_pairs_the_supervisors(demo):
+def test_seed_pairs_the_supervisors(seeded_demo):
     pairs = {
         (link.supervisor.email, link.supervisee.email) for link in SupervisionLink.objects.all()
     }
@@ -46,7 +46,7 @@ def test_seed_pairs_the_supervisors(demo):
     }
 
 
-def test_seed_is_idempotent(demo, capsys):
+def test_seed_is_idempotent(seeded_demo, capsys):
     counts = (User.objects.count(), Membership.objects.count(), SupervisionLink.objects.count())
     call_command("seed_demo")
     call_command("seed_demo")
@@ -54,15 +54,15 @@ def test_seed_is_idempotent(demo, capsys):
     assert counts == after
 
 
-def test_seed_restores_a_changed_demo_password(demo):
-    demo.ana.set_password("something-else-entirely")
-    demo.ana.save()
+def test_seed_restores_a_changed_demo_password(seeded_demo):
+    seeded_demo.ana.set_password("something-else-entirely")
+    seeded_demo.ana.save()
     call_command("seed_demo")
-    demo.ana.refresh_from_db()
-    assert demo.ana.check_password(DEMO_PASSWORD)
+    seeded_demo.ana.refresh_from_db()
+    assert seeded_demo.ana.check_password(DEMO_PASSWORD)
 
 
-def test_nothing_is_shared_across_organisations(demo):
+def test_nothing_is_shared_across_organisations(seeded_demo):
     for link in SupervisionLink.objects.select_related("supervisor__membership"):
         assert link.supervisor.membership.organisation_id == link.organisation_id
         assert link.supervisee.membership.organisation_id == link.organisation_id

@@ -10,8 +10,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import AuditEvent
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def enrol(client, user) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
-def sign_in(client, email, password=DEMO_PASSWORD):
+def sign_in(client, email, password=PASSWORD):
     return client.post(reverse("login"), {"username": email, "password": password})
 
 
@@ -85,7 +85,7 @@ def test_the_code_completes_sign_in_and_keeps_next(client, demo):
     device, _codes = enrol(client, demo.ana)
     client.post(
         reverse("login"),
-        {"username": "ana@harbour.example", "password": DEMO_PASSWORD, "next": "/journal/"},
+        {"username": "ana@harbour.example", "password": PASSWORD, "next": "/journal/"},
     )
     response = client.post(reverse("two_factor_verify"), {"token": code_for(device, 1)})
     assert response.status_code == 302

@@ -11,7 +11,6 @@ from django.utils import timezone
 from boundaries import services
 from boundaries.catalogue import load_catalogue
 from boundaries.models import Answer, CatalogueVersion, Item, Take
-from tests.factories import MembershipFactory, OrganisationFactory, SupervisionLinkFactory
 
 
 @pytest.fixture
@@ -36,11 +35,6 @@ def v2_data() -> dict:
     return data
 
 
-@pytest.fixture
-def practitioner(db):
-    return MembershipFactory(organisation=OrganisationFactory(slug="harbour-test")).user
-
-
 def answer_all(take: Take, score: int = 3, *, overrides: dict[str, int] | None = None) -> None:
     """Answer every item of ``take`` so that its normalised score is ``score``."""
     overrides = overrides or {}
@@ -61,10 +55,3 @@ def completed_take(user, *, days_ago: int = 0, score: int = 3, version=None, **k
     Take.objects.filter(pk=take.pk).update(completed_at=at)
     take.refresh_from_db()
     return take
-
-
-@pytest.fixture
-def supervised(db):
-    """A supervision pair in one organisation: (supervisor, supervisee)."""
-    link = SupervisionLinkFactory()
-    return link.supervisor, link.supervisee

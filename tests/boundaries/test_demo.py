@@ -21,35 +21,31 @@ def snapshot():
     )
 
 
-def test_each_demo_practitioner_gets_two_finished_takes_and_register_entries(demo):
-    boundaries_demo.seed(io.StringIO())
-    for person in [demo.ana, demo.ben, demo.chloe, demo.daan]:
+def test_each_demo_practitioner_gets_two_finished_takes_and_register_entries(seeded_demo):
+    for person in [seeded_demo.ana, seeded_demo.ben, seeded_demo.chloe, seeded_demo.daan]:
         takes = list(selectors.completed_takes_of(person))
         assert len(takes) == 2
         assert all(t.answers.count() == 35 for t in takes)
         assert 2 <= selectors.hot_button_topics_of(person).count() <= 4
         assert Reminder.objects.filter(recipient=person, kind="inventory_retake").count() == 1
-    assert not Take.objects.filter(user__in=[demo.supervisor, demo.admin]).exists()
+    assert not Take.objects.filter(user__in=[seeded_demo.supervisor, seeded_demo.admin]).exists()
 
 
-def test_the_demo_takes_show_change(demo):
-    boundaries_demo.seed(io.StringIO())
-    before, after = reversed(list(selectors.completed_takes_of(demo.ana)))
+def test_the_demo_takes_show_change(seeded_demo):
+    before, after = reversed(list(selectors.completed_takes_of(seeded_demo.ana)))
     profiles = selectors.profiles_of([before, after])
     assert profiles[after.pk].overall > profiles[before.pk].overall
 
 
-def test_register_entries_are_in_several_languages(demo):
-    boundaries_demo.seed(io.StringIO())
-    ana = selectors.hot_button_topics_of(demo.ana).get(topic="Religion and abortion")
+def test_register_entries_are_in_several_languages(seeded_demo):
+    ana = selectors.hot_button_topics_of(seeded_demo.ana).get(topic="Religion and abortion")
     assert ana.keywords == ["abortion", "abortus", "Abtreibung", "avortement"]
-    chloe = selectors.hot_button_topics_of(demo.chloe).get(topic="Divorce")
+    chloe = selectors.hot_button_topics_of(seeded_demo.chloe).get(topic="Divorce")
     for text in ["Elle veut divorcer.", "De scheiding is rond.", "Die Scheidungen laufen."]:
-        assert [t for t, _ in selectors.topics_touched_by(demo.chloe, text)] == [chloe]
+        assert [t for t, _ in selectors.topics_touched_by(seeded_demo.chloe, text)] == [chloe]
 
 
-def test_seeding_twice_changes_nothing(demo):
-    boundaries_demo.seed(io.StringIO())
+def test_seeding_twice_changes_nothing(seeded_demo):
     first = snapshot()
     boundaries_demo.seed(io.StringIO())
     assert snapshot() == first

@@ -1,11 +1,14 @@
 """Every inventory URL × every demo role. Ana's inventory is private: anyone else gets 404
 (never a 403 that confirms it exists), except a supervisor reading a summary Ana shared."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
 from boundaries import services
 from tests.boundaries.conftest import completed_take
+from tests.factories import personas
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +26,25 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def urls(demo, v1):
-    done = completed_take(demo.ana, days_ago=30)
-    open_take = services.take_start(user=demo.ana)
-    topic = services.topic_create(user=demo.ana, topic="Abortion", keywords=["abortion"])
-    revoked = services.share_create(
-        owner=demo.ana, take=done, topics=[topic], supervisors=[demo.supervisor]
-    )[0]
-    services.share_revoke(share=revoked, by=demo.ana)
-    shared = services.share_create(
-        owner=demo.ana, take=done, topics=[topic], supervisors=[demo.supervisor]
-    )[0]
-    return {
+@pytest.fixture(scope="module")
+def scenario(module_db, django_db_blocker):
+    """The people, and Ana's inventory with a take in progress, a finished one, a hot-button
+    topic, a revoked share and a live one: made once for the module, since its tests only read
+    them (each test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        demo = personas()
+        services.catalogue_sync()
+        done = completed_take(demo.ana, days_ago=30)
+        open_take = services.take_start(user=demo.ana)
+        topic = services.topic_create(user=demo.ana, topic="Abortion", keywords=["abortion"])
+        revoked = services.share_create(
+            owner=demo.ana, take=done, topics=[topic], supervisors=[demo.supervisor]
+        )[0]
+        services.share_revoke(share=revoked, by=demo.ana)
+        shared = services.share_create(
+            owner=demo.ana, take=done, topics=[topic], supervisors=[demo.supervisor]
+        )[0]
+    urls = {
         "home": reverse("boundaries:home"),
         "register": reverse("boundaries:register"),
         "topic_create": reverse("boundaries:topic_create"),
@@ -51,6 +60,17 @@ def urls(demo, v1):
         "revoked_summary": reverse("boundaries:shared_summary", args=[revoked.uuid]),
         "section_help": reverse("boundaries:section_help", args=["values"]),
     }
+    return demo, urls
+
+
+@pytest.fixture
+def demo(db, scenario):
+    return copy.deepcopy(scenario[0])
+
+
+@pytest.fixture
+def urls(scenario):
+    return scenario[1]
 
 
 PRIVATE = [302, 200, 404, 404, 404, 404, 404, 404, 404, 404]

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
+
+from tests.factories import PASSWORD
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 SCREENSHOTS = RESULTS / "screenshots"
@@ -36,7 +39,14 @@ def browser(chromium_path, tmp_path_factory):
     # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make
     # meanwhile are still synchronous and safe. Only for the browser tests' lifetime.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    thread_connections = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        # With a loop running, Django keeps its connections per async context (asgiref's
+        # Local) and would open new ones that lack the test database's serialized snapshot, so
+        # the transactional tests' serialized rollback would quietly do nothing for every test
+        # this worker runs after a browser journey. The thread's own connections carry on.
+        for alias, connection in thread_connections.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS
         )
@@ -55,8 +65,16 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's URL, with the demo data in place."""
+def site(live_server, transactional_db, demo):
+    """The live server's URL, with the persona set (the demo's people) in place: a journey makes
+    what else it shows, or seeds the part of the demo it walks through."""
+    return live_server.url
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server's URL with the whole demo seeded, for checks of every page as someone
+    trying Limen sees it; its people sign in with ``DEMO_PASSWORD``."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
 
@@ -103,7 +121,7 @@ def axe_check(request):
     return check
 
 
-def sign_in(page, site: str, email: str, password: str = "limen-demo-2026") -> None:
+def sign_in(page, site: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)

@@ -7,6 +7,7 @@ of a finished inventory) are opened the way a person would get there.
 
 import pytest
 
+from accounts.demo import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -182,16 +183,18 @@ SCREENS = {
     ("role", "screen"),
     [(role, screen) for role, screens in SCREENS.items() for screen in screens],
 )
-def test_page_has_no_serious_accessibility_violation(page, site, axe_check, role, screen):
-    sign_in(page, site, ROLES[role])
-    PAGES[screen](page, site)
+def test_page_has_no_serious_accessibility_violation(page, demo_site, axe_check, role, screen):
+    sign_in(page, demo_site, ROLES[role], DEMO_PASSWORD)
+    PAGES[screen](page, demo_site)
     axe_check(page)
 
 
 @pytest.mark.parametrize("role", sorted(SCREENS))
-def test_phone_width_pages_have_no_serious_accessibility_violation(page, site, axe_check, role):
+def test_phone_width_pages_have_no_serious_accessibility_violation(
+    page, demo_site, axe_check, role
+):
     page.set_viewport_size({"width": 375, "height": 740})
-    sign_in(page, site, ROLES[role])
+    sign_in(page, demo_site, ROLES[role], DEMO_PASSWORD)
     for screen in SCREENS[role]:
-        PAGES[screen](page, site)
+        PAGES[screen](page, demo_site)
         axe_check(page)

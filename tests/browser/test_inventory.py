@@ -1,5 +1,6 @@
 """The self-inventory by keyboard only: start, answer, leave halfway, resume, finish, compare."""
 
+import os
 import re
 
 import pytest
@@ -7,6 +8,15 @@ import pytest
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def inventory_demo(site):
+    """The demo's inventory: Ana's finished takes and her register entries."""
+    from boundaries import demo
+
+    demo.seed(open(os.devnull, "w"))  # noqa: SIM115
+
 
 TARGET = 4  # the normalised score every answer aims for (the previous take scored 2)
 

@@ -115,12 +115,14 @@ def zaanstreek_package() -> bytes:
 
 
 def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
-    browser, site, screenshot, tmp_path
+    browser, site, demo, screenshot, tmp_path
 ):
     from directory.models import Service
     from referrals.models import Referral
     from reminders.models import Reminder
+    from tests.factories import EntryFactory
 
+    EntryFactory(owner=demo.ana, client__code="K-17", notes="First session: debts and letters.")
     package = tmp_path / "zaanstreek.zip"
     package.write_bytes(zaanstreek_package())
 

@@ -54,10 +54,10 @@ def test_htmx_fragments_are_no_store_too(client, demo, pages):
 
 
 def test_the_response_that_signs_someone_in_is_no_store(client, demo):
-    from accounts.demo import DEMO_PASSWORD
+    from tests.factories import PASSWORD
 
     response = client.post(
-        reverse("login"), {"username": "ana@harbour.example", "password": DEMO_PASSWORD}
+        reverse("login"), {"username": "ana@harbour.example", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert _no_store(response)

@@ -15,9 +15,8 @@ def seed():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def test_each_demo_agency_gets_a_directory_in_several_cities_and_languages(demo):
-    seed()
-    for organisation in (demo.harbour, demo.lindenhof):
+def test_each_demo_agency_gets_a_directory_in_several_cities_and_languages(seeded_demo):
+    for organisation in (seeded_demo.harbour, seeded_demo.lindenhof):
         services = Service.objects.filter(owner=organisation)
         assert 20 <= services.count() <= 40
         cities = set(Address.objects.filter(owner=organisation).values_list("city", flat=True))
@@ -29,21 +28,20 @@ def test_each_demo_agency_gets_a_directory_in_several_cities_and_languages(demo)
         assert Location.objects.filter(owner=organisation, is_confidential=True).exists()
 
 
-def test_spoken_languages_are_named_in_the_readers_language(demo, client):
+def test_spoken_languages_are_named_in_the_readers_language(seeded_demo, client):
     from django.urls import reverse
     from django.utils import translation
 
-    from directory import demo as directory_demo
-
-    directory_demo.seed(open(os.devnull, "w"))  # noqa: SIM115
-    language = Language.objects.filter(code__in=["nl", "nld"], service__owner=demo.harbour).first()
+    language = Language.objects.filter(
+        code__in=["nl", "nld"], service__owner=seeded_demo.harbour
+    ).first()
     with translation.override("en"):
         assert language.label == "Dutch"
     with translation.override("de"):
         assert language.label == "Niederländisch"
-    demo.ana.language = "fr"
-    demo.ana.save()
-    client.force_login(demo.ana)
+    seeded_demo.ana.language = "fr"
+    seeded_demo.ana.save()
+    client.force_login(seeded_demo.ana)
     page = client.get(reverse("directory:service", args=[language.service.uuid])).content.decode()
     assert "Néerlandais" in page
     assert ">Dutch<" not in page

@@ -1,43 +1,56 @@
 """Every directory URL for every role: anonymous → sign in, practitioners cannot maintain (403),
 another agency's anything is a 404."""
 
+import copy
+
 import pytest
 from django.urls import reverse
 
 from directory.models import DirectoryImport, PendingCorrection, PullChangeSet, Service
 from directory.services.api_access import api_token_create
+from directory.services.imports import import_package
 from directory.services.pulls import subscription_create
-from tests.directory.conftest import SVC, SVC2
-from tests.factories import MembershipFactory
+from tests.directory.conftest import SVC, SVC2, package_zip
+from tests.factories import MembershipFactory, personas
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def objects(imported, alice):
-    service = Service.objects.get(owner=imported, hsds_id=SVC)
-    directory_import = DirectoryImport.objects.create(
-        organisation=imported, created_by=alice, filename="x.zip", status="valid"
-    )
-    correction = PendingCorrection.objects.create(
-        service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
-    )
-    token, _ = api_token_create(organisation=imported, name="Partner", by=alice)
-    subscription = subscription_create(
-        organisation=imported,
-        name="Partner",
-        base_url="https://partner.example.org/api/hsds",
-        token="limen_x",
-        is_scheduled=False,
-        auto_apply=False,
-        by=alice,
-    )
-    change_set = PullChangeSet.objects.create(
-        subscription=subscription, status="failed", message="The source could not be reached."
-    )
-    pulled = Service.objects.get(owner=imported, hsds_id=SVC2)
-    Service.objects.filter(pk=pulled.pk).update(source=subscription)
-    return {
+@pytest.fixture(scope="module")
+def scenario(module_db, django_db_blocker):
+    """The people, Harbour's directory holding the small package, an import, a proposed
+    correction, an API token and a subscription to a partner with a failed pull and a pulled
+    service: made once for the module, since its tests only read them (each test's own writes
+    are rolled back)."""
+    with django_db_blocker.unblock():
+        demo = personas()
+        report = import_package(
+            organisation=demo.harbour, data=package_zip(), filename="small.zip", by=demo.admin
+        )
+        assert report.ok, report.errors
+        service = Service.objects.get(owner=demo.harbour, hsds_id=SVC)
+        directory_import = DirectoryImport.objects.create(
+            organisation=demo.harbour, created_by=demo.admin, filename="x.zip", status="valid"
+        )
+        correction = PendingCorrection.objects.create(
+            service=service, submitted_by_email="x@example.org", changes={"name": ["a", "b"]}
+        )
+        token, _ = api_token_create(organisation=demo.harbour, name="Partner", by=demo.admin)
+        subscription = subscription_create(
+            organisation=demo.harbour,
+            name="Partner",
+            base_url="https://partner.example.org/api/hsds",
+            token="limen_x",
+            is_scheduled=False,
+            auto_apply=False,
+            by=demo.admin,
+        )
+        change_set = PullChangeSet.objects.create(
+            subscription=subscription, status="failed", message="The source could not be reached."
+        )
+        pulled = Service.objects.get(owner=demo.harbour, hsds_id=SVC2)
+        Service.objects.filter(pk=pulled.pk).update(source=subscription)
+    objects = {
         "service": service.uuid,
         "import": directory_import.uuid,
         "correction": correction.uuid,
@@ -46,6 +59,17 @@ def objects(imported, alice):
         "change_set": change_set.uuid,
         "pulled": pulled.uuid,
     }
+    return demo, objects
+
+
+@pytest.fixture
+def demo(db, scenario):
+    return copy.deepcopy(scenario[0])
+
+
+@pytest.fixture
+def objects(scenario):
+    return scenario[1]
 
 
 MEMBER_PAGES = [("directory:search", None), ("directory:service", "service")]

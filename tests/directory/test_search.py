@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,22 +169,32 @@ def _many(org, admin, n: int) -> None:
         )
 
 
+# A page of results: session, person, membership, the categories, the page of services with its
+# prefetched details; a person's first search also reads the three filter lists (cached after
+# it). PostgreSQL reads the page's providers in a query of their own (see ``with_details``): one
+# more there. Open-now stays out: whether a service is open depends on the moment the test runs,
+# and with it whether there is a page to read.
+QUERIES_RESULTS = 14
+QUERIES_FILTER_LISTS = 3
+QUERIES_RANKED_EXTRA = 1
+
+
 @pytest.mark.parametrize("n", [5, 60])
 def test_search_query_count_does_not_grow_with_results(
-    org, alice, bob, client, django_assert_max_num_queries, n
+    org, alice, bob, client, django_assert_num_queries, n
 ):
     _many(org, alice, n)
     client.force_login(bob)
-    with django_assert_max_num_queries(22):
+    results = QUERIES_RESULTS + (QUERIES_RANKED_EXTRA if connection.vendor == "postgresql" else 0)
+    with django_assert_num_queries(results + QUERIES_FILTER_LISTS):
         response = client.get(
-            reverse("directory:search"),
-            {"q": "geweld", "language": "nl", "city": "Amsterdam", "open_now": "on"},
+            reverse("directory:search"), {"q": "geweld", "language": "nl", "city": "Amsterdam"}
         )
-    assert response.status_code == 200
-    with django_assert_max_num_queries(22):
-        client.get(
-            reverse("directory:search"), {"q": "shelter", "category": term("domestic_violence").pk}
-        )
+    assert len(response.context["page"]) == min(n, 20)
+    shelters = term("domestic_violence").pk
+    with django_assert_num_queries(results):
+        response = client.get(reverse("directory:search"), {"q": "shelter", "category": shelters})
+    assert len(response.context["page"]) == min(n, 20)
 
 
 def test_search_results_are_paginated(org, alice, bob, client):

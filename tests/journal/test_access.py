@@ -2,12 +2,15 @@
 supervisor, another supervisor, another organisation (practitioner and supervisor), an agency
 admin, anonymous."""
 
+import copy
+
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
 from accounts.models import AuditEvent, SupervisionLink
 from journal import services
 from journal.models import Flag
+from tests.factories import EntryFactory, FlagFactory, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -15,22 +18,57 @@ ROLES = ["ana", "ben", "supervisor", "supervisor2", "chloe", "lindenhof_supervis
 ALL_ROLES = [*ROLES, "anonymous"]
 
 
+@pytest.fixture(scope="module")
+def scenario(module_db, django_db_blocker):
+    """The people; Ana's entry with a confirmed crossing (her supervisor: demo.supervisor), an
+    unflagged entry of the same client, an open suggestion and a meeting: made once for the
+    module, since its tests only read them (each test's own writes are rolled back)."""
+    with django_db_blocker.unblock():
+        demo = personas()
+        entry = EntryFactory(
+            owner=demo.ana, notes="I gave him ten euros from my own pocket for the bus."
+        )
+        flag = FlagFactory(
+            entry=entry, category="giving_money", quote="ten euros from my own pocket"
+        )
+        services.flag_confirm(flag=flag, by=demo.ana)
+        flag.refresh_from_db()
+        private = EntryFactory(owner=demo.ana, client=entry.client, notes="A quiet session.")
+        suggested = FlagFactory(
+            entry=EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet."),
+            quote="lent him money",
+        )
+        meeting = services.meeting_record(
+            supervisor=demo.supervisor,
+            supervisee=demo.ana,
+            held_on="2026-11-01",
+            notes="We talked.",
+            agreed_actions="",
+            flags=[flag],
+        )
+        draft = services.entry_create(owner=demo.ana, client=entry.client, notes="Half")
+        return demo, flag, _urls(demo, flag, private, suggested, meeting, draft)
+
+
 @pytest.fixture
-def urls(demo, confirmed_flag, make_entry):
-    """One URL per journal route, all about Ana's data (her supervisor is demo.supervisor)."""
+def demo(db, scenario):
+    return copy.deepcopy(scenario[0])
+
+
+@pytest.fixture
+def confirmed_flag(db, scenario):
+    return copy.deepcopy(scenario[1])
+
+
+@pytest.fixture
+def urls(scenario):
+    """One URL per journal route, all about Ana's data."""
+    return scenario[2]
+
+
+def _urls(demo, confirmed_flag, private, suggested, meeting, draft):
     entry = confirmed_flag.entry
-    private = make_entry(demo.ana, "A quiet session.", client=entry.client)
-    draft = services.entry_create(owner=demo.ana, client=entry.client, notes="Half")
     unwritten = "5f0c8a2e-1d3b-4c6a-9e7f-0a1b2c3d4e5f"
-    suggested = make_entry(demo.ana, "I lent him money from my own wallet.").flags.get()
-    meeting = services.meeting_record(
-        supervisor=demo.supervisor,
-        supervisee=demo.ana,
-        held_on="2026-11-01",
-        notes="We talked.",
-        agreed_actions="",
-        flags=[confirmed_flag],
-    )
     return {
         "entries": ("get", reverse("journal:entries")),
         "entry_new": ("get", reverse("journal:entry_new")),
@@ -160,8 +198,8 @@ def test_outsiders_change_nothing(client, demo, urls, confirmed_flag):
     assert not Flag.objects.filter(status=Flag.Status.DISMISSED).exists()
 
 
-def test_supervisor_sees_a_shared_entry_only_while_shared(client, demo, make_entry):
-    entry = make_entry(demo.ana, "A quiet session.")
+def test_supervisor_sees_a_shared_entry_only_while_shared(client, demo):
+    entry = EntryFactory(owner=demo.ana, notes="A quiet session.")
     url = reverse("journal:entry", args=[entry.uuid])
     client.force_login(demo.supervisor)
     assert client.get(url).status_code == 404
@@ -239,14 +277,14 @@ def test_a_former_supervisor_no_longer_sees_the_quotes_of_meetings(client, demo,
     assert confirmed_flag.quote in client.get(url).content.decode()
 
 
-def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo, make_entry):
+def test_supervisor_sees_only_what_was_brought_to_supervision(client, demo):
     """On a flagged entry, open suggestions and dismissed ones stay the practitioner's own."""
-    entry = make_entry(
-        demo.ana,
-        "I gave him ten euros from my own wallet. I told her about my own divorce.",
+    entry = EntryFactory(
+        owner=demo.ana,
+        notes="I gave him ten euros from my own wallet. I told her about my own divorce.",
     )
-    money = entry.flags.get(category="giving_money")
-    disclosure = entry.flags.get(category="self_disclosure")
+    money = FlagFactory(entry=entry, category="giving_money", quote="ten euros")
+    disclosure = FlagFactory(entry=entry, category="self_disclosure", quote="my own divorce")
     services.flag_confirm(flag=money, by=demo.ana)
     client.force_login(demo.supervisor)
     body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()

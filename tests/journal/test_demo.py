@@ -18,9 +18,8 @@ LANGUAGES = {
 
 
 @pytest.fixture
-def journals(demo):
-    journal_demo.seed(io.StringIO())
-    return demo
+def journals(seeded_demo):
+    return seeded_demo
 
 
 def _counts():

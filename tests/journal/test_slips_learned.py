@@ -131,6 +131,7 @@ def test_word_windows_cover_every_run_of_words_once():
 
 def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):
     encoder = meaning.Encoder()
+    encoder._model = meaning.encoder()._use()  # the process's loaded model, a fresh empty cache
     calls = []
     original = encoder._use
 

@@ -11,6 +11,7 @@ from accounts.models import SupervisionLink
 from journal import services
 from journal.models import Client, Flag, SessionEntry
 from journal.reminders import flag_followup_on
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -561,7 +562,7 @@ def test_resume_after_signing_in_again_hands_the_editor_a_fresh_token(demo, make
         reverse("login"),
         {
             "username": "ana@harbour.example",
-            "password": "limen-demo-2026",
+            "password": PASSWORD,
             "csrfmiddlewaretoken": browser.cookies["csrftoken"].value,
         },
     )

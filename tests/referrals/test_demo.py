@@ -16,9 +16,8 @@ def seed():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def test_demo_practitioners_have_a_few_referrals_with_reminders(demo):
-    seed()
-    for practitioner in (demo.ana, demo.ben, demo.chloe, demo.daan):
+def test_demo_practitioners_have_a_few_referrals_with_reminders(seeded_demo):
+    for practitioner in (seeded_demo.ana, seeded_demo.ben, seeded_demo.chloe, seeded_demo.daan):
         referrals = Referral.objects.filter(owner=practitioner)
         assert referrals.exists()
         for referral in referrals:
@@ -30,8 +29,7 @@ def test_demo_practitioners_have_a_few_referrals_with_reminders(demo):
         assert Reminder.objects.get(about=referral.about).status == Reminder.Status.PENDING
 
 
-def test_seeding_twice_changes_nothing(demo):
-    seed()
+def test_seeding_twice_changes_nothing(seeded_demo):
     before = (Service.objects.count(), Referral.objects.count(), Reminder.objects.count())
     seed()
     assert (Service.objects.count(), Referral.objects.count(), Reminder.objects.count()) == before

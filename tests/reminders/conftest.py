@@ -1,4 +1,4 @@
-"""Fixtures for the reminders tests: people and reminders that fell due."""
+"""Fixtures for the reminders tests: reminders that fell due."""
 
 import uuid
 from datetime import timedelta
@@ -11,12 +11,6 @@ from django.utils import timezone
 
 from reminders import delivery
 from reminders.models import Reminder
-from tests.factories import MembershipFactory
-
-
-@pytest.fixture
-def practitioner(org):
-    return MembershipFactory(organisation=org, user__full_name="Pat Practitioner").user
 
 
 def make_reminder(recipient, *, kind="flag_followup", minutes_ago=1, **fields) -> Reminder:

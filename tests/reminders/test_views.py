@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.models import SupervisionLink
 from reminders import services
 from reminders.models import Delivery, Reminder, ReminderPreference
 from reminders.registry import kind_codes
@@ -218,6 +219,8 @@ def test_calendar_feed_lists_open_followups_and_meetings(client, signed_in, prac
     followup = make_reminder(practitioner, due_at=timezone.now() + timedelta(days=2))
     make_reminder(practitioner, status=Reminder.Status.CANCELLED)
     make_reminder(practitioner, status=Reminder.Status.SENT, done_at=timezone.now())
+    # A meeting with someone who is not her supervisor: no pair, so no meeting falls due.
+    SupervisionLink.objects.filter(supervisee=practitioner).delete()
     supervisor = MembershipFactory(organisation=org, is_supervisor=True).user
     meeting = apps.get_model("journal", "SupervisionMeeting").objects.create(
         organisation=org,
@@ -242,12 +245,9 @@ def test_calendar_feed_lists_open_followups_and_meetings(client, signed_in, prac
 def test_calendar_feed_shows_the_next_supervision_meeting_of_each_pair(
     client, signed_in, practitioner, org
 ):
-    from tests.factories import SupervisionLinkFactory
-
-    supervisor = MembershipFactory(organisation=org, is_supervisor=True).user
-    link = SupervisionLinkFactory(
-        organisation=org, supervisor=supervisor, supervisee=practitioner, cadence_weeks=4
-    )
+    link = SupervisionLink.objects.get(supervisee=practitioner)
+    assert link.cadence_weeks == 4
+    supervisor = link.supervisor
     apps.get_model("journal", "SupervisionMeeting").objects.create(
         organisation=org, supervisor=supervisor, supervisee=practitioner, held_on=date(2026, 3, 2)
     )
