@@ -6,6 +6,10 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+# People pause a few seconds between clicks; gunicorn's default of 2 s closes an idle connection
+# just as the next click arrives on it, which the client sees as a reset. Idle keep-alive
+# connections wait in the threaded worker's poller without holding a thread, so 15 s costs little.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "15"))
 accesslog = "-"
 # The access log keeps no query strings (search words) and no tokens from links.
 logger_class = "config.access_log.RedactingLogger"

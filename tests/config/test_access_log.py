@@ -80,3 +80,13 @@ def test_gunicorn_uses_the_redacting_logger():
 
     settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert settings["logger_class"] == "config.access_log.RedactingLogger"
+
+
+def test_gunicorn_keeps_an_idle_connection_longer_than_people_pause_between_clicks():
+    # With gunicorn's default of 2 s, the load benchmark's people (1-5 s between actions) sometimes
+    # sent their next request on a connection the server was closing at that moment: a reset.
+    import runpy
+    from pathlib import Path
+
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert settings["keepalive"] > 5
