@@ -229,6 +229,16 @@ def get_json(url: str, *, token: str = "", limits: Limits | None = None) -> Any:
         break
     else:
         raise FetchError(_("The source redirected too many times."), kind="redirect")
+    if status in (401, 403) and not token:
+        raise FetchError(
+            _(
+                "The source asks for a read token (HTTP %(status)s). Ask the other agency for "
+                "one and save it here, or for the address of its openly published directory "
+                "(a Limen one ends in /api/hsds/ followed by the agency's short name)."
+            )
+            % {"status": status},
+            kind="unauthorised",
+        )
     if status in (401, 403):
         raise FetchError(
             _(

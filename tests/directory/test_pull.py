@@ -18,7 +18,11 @@ from directory import secretbox
 from directory.hsds import remote
 from directory.models import PullChangeSet, Service, Subscription
 from directory.services import pulls
-from directory.services.api_access import api_token_create, api_token_revoke
+from directory.services.api_access import (
+    api_token_create,
+    api_token_revoke,
+    directory_publish,
+)
 from directory.services.upkeep import service_set_status
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -236,6 +240,29 @@ def test_a_revoked_token_is_a_recorded_failure(agencies, caplog):
     assert subscription.last_outcome == Subscription.Outcome.FAILED
     assert snapshot(agencies.harbour) == own
     assert agencies.token not in caplog.text
+
+
+def test_without_a_token_the_failure_says_to_ask_for_one_or_for_the_open_address(agencies):
+    subscription = subscribe(agencies, token="")
+
+    change_set = pulls.subscription_pull(subscription=subscription)
+
+    assert change_set.status == PullChangeSet.Status.FAILED
+    assert "asks for a read token" in change_set.message
+    assert "revoked" not in change_set.message
+
+
+def test_an_openly_published_directory_is_pulled_without_a_token(agencies):
+    directory_publish(organisation=agencies.lindenhof, is_open=True, by=agencies.lindenhof_admin)
+    subscription = subscribe(agencies, url=f"{agencies.api_url}/lindenhof", token="")
+
+    change_set = pulls.subscription_pull(subscription=subscription)
+
+    assert change_set.status == PullChangeSet.Status.PENDING
+    remote_ids = set(
+        Service.objects.filter(owner=agencies.lindenhof).values_list("hsds_id", flat=True)
+    )
+    assert {c["id"] for c in change_set.changes["created"]} == remote_ids
 
 
 def test_the_token_is_stored_encrypted(agencies):
