@@ -11,19 +11,8 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 
 from tests.factories import personas
-
-# The property-based sweep (tests/config/test_sweep.py) runs a bounded number of examples in the
-# normal suite; `--hypothesis-profile=sweep` runs many more.
-hypothesis_settings.register_profile(
-    "sweep",
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

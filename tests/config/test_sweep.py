@@ -2,10 +2,11 @@
 form posts and query strings. Nothing answers with a 500, and a refused post (4xx) saves
 nothing. A new form or htmx endpoint is covered as soon as its URL exists.
 
-Bounded for the normal suite; for a longer run: ``pytest tests/config/test_sweep.py
---hypothesis-profile=sweep``.
+One pass over every URL per role in the normal suite; for a longer run, more passes with other
+values: ``LIMEN_SWEEP_EXAMPLES=60 pytest tests/config/test_sweep.py``.
 """
 
+import os
 import re
 import uuid
 
@@ -20,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 ROLES = ["anonymous", "ana", "supervisor", "admin"]
+# Each example is a whole pass: every URL, its form's fields filled with drawn values.
+EXAMPLES = int(os.environ.get("LIMEN_SWEEP_EXAMPLES", "1"))
 SKIPPED_PREFIXES = ("admin/", "static/")
 # Signing out would end the role for the URLs after it.
 SKIPPED_NAMES = {"logout"}
@@ -140,7 +143,7 @@ def signed_in(client, demo, request):
 
 @pytest.mark.parametrize("signed_in", ROLES, indirect=True)
 @settings(
-    max_examples=1,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
