@@ -5,6 +5,7 @@ import re
 from datetime import time
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from directory.hsds.reader import MAX_UPLOAD_BYTES
@@ -71,7 +72,9 @@ class ServiceForm(forms.Form):
     description = forms.CharField(
         label=_("What they offer"), widget=forms.Textarea, required=False, max_length=20000
     )
-    status = forms.ChoiceField(label=_("Status"), choices=Service.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[(v, capfirst(label)) for v, label in Service.Status.choices]
+    )
     categories = forms.TypedMultipleChoiceField(
         label=_("Categories"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -208,7 +211,11 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
+                _(
+                    "The file is larger than %(mb)s MB. Import the directory in parts, for "
+                    "example one package per provider."
+                )
+                % {"mb": MAX_UPLOAD_BYTES // 2**20}
             )
         return upload
 

@@ -404,6 +404,7 @@ def _enqueue(directory_import: DirectoryImport) -> None:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
+    failed = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         directory_import = imports.directory_import_create(
@@ -414,11 +415,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         )
         if imports.directory_import_should_run_async(directory_import):
             _enqueue(directory_import)
-        else:
-            imports.directory_import_check(directory_import=directory_import)
-        return redirect("directory:import_detail", directory_import.uuid)
+            return redirect("directory:import_detail", directory_import.uuid)
+        directory_import = imports.directory_import_check(directory_import=directory_import)
+        if directory_import.status != DirectoryImport.Status.INVALID:
+            return redirect("directory:import_detail", directory_import.uuid)
+        # A file with problems: the upload form stays, with what to fix right above it.
+        failed = directory_import
     recent = selectors.imports_for_admin(request.user)[:RECENT_IMPORTS_SHOWN]
-    return render(request, "directory/import_upload.html", {"form": form, "imports": recent})
+    context = {"form": form, "imports": recent, "failed": failed}
+    if failed is not None:
+        context["errors"] = failed.errors[:IMPORT_ERRORS_SHOWN]
+        context["warnings"] = failed.warnings[:IMPORT_WARNINGS_SHOWN]
+    return render(request, "directory/import_upload.html", context)
 
 
 @access_required(Role.ADMIN)

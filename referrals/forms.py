@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import Referral
@@ -65,7 +66,9 @@ class ReferralForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Referral.Outcome.choices, widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=[(v, capfirst(label)) for v, label in Referral.Outcome.choices],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

@@ -88,7 +88,7 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
         allowed = [str(value) for value, _label in model_field.flatchoices]
         if raw not in allowed:
             raise ValueError(
-                _("“%(v)s” is not one of: %(allowed)s")
+                _("“%(v)s” is not allowed here; write one of: %(allowed)s.")
                 % {"v": raw[:40], "allowed": ", ".join(allowed)}
             )
         return raw
@@ -130,7 +130,7 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
     limit = model_field.max_length or TEXT_MAX_CHARS
     if len(raw) > limit:
         raise ValueError(
-            _("The value is %(n)s characters long; at most %(max)s fit.")
+            _("The value is %(n)s characters long; at most %(max)s fit. Shorten it.")
             % {"n": len(raw), "max": limit}
         )
     if isinstance(model_field, models.EmailField):
@@ -201,7 +201,17 @@ def check(
         if raw.header is not None:
             missing = [c for c in table.required if c not in present]
             for column in missing:
-                error(Problem(_("A required column is missing."), raw.filename, 1, column))
+                error(
+                    Problem(
+                        _(
+                            "A required column is missing. Add it to the first row (the header), "
+                            "with a value in every row."
+                        ),
+                        raw.filename,
+                        1,
+                        column,
+                    )
+                )
             if missing:
                 continue
             unknown = [c for c in raw.header if c not in table.columns]
@@ -222,17 +232,36 @@ def check(
                 progress(int(seen * 100 / total))
             hsds_id = (cells.get("id") or "").strip()
             if not hsds_id:
-                error(Problem(_("The row has no id."), raw.filename, number, "id"))
+                error(
+                    Problem(
+                        _("The row has no id. Give every row an id of its own (HSDS uses UUIDs)."),
+                        raw.filename,
+                        number,
+                        "id",
+                    )
+                )
                 continue
             if len(hsds_id) > 100:
                 error(
-                    Problem(_("The id is longer than 100 characters."), raw.filename, number, "id")
+                    Problem(
+                        _(
+                            "The id is longer than 100 characters. Use a shorter id, "
+                            "such as a UUID."
+                        ),
+                        raw.filename,
+                        number,
+                        "id",
+                    )
                 )
                 continue
             if hsds_id in ids:
                 error(
                     Problem(
-                        _("The id “%(id)s” appears twice in this file.") % {"id": hsds_id},
+                        _(
+                            "The id “%(id)s” appears twice in this file. Remove the repeated "
+                            "row, or give it an id of its own."
+                        )
+                        % {"id": hsds_id},
                         raw.filename,
                         number,
                         "id",
@@ -248,7 +277,14 @@ def check(
                     continue
                 text = cells.get(column, "") or ""
                 if column in table.required and not text.strip():
-                    error(Problem(_("A value is required."), raw.filename, number, column))
+                    error(
+                        Problem(
+                            _("A value is required: fill in this cell."),
+                            raw.filename,
+                            number,
+                            column,
+                        )
+                    )
                     bad = True
                     continue
                 if column in table.ignored:
@@ -306,7 +342,10 @@ def _check_references(
                 elif ref.required:
                     error(
                         Problem(
-                            _("“%(id)s” is not a row of %(file)s, here or in the directory.")
+                            _(
+                                "“%(id)s” is not a row of %(file)s, here or in the directory. "
+                                "Add that row to %(file)s, or correct the id."
+                            )
                             % {"id": target, "file": spec.BY_NAME[ref.table].filename},
                             filename,
                             row.number,
@@ -371,7 +410,10 @@ def _check_references(
             if entity == "service" and link not in known_services:
                 error(
                     Problem(
-                        _("“%(id)s” is not a row of services.csv, here or in the directory.")
+                        _(
+                            "“%(id)s” is not a row of services.csv, here or in the directory. "
+                            "Add that row to services.csv, or correct the id."
+                        )
                         % {"id": link},
                         "attributes.csv",
                         row.number,
@@ -382,7 +424,10 @@ def _check_references(
             if entity == "location" and link not in known_locations:
                 error(
                     Problem(
-                        _("“%(id)s” is not a row of locations.csv, here or in the directory.")
+                        _(
+                            "“%(id)s” is not a row of locations.csv, here or in the directory. "
+                            "Add that row to locations.csv, or correct the id."
+                        )
                         % {"id": link},
                         "attributes.csv",
                         row.number,
@@ -415,18 +460,85 @@ def _check_references(
 
 
 def _count(organisation, dataset: Dataset, report: Report) -> None:
+    """Per table: rows new to the directory, rows that would change, and rows already exactly
+    as the package has them (re-importing an unchanged export changes nothing)."""
     for table in spec.TABLES:
         rows = dataset.tables.get(table.name)
         if rows is None:
             continue
         ids = [r.hsds_id for r in rows]
         existing = _existing_ids(organisation, table, ids)
-        updated = sum(1 for i in ids if i in existing)
+        stored = _stored_rows(organisation, table, dataset, [i for i in ids if i in existing])
+        shipped = _shipped_ids(table, ids)
+        created = updated = unchanged = 0
+        for row in rows:
+            if row.hsds_id not in existing:
+                created += 1
+            elif row.hsds_id in shipped or _unchanged(table, dataset, row, stored[row.hsds_id]):
+                unchanged += 1
+            else:
+                updated += 1
         report.counts[table.name] = {
             "rows": len(rows),
-            "created": len(rows) - updated,
+            "created": created,
             "updated": updated,
+            "unchanged": unchanged,
         }
+
+
+def _compared_refs(table: spec.Table, dataset: Dataset) -> list[spec.Ref]:
+    columns = dataset.columns.get(table.name, set())
+    return [r for r in table.refs if r.column in columns]
+
+
+def _compared_fields(table: spec.Table, dataset: Dataset) -> list[str]:
+    columns = dataset.columns.get(table.name, set())
+    fields = [c for c in table.value_columns if c in columns]
+    if dataset.flags_present and table.name == "service":
+        fields += ["do_not_refer", "do_not_refer_reason"]
+    if dataset.flags_present and table.name == "location":
+        fields.append("is_confidential")
+    return fields
+
+
+def _stored_rows(
+    organisation, table: spec.Table, dataset: Dataset, ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The agency's own rows as stored, in the columns the package carries."""
+    lookups = [
+        *_compared_fields(table, dataset),
+        *(f"{r.field}__hsds_id" for r in _compared_refs(table, dataset)),
+    ]
+    stored: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for values in table.model.objects.filter(owner=organisation, hsds_id__in=chunk).values(
+            "hsds_id", *lookups
+        ):
+            stored[values["hsds_id"]] = values
+    return stored
+
+
+def _unchanged(table: spec.Table, dataset: Dataset, row: Row, stored: dict[str, Any]) -> bool:
+    from directory.models import DO_NOT_REFER_REASON_MAX_LENGTH
+
+    model = table.model
+    wanted: dict[str, Any] = {}
+    for name in _compared_fields(table, dataset):
+        if name == "do_not_refer":
+            wanted[name] = row.hsds_id in dataset.do_not_refer
+        elif name == "do_not_refer_reason":
+            reason = dataset.do_not_refer.get(row.hsds_id, "")
+            wanted[name] = reason[:DO_NOT_REFER_REASON_MAX_LENGTH]
+        elif name == "is_confidential":
+            wanted[name] = row.hsds_id in dataset.confidential
+        else:
+            value = row.values.get(name)
+            # apply() writes an empty cell of a NOT NULL column as "".
+            wanted[name] = "" if value is None and not model._meta.get_field(name).null else value
+    for ref in _compared_refs(table, dataset):
+        wanted[f"{ref.field}__hsds_id"] = row.refs.get(ref.field)
+    return all(stored.get(name) == value for name, value in wanted.items())
 
 
 # --- Writing --------------------------------------------------------------------------------

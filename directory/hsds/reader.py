@@ -109,12 +109,17 @@ def read_upload(data: bytes, filename: str) -> RawPackage:
     if len(data) > MAX_UPLOAD_BYTES:
         package.errors.append(
             Problem(
-                _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}, name
+                _(
+                    "The file is larger than %(mb)s MB. Import the directory in parts, for "
+                    "example one package per provider."
+                )
+                % {"mb": MAX_UPLOAD_BYTES // 2**20},
+                name,
             )
         )
         return package
     if not data.strip():
-        package.errors.append(Problem(_("The file is empty."), name))
+        package.errors.append(Problem(_empty_message(), name))
         return package
     if data[:4] == b"PK\x03\x04":
         return read_zip(data, name)
@@ -141,14 +146,23 @@ def read_zip(data: bytes, name: str) -> RawPackage:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        package.errors.append(Problem(_("The zip file is damaged: %(e)s") % {"e": exc}, name))
+        package.errors.append(
+            Problem(
+                _("The zip file is damaged (%(e)s). Make the zip again and upload it.")
+                % {"e": exc},
+                name,
+            )
+        )
         return package
     members = [m for m in members if not Path(m.filename).name.startswith((".", "__MACOSX"))]
     members = [m for m in members if "__MACOSX" not in m.filename]
     if len(members) > MAX_MEMBERS:
         package.errors.append(
             Problem(
-                _("The zip holds %(n)s files; at most %(max)s are accepted.")
+                _(
+                    "The zip holds %(n)s files; at most %(max)s are accepted. Put only "
+                    "datapackage.json and the HSDS tables (services.csv, …) in it."
+                )
                 % {"n": len(members), "max": MAX_MEMBERS},
                 name,
             )
@@ -166,11 +180,19 @@ def read_zip(data: bytes, name: str) -> RawPackage:
     for member in members:
         member_name = Path(member.filename).name
         if member.flag_bits & 0x1:
-            package.errors.append(Problem(_("Encrypted files are not accepted."), member_name))
+            package.errors.append(
+                Problem(
+                    _("Encrypted files are not accepted. Make the zip again without a password."),
+                    member_name,
+                )
+            )
             return package
         if member_name in files:
             package.errors.append(
-                Problem(_("The zip holds two files with this name."), member_name)
+                Problem(
+                    _("The zip holds two files with this name. Keep one of them and zip again."),
+                    member_name,
+                )
             )
             return package
         # Sizes in the zip's directory can lie; count what actually comes out.
@@ -188,11 +210,22 @@ def read_zip(data: bytes, name: str) -> RawPackage:
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             package.errors.append(
-                Problem(_("This file cannot be unpacked: %(e)s") % {"e": exc}, member_name)
+                Problem(
+                    _(
+                        "This file cannot be unpacked (%(e)s). Make the zip again with ordinary "
+                        "(deflate) compression."
+                    )
+                    % {"e": exc},
+                    member_name,
+                )
             )
             return package
         files[member_name] = b"".join(chunks)
     return read_files(files)
+
+
+def _empty_message() -> str:
+    return _("The file is empty. Export the directory again and upload the new file.")
 
 
 def _bomb_ratio(unpacked: int, packed: int) -> bool:
@@ -231,9 +264,10 @@ def unpacked_size(data: bytes, filename: str, *, stop_at: int) -> int:
 
 
 def _too_big_message() -> str:
-    return _("Unpacked, the package would be larger than %(mb)s MB.") % {
-        "mb": MAX_UNCOMPRESSED_BYTES // 2**20
-    }
+    return _(
+        "Unpacked, the package would be larger than %(mb)s MB. Import it in parts, for example "
+        "one package per provider."
+    ) % {"mb": MAX_UNCOMPRESSED_BYTES // 2**20}
 
 
 def read_directory(path: Path) -> RawPackage:
@@ -254,7 +288,14 @@ def read_directory(path: Path) -> RawPackage:
 def read_files(files: dict[str, bytes]) -> RawPackage:
     package = RawPackage()
     if not files:
-        package.errors.append(Problem(_("The package holds no files.")))
+        package.errors.append(
+            Problem(
+                _(
+                    "The package holds no files. Put datapackage.json and the HSDS tables "
+                    "(services.csv, …) in it."
+                )
+            )
+        )
         return package
     exact = False
     if "datapackage.json" in files:
@@ -265,7 +306,13 @@ def read_files(files: dict[str, bytes]) -> RawPackage:
             exact = descriptor.get(EXACT_CELLS_KEY) is True
         except (ValueError, UnicodeDecodeError):
             package.errors.append(
-                Problem(_("This is not a valid datapackage.json."), "datapackage.json")
+                Problem(
+                    _(
+                        "This is not a valid datapackage.json. Export the package again, or "
+                        "leave this file out: Limen reads the tables by their names."
+                    ),
+                    "datapackage.json",
+                )
             )
     elif any(n.endswith(".csv") for n in files) and len(files) > 1:
         package.warnings.append(
@@ -288,14 +335,21 @@ def read_files(files: dict[str, bytes]) -> RawPackage:
             package.errors.append(
                 Problem(
                     _(
-                        "Unknown file. HSDS tables are named "
-                        "like services.csv or organizations.csv."
+                        "Unknown file. HSDS tables are named like services.csv or "
+                        "organizations.csv: rename it, or leave it out of the zip."
                     ),
                     name,
                 )
             )
     if not package.tables and not package.errors:
-        package.errors.append(Problem(_("The package holds no HSDS table Limen can import.")))
+        package.errors.append(
+            Problem(
+                _(
+                    "The package holds no HSDS table Limen can import. Name the tables as HSDS "
+                    "does (services.csv, organizations.csv, …) and upload it again."
+                )
+            )
+        )
     return package
 
 
@@ -303,13 +357,9 @@ def _decode(data: bytes, name: str) -> str:
     return data.decode("utf-8")
 
 
-def is_formula(cell: str) -> bool:
-    return bool(FORMULA_RE.match(cell))
-
-
-def _read_csv(
-    data: bytes, name: str, package: RawPackage, *, exact: bool = False
-) -> RawTable | None:
+def _decode_or_explain(data: bytes, name: str, package: RawPackage) -> str | None:
+    """The file's text; None, with a problem that says how to save it, when it is not plain
+    UTF-8. CSV and JSON files get the same guidance: both are saved from the same tools."""
     if data.startswith(UTF16_BOMS):
         package.errors.append(
             Problem(
@@ -323,7 +373,7 @@ def _read_csv(
         )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
-        # HSDS tables are plain UTF-8; a byte-order mark is refused, like every other encoding
+        # HSDS files are plain UTF-8; a byte-order mark is refused, like every other encoding
         # problem, so that nothing half-understood is imported.
         package.errors.append(
             Problem(
@@ -337,7 +387,7 @@ def _read_csv(
         )
         return None
     try:
-        text = _decode(data, name)
+        return _decode(data, name)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         package.errors.append(
@@ -351,19 +401,46 @@ def _read_csv(
             )
         )
         return None
+
+
+def is_formula(cell: str) -> bool:
+    return bool(FORMULA_RE.match(cell))
+
+
+def _read_csv(
+    data: bytes, name: str, package: RawPackage, *, exact: bool = False
+) -> RawTable | None:
+    text = _decode_or_explain(data, name, package)
+    if text is None:
+        return None
     if not text.strip():
-        package.errors.append(Problem(_("The file is empty."), name))
+        package.errors.append(Problem(_empty_message(), name))
         return None
     if "\x00" in text:
         package.errors.append(
-            Problem(_("The file contains NUL characters; it is not a CSV file."), name)
+            Problem(
+                _(
+                    "The file contains NUL characters; it is not a CSV file. Save the table as "
+                    "CSV (comma-separated, UTF-8) and upload it again."
+                ),
+                name,
+            )
         )
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        package.errors.append(Problem(_("The header row cannot be read: %(e)s") % {"e": exc}, name))
+        package.errors.append(
+            Problem(
+                _(
+                    "The header row cannot be read (%(e)s). The first row must name the "
+                    "columns, separated by commas."
+                )
+                % {"e": exc},
+                name,
+            )
+        )
         return None
     stray_bom = _(
         "A byte-order mark (an invisible U+FEFF character) is inside the file, not at its start: "
@@ -374,7 +451,13 @@ def _read_csv(
             package.errors.append(Problem(stray_bom, name, 1, header_name.replace(UTF8_BOM, "")))
             return None
     if len(set(header)) != len(header):
-        package.errors.append(Problem(_("The header names a column twice."), name, 1))
+        package.errors.append(
+            Problem(
+                _("The header names a column twice. Rename or remove one of the two columns."),
+                name,
+                1,
+            )
+        )
         return None
     raw = RawTable(name, header)
     try:
@@ -384,7 +467,11 @@ def _read_csv(
             if len(cells) > len(header):
                 package.errors.append(
                     Problem(
-                        _("The row has more cells than the header has columns."),
+                        _(
+                            "The row has more cells than the header has columns. A cell with a "
+                            "comma in it must be in double quotes; or add the missing column to "
+                            "the header."
+                        ),
                         name,
                         reader.line_num,
                     )
@@ -418,7 +505,15 @@ def _read_csv(
             raw.rows.append((reader.line_num, row))
     except csv.Error as exc:
         package.errors.append(
-            Problem(_("The CSV cannot be read: %(e)s") % {"e": exc}, name, reader.line_num)
+            Problem(
+                _(
+                    "The CSV cannot be read (%(e)s). Check the quotes on this line: a cell that "
+                    "holds a double quote must be in double quotes, with the quote written twice."
+                )
+                % {"e": exc},
+                name,
+                reader.line_num,
+            )
         )
         return None
     return raw
@@ -439,16 +534,26 @@ def _scalar(value: Any) -> str:
 
 def read_json(data: bytes, name: str) -> RawPackage:
     package = RawPackage()
-    try:
-        document = json.loads(_decode(data, name))
-    except UnicodeDecodeError:
-        package.errors.append(Problem(_("The file is not UTF-8 encoded."), name))
+    text = _decode_or_explain(data, name, package)
+    if text is None:
         return package
+    try:
+        document = json.loads(text)
     except RecursionError:
         package.errors.append(Problem(_too_deep_message(), name))
         return package
     except ValueError as exc:
-        package.errors.append(Problem(_("This is not valid JSON: %(e)s") % {"e": exc}, name))
+        package.errors.append(
+            Problem(
+                _(
+                    "This is not valid JSON (%(e)s). Open the file in a text editor, correct it "
+                    "at that place (a missing comma, quote or bracket is the usual cause) and "
+                    "upload it again."
+                )
+                % {"e": exc},
+                name,
+            )
+        )
         return package
     if _depth(document) > MAX_JSON_DEPTH:
         package.errors.append(Problem(_too_deep_message(), name))

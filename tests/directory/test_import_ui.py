@@ -41,11 +41,40 @@ def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(client, alic
     assert "What was imported" in page and "Import into the directory" not in page
 
 
-def test_preview_of_a_reimport_counts_updates(client, alice, imported):
+def test_preview_of_an_unchanged_reimport_says_unchanged(client, alice, imported):
     client.force_login(alice)
     response = upload(client, package_zip())
     page = client.get(response["Location"]).content.decode()
-    assert "<td>service</td><td>2</td><td>0</td><td>2</td>" in page
+    assert "<td>service</td><td>2</td><td>0</td><td>0</td><td>2</td>" in page
+
+
+def test_preview_of_a_reimport_counts_what_changed(client, alice, imported):
+    tables = small_tables()
+    tables["services.csv"][0]["name"] = "Blijfhuis Voorbeeld (renamed)"
+    client.force_login(alice)
+    response = upload(client, package_zip(tables))
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>service</td><td>2</td><td>0</td><td>1</td><td>1</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("export_format", "name"), [("hsds-csv", "d.zip"), ("hsds-json", "d.json")]
+)
+def test_reimporting_an_export_reports_every_row_unchanged(
+    client, alice, imported, export_format, name
+):
+    client.force_login(alice)
+    export = client.get(
+        reverse("directory:export"), {"format": export_format, "include_confidential": "on"}
+    )
+    response = upload(client, export.content, name)
+    directory_import = DirectoryImport.objects.get()
+    counts = directory_import.summary["counts"]
+    assert counts, directory_import.errors
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in counts.values()), counts
+    assert counts["service"]["unchanged"] == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Unchanged" in page
 
 
 def test_errors_are_listed_per_row_and_nothing_can_be_confirmed(client, alice, imported):
@@ -57,7 +86,11 @@ def test_errors_are_listed_per_row_and_nothing_can_be_confirmed(client, alice, i
     response = upload(client, package_zip(tables))
     directory_import = DirectoryImport.objects.get()
     assert directory_import.status == DirectoryImport.Status.INVALID
-    page = client.get(response["Location"]).content.decode()
+    # The upload form stays, with the problems above it.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'type="file"' in page and "Check the file" in page
+    assert "Fix the file as each problem says" in page
     assert "2 problems must be fixed; nothing was imported." in page
     assert "<td>services.csv</td><td>3</td><td>assured_date</td>" in page
     assert "<td>phones.csv</td><td>2</td><td>number</td>" in page
@@ -78,8 +111,39 @@ def test_oversized_upload_is_refused_by_the_form(client, alice, monkeypatch):
 def test_unreadable_upload_gets_a_clear_error(client, alice):
     client.force_login(alice)
     response = upload(client, b"%PDF-1.4 not a directory", "scan.pdf")
-    page = client.get(response["Location"]).content.decode()
+    page = response.content.decode()
     assert "Limen cannot read this file." in page
+    assert 'type="file"' in page
+    # The import is kept among the recent ones, with its status in words.
+    assert "Has errors" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("services.csv", "id,name\n1,Caf\xe9\n".encode("latin-1"), "line 2"),
+        (
+            "directory.json",
+            '{"services.csv": [{"id": "1", "name": "Caf\xe9"}]}'.encode("latin-1"),
+            "line 1",
+        ),
+    ],
+    ids=["csv", "json"],
+)
+def test_a_latin1_file_gets_the_same_encoding_guidance_csv_or_json(
+    client, alice, name, data, words
+):
+    client.force_login(alice)
+    page = upload(client, data, name).content.decode()
+    assert "The file is not UTF-8 encoded (first bad byte on " + words in page
+    assert "Save it as UTF-8 without a byte-order mark and upload it again." in page
+
+
+def test_a_json_file_with_a_byte_order_mark_gets_the_csv_guidance(client, alice):
+    client.force_login(alice)
+    data = b"\xef\xbb\xbf" + b'{"services.csv": []}'
+    page = upload(client, data, "directory.json").content.decode()
+    assert "The file starts with a byte-order mark" in page
 
 
 @pytest.mark.parametrize(("services_count", "on_worker"), [(4999, False), (5000, True)])

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         for table, counts in report.counts.items():
             self.stdout.write(
                 f"{table}: {counts['rows']} rows "
-                f"({counts['created']} new, {counts['updated']} updated)"
+                f"({counts['created']} new, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged)"
             )
         self.stdout.write(self.style.SUCCESS(f"Imported into {organisation.slug}."))
