@@ -55,6 +55,30 @@ IDENTIFIER_PATTERNS = [
 ]
 
 
+# A client code made of words only, one of them written as a name is ("Maria", "Jan de Vries",
+# "Mr Smith"), is probably the client's name; K-17, AB or "debt 3" are not. Words that label a
+# code rather than name a person do not count.
+CODE_WORD_RE = re.compile(r"[^\W\d_]+")
+CODE_LABEL_WORDS = frozenset(
+    ["client", "cliënt", "klient", "klientin", "personne", "case", "casus"]
+)
+
+
+def code_looks_like_a_name(code: str) -> bool:
+    """Whether a client code looks like a person's name (warned about, never blocked)."""
+    from journal.slips.rules import is_name
+    from journal.slips.text import fold
+
+    code = (code or "").strip()
+    if not code or any(ch.isdigit() for ch in code):
+        return False
+    words = CODE_WORD_RE.findall(code)
+    return any(
+        len(word) > 1 and word.lower() not in CODE_LABEL_WORDS and is_name(word, fold(word))
+        for word in words
+    )
+
+
 def identifier_warnings(*texts: str) -> list[str]:
     """What looks like a personal identifier in the texts (warned about, never blocked)."""
     found = []

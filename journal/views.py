@@ -35,6 +35,7 @@ from journal.forms import (
     NewEntryForm,
     ReportFlagForm,
     ReviewForm,
+    code_looks_like_a_name,
     identifier_warnings,
 )
 from journal.hot_buttons import hot_button_prompts
@@ -447,11 +448,20 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 def _warn_about_identifiers(request: HttpRequest, client) -> None:
+    if code_looks_like_a_name(client.code):
+        messages.warning(request, _code_warning(client.code))
     for warning in identifier_warnings(client.notes, client.code):
         messages.warning(
             request,
             _("The notes seem to contain %(what)s. Keep clients pseudonymous.") % {"what": warning},
         )
+
+
+def _code_warning(code: str) -> str:
+    return _(
+        "The client code “%(code)s” looks like a person's name. Keep clients pseudonymous: "
+        "use a code such as K-17."
+    ) % {"code": code}
 
 
 @access_required(Role.PRACTITIONER)
@@ -479,6 +489,7 @@ def client_detail(request: HttpRequest, client_uuid) -> HttpResponse:
         "client": client,
         "page": page,
         "warnings": identifier_warnings(client.notes),
+        "code_warning": _code_warning(client.code) if code_looks_like_a_name(client.code) else "",
         "records": selectors.client_records(client),
     }
     return render(request, "journal/client_detail.html", context)

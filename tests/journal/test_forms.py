@@ -2,7 +2,7 @@
 
 import pytest
 
-from journal.forms import identifier_warnings
+from journal.forms import code_looks_like_a_name, identifier_warnings
 
 
 @pytest.mark.parametrize(
@@ -191,3 +191,17 @@ def test_sharing_refuses_ids_beyond_the_database(client, demo):
         {"take": "1", "topics": ["99999999999999999999999"], "supervisors": [demo.supervisor.pk]},
     )
     assert response.status_code in (200, 422)
+
+
+@pytest.mark.parametrize(
+    "code", ["Maria", "Jan de Vries", "Mr Smith", "Ahmed B.", "Zoë", "Jean-Luc", "Ömer Yılmaz"]
+)
+def test_a_code_that_looks_like_a_name_is_noticed(code):
+    assert code_looks_like_a_name(code)
+
+
+@pytest.mark.parametrize(
+    "code", ["K-17", "AB", "KJ-2026", "debt 3", "Client A", "Klient X", "x", "", "Monday", "  "]
+)
+def test_a_pseudonymous_code_is_not_taken_for_a_name(code):
+    assert not code_looks_like_a_name(code)

@@ -387,6 +387,27 @@ def test_identifier_in_client_notes_warns_but_saves(client, demo):
     assert "a phone number" in response.content.decode()
 
 
+def test_a_client_code_that_looks_like_a_name_warns_but_saves(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("journal:client_new"),
+        {"code": "Maria Jansen", "tags": "", "notes": ""},
+        follow=True,
+    )
+    made = Client.objects.get(owner=demo.ana, code="Maria Jansen")
+    warning = "The client code “Maria Jansen” looks like a person&#x27;s name."
+    assert warning in response.content.decode()
+    # It stays on the client's page until the code is changed.
+    page = client.get(reverse("journal:client", args=[made.uuid])).content.decode()
+    assert warning in page
+    response = client.post(
+        reverse("journal:client_edit", args=[made.uuid]),
+        {"code": "K-21", "tags": "", "notes": ""},
+        follow=True,
+    )
+    assert "looks like a person" not in response.content.decode()
+
+
 def test_client_delete_needs_the_code_typed(client, demo, confirmed_flag):
     own = confirmed_flag.entry.client
     client.force_login(demo.ana)
