@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import reminders
+from accounts.access import Role
 from accounts.models import User
 from accounts.selectors import membership_of
 from boundaries import selectors
@@ -30,6 +31,7 @@ INVENTORY_RETAKE = ReminderKind(
     code="inventory_retake",
     label=gettext_lazy("Time to retake the self-inventory"),
     text=_inventory_retake_text,
+    roles=(Role.PRACTITIONER,),
 )
 KINDS = (INVENTORY_RETAKE,)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
 import reminders
+from accounts.access import Role
 from accounts.models import Membership, User
 from directory.models import Service, stale_cutoff
 from reminders.registry import BeatTask, Data, ReminderKind
@@ -30,6 +31,7 @@ DIRECTORY_STALE = ReminderKind(
     code="directory_stale",
     label=gettext_lazy("Directory entries to re-verify"),
     text=_directory_stale_text,
+    roles=(Role.ADMIN,),
 )
 KINDS = (DIRECTORY_STALE,)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 import reminders
+from accounts.access import Role
 from accounts.models import SupervisionLink, User
 from accounts.selectors import supervision_links_of, supervisors_of
 from journal.models import FOLLOW_UP_CATEGORIES, Category, Flag, SupervisionMeeting
@@ -94,31 +95,39 @@ def _supervision_overdue_text(data: Data) -> str:
     }
 
 
+# Both sides of a supervision pair are told a meeting is due.
+SUPERVISION_ROLES = (Role.PRACTITIONER, Role.SUPERVISOR)
+
 FLAG_FOLLOWUP = ReminderKind(
     code="flag_followup",
     label=gettext_lazy("Follow up after a boundary crossing"),
     text=_flag_followup_text,
+    roles=(Role.PRACTITIONER,),
 )
 FLAG_UNREVIEWED = ReminderKind(
     code="flag_unreviewed",
     label=gettext_lazy("Flag waiting for review"),
     text=_flag_unreviewed_text,
+    roles=(Role.SUPERVISOR,),
 )
 FLAG_REVIEWED = ReminderKind(
     code="flag_reviewed",
     label=gettext_lazy("Your supervisor reviewed a crossing"),
     text=_flag_reviewed_text,
+    roles=(Role.PRACTITIONER,),
 )
 SUPERVISION_DUE = ReminderKind(
     code="supervision_due",
     label=gettext_lazy("Supervision meeting due"),
     text=_supervision_due_text,
     details=_supervision_due_details,
+    roles=SUPERVISION_ROLES,
 )
 SUPERVISION_OVERDUE = ReminderKind(
     code="supervision_overdue",
     label=gettext_lazy("Supervision meeting overdue"),
     text=_supervision_overdue_text,
+    roles=SUPERVISION_ROLES,
 )
 KINDS = (FLAG_FOLLOWUP, FLAG_UNREVIEWED, FLAG_REVIEWED, SUPERVISION_DUE, SUPERVISION_OVERDUE)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import reminders
+from accounts.access import Role
 from referrals.models import Referral
 from reminders.registry import Data, ReminderKind
 
@@ -24,6 +25,7 @@ REFERRAL_FOLLOWUP = ReminderKind(
     code="referral_followup",
     label=gettext_lazy("Follow up on a referral"),
     text=_referral_followup_text,
+    roles=(Role.PRACTITIONER,),
 )
 KINDS = (REFERRAL_FOLLOWUP,)
 

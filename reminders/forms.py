@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reminders.models import ReminderPreference
-from reminders.registry import kind_choices, kind_codes
+from reminders.registry import ReminderKind, kind_choices, kind_codes
 
 
 class PreferenceForm(forms.Form):
@@ -29,9 +29,20 @@ class PreferenceForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, kinds: list[ReminderKind] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            # Only the kinds this person can receive: a practitioner is never asked about the
+            # supervisor's review queue or the admin's directory upkeep.
+            choices = [(kind.code, kind.label) for kind in kinds]
+            self.fields["email_kinds"].choices = choices
+            self.fields["in_app_kinds"].choices = choices
+
     @staticmethod
-    def initial_for(preference: ReminderPreference) -> dict:
-        kinds = kind_codes()
+    def initial_for(
+        preference: ReminderPreference, kinds: list[ReminderKind] | None = None
+    ) -> dict:
+        kinds = kind_codes() if kinds is None else [kind.code for kind in kinds]
         return {
             "email_kinds": [k for k in kinds if preference.wants(k, "email")],
             "in_app_kinds": [k for k in kinds if preference.wants(k, "in_app")],

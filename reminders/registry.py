@@ -36,13 +36,15 @@ class ReminderKind:
     ``text`` says it in a sentence, from the row's data (codes, dates, counts and names only:
     e-mails leave the building, so never note text); ``details`` gives the lines shown under
     the sentence, if any. Both run in the reader's language; a missing fact makes the reminder
-    fall back to its ``label``.
+    fall back to its ``label``. ``roles`` are the roles (``accounts.access.Role`` values) of the
+    people it can reach, so that settings offer nobody a kind they never get; empty for anyone.
     """
 
     code: str
     label: str | Promise
     text: Callable[[Data], str]
     details: Callable[[Data], list[str]] = _no_details
+    roles: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<ReminderKind {self.code}>"
@@ -143,6 +145,12 @@ def kinds() -> list[ReminderKind]:
 
 def kind_codes() -> list[str]:
     return list(_kinds)
+
+
+def kinds_for_roles(roles: Iterable[str]) -> list[ReminderKind]:
+    """The kinds that can reach someone holding ``roles``, in registration order."""
+    held = set(roles)
+    return [kind for kind in _kinds.values() if not kind.roles or held.intersection(kind.roles)]
 
 
 def kind_choices() -> list[tuple[str, str | Promise]]:

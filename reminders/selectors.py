@@ -24,7 +24,7 @@ from reminders.models import (
     ReminderPreference,
     WorkerHeartbeat,
 )
-from reminders.registry import ReminderKind, find_kind
+from reminders.registry import ReminderKind, find_kind, kinds_for_roles
 from reminders.texts import reminder_details, reminder_text
 from reminders.unsubscribe import unsubscribe_payload
 
@@ -45,6 +45,13 @@ def preference_of(user: User) -> ReminderPreference:
     """The person's reminder preferences; the (unsaved) defaults when they never changed them."""
     preference = ReminderPreference.objects.filter(user_id=user.pk).first()
     return preference or ReminderPreference(user_id=user.pk)
+
+
+def kinds_offered_to(user: User) -> list[ReminderKind]:
+    """The kinds of reminder ``user``'s roles can bring them: what their settings list."""
+    membership = membership_of(user)
+    roles = [role for role in Role if membership and membership.holds(role)]
+    return kinds_for_roles(roles)
 
 
 def inbox_of(user: User) -> QuerySet[Reminder]:

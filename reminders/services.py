@@ -159,18 +159,33 @@ def reminders_replan(*, recipient: User, now: datetime | None = None) -> int:
 
 
 def preference_update(
-    *, user: User, email_kinds: Iterable[str], in_app_kinds: Iterable[str], window: str
+    *,
+    user: User,
+    email_kinds: Iterable[str],
+    in_app_kinds: Iterable[str],
+    window: str,
+    offered: Iterable[str] | None = None,
 ) -> ReminderPreference:
     """Save which kinds reach ``user`` by which channel, and how often digests come; their
-    waiting reminders follow the new window."""
+    waiting reminders follow the new window. Only the ``offered`` kinds (all when None) are
+    set: a kind the settings did not list keeps its choice, should the person's roles change."""
     if window not in ReminderPreference.Window.values:
         raise ValueError(f"Unknown digest window {window!r}")
     email, in_app = set(email_kinds), set(in_app_kinds)
     codes = registry.kind_codes()
+    changed = set(codes if offered is None else offered)
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.get_or_create(user=user)
-        preference.email_off = [kind for kind in codes if kind not in email]
-        preference.in_app_off = [kind for kind in codes if kind not in in_app]
+        preference.email_off = [
+            kind
+            for kind in codes
+            if (kind not in email if kind in changed else kind in preference.email_off)
+        ]
+        preference.in_app_off = [
+            kind
+            for kind in codes
+            if (kind not in in_app if kind in changed else kind in preference.in_app_off)
+        ]
         preference.window = window
         preference.save()
         reminders_replan(recipient=user)

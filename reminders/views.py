@@ -19,7 +19,7 @@ from accounts.access import Role, access_required
 from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
-from reminders.registry import find_kind, kind_choices
+from reminders.registry import find_kind
 from reminders.unsubscribe import UNSUBSCRIBE_LINK_MAX_AGE, UnsubscribeLinkExpired
 
 # The secret of a feed address just made, kept in the session only until the settings page
@@ -120,19 +120,23 @@ def _after_action(request: HttpRequest, message: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings(request: HttpRequest) -> HttpResponse:
     preference = selectors.preference_of(request.user)
+    offered = selectors.kinds_offered_to(request.user)
     if request.method == "POST":
-        form = PreferenceForm(request.POST)
+        form = PreferenceForm(request.POST, kinds=offered)
         if form.is_valid():
             services.preference_update(
                 user=request.user,
                 email_kinds=form.cleaned_data["email_kinds"],
                 in_app_kinds=form.cleaned_data["in_app_kinds"],
                 window=form.cleaned_data["window"],
+                offered=[kind.code for kind in offered],
             )
             messages.success(request, _("Your reminder settings were saved."))
             return redirect("reminders:settings")
     else:
-        form = PreferenceForm(initial=PreferenceForm.initial_for(preference))
+        form = PreferenceForm(
+            initial=PreferenceForm.initial_for(preference, offered), kinds=offered
+        )
     # Only the hash of the feed's secret is stored, so its address can be shown once: on the
     # page that follows making it.
     calendar_url = ""
@@ -146,7 +150,7 @@ def settings(request: HttpRequest) -> HttpResponse:
             "email": value in (form["email_kinds"].value() or []),
             "in_app": value in (form["in_app_kinds"].value() or []),
         }
-        for value, label in kind_choices()
+        for value, label in form.fields["email_kinds"].choices
     ]
     return render(
         request,

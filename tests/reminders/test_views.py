@@ -15,7 +15,7 @@ from accounts.models import SupervisionLink
 from reminders import services
 from reminders.models import Delivery, Reminder, ReminderPreference
 from reminders.registry import kind_codes
-from reminders.selectors import preference_of, unread_count_of
+from reminders.selectors import kinds_offered_to, preference_of, unread_count_of
 from tests.factories import MembershipFactory
 from tests.reminders.conftest import make_reminder, refuse_email_to
 
@@ -193,19 +193,72 @@ def test_admins_inbox_points_at_reminders_that_could_not_be_delivered(client, al
 
 def test_settings_page_saves_channels_and_window(signed_in, practitioner):
     assert signed_in.get(reverse("reminders:settings")).status_code == 200
-    kinds = kind_codes()
+    kinds = [kind.code for kind in kinds_offered_to(practitioner)]
     response = signed_in.post(
         reverse("reminders:settings"),
         {
-            "email_kinds": [k for k in kinds if k != "directory_stale"],
+            "email_kinds": [k for k in kinds if k != "referral_followup"],
             "in_app_kinds": kinds,
             "window": "daily",
         },
     )
     assert response.status_code == 302
     preference = preference_of(practitioner)
-    assert preference.email_off == ["directory_stale"] and preference.in_app_off == []
+    assert preference.email_off == ["referral_followup"] and preference.in_app_off == []
     assert preference.window == "daily"
+
+
+@pytest.mark.parametrize(
+    ("persona", "listed", "not_listed"),
+    [
+        (
+            "ana",
+            ["Follow up on a referral", "Your supervisor reviewed a crossing"],
+            ["Flag waiting for review", "Directory entries to re-verify"],
+        ),
+        (
+            "supervisor",
+            ["Flag waiting for review", "Supervision meeting due"],
+            ["Follow up on a referral", "Directory entries to re-verify"],
+        ),
+        (
+            "admin",
+            ["Directory entries to re-verify"],
+            ["Follow up on a referral", "Flag waiting for review", "Supervision meeting due"],
+        ),
+    ],
+)
+def test_settings_list_only_the_kinds_the_persons_roles_receive(
+    client, demo, persona, listed, not_listed
+):
+    client.force_login(getattr(demo, persona))
+    page = client.get(reverse("reminders:settings")).content.decode()
+    for label in listed:
+        assert f'<th scope="row">{label}</th>' in page
+    for label in not_listed:
+        assert f'<th scope="row">{label}</th>' not in page
+
+
+def test_a_kind_not_offered_cannot_be_posted(signed_in, practitioner):
+    response = signed_in.post(
+        reverse("reminders:settings"),
+        {"email_kinds": ["directory_stale"], "in_app_kinds": [], "window": "window"},
+    )
+    assert response.status_code == 200
+    assert "form-errors" in response.content.decode()
+
+
+def test_saving_keeps_the_choice_for_kinds_not_offered(signed_in, practitioner):
+    preference = preference_of(practitioner)
+    preference.email_off = ["directory_stale"]
+    preference.save()
+    kinds = [kind.code for kind in kinds_offered_to(practitioner)]
+    signed_in.post(
+        reverse("reminders:settings"),
+        {"email_kinds": kinds, "in_app_kinds": kinds, "window": "window"},
+    )
+    # Were she made an admin later, directory upkeep would still not e-mail her.
+    assert preference_of(practitioner).email_off == ["directory_stale"]
 
 
 def test_defaults_are_everything_by_both_channels(practitioner):
