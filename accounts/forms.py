@@ -9,7 +9,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, WorkingPeriod, time_zone_choices
+from accounts.models import User, WorkingPeriod
+from accounts.time_zones import canonical_zones, time_zone_menu, zone_label
 from config import bounds
 
 
@@ -86,10 +87,20 @@ class CadenceForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=(),
+        help_text=_("The likely ones come first: yours, your colleagues' and this device's."),
+        widget=forms.Select(attrs={"data-suggest-browser-zone": ""}),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = (
+            time_zone_menu(user)
+            if user is not None
+            else [(zone, zone_label(zone)) for zone in canonical_zones()]
+        )
         for day, label in WorkingPeriod.Weekday.choices:
             self.fields[f"day_{day}_on"] = forms.BooleanField(label=label, required=False)
             self.fields[f"day_{day}_start"] = forms.TimeField(

@@ -14,10 +14,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

@@ -77,7 +77,7 @@ def supervisees(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, user=user)
         if form.is_valid():
             services.profile_update(
                 user=user,
@@ -94,7 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
             return response
     else:
-        form = ProfileForm(initial=ProfileForm.initial_for(user))
+        form = ProfileForm(initial=ProfileForm.initial_for(user), user=user)
     readers = selectors.supervisor_links_of_supervisee(user)
     return render(request, "accounts/profile.html", {"form": form, "readers": readers})
 

@@ -37,6 +37,25 @@
     }
   });
 
+  // The time-zone menu: this device's zone joins the suggested ones, after the person's own.
+  var zoneMenu = document.querySelector("select[data-suggest-browser-zone]");
+  var deviceZone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zoneMenu && deviceZone) {
+    var suggested = zoneMenu.querySelector("optgroup");
+    var already = suggested && Array.prototype.some.call(suggested.children, function (option) {
+      return option.value === deviceZone;
+    });
+    var known = Array.prototype.filter.call(zoneMenu.options, function (option) {
+      return option.value === deviceZone;
+    })[0];
+    if (suggested && !already && known) {
+      var copy = known.cloneNode(true);
+      copy.selected = false;
+      copy.defaultSelected = false;
+      suggested.insertBefore(copy, suggested.children[1] || null);
+    }
+  }
+
   // On a phone the main navigation folds behind "Menu" (one header row); wider, it is always open.
   var navMenu = document.querySelector("[data-nav-menu]");
   if (navMenu && window.matchMedia) {

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import WorkingPeriod
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,74 @@ def test_language_switch_refuses_unknown_languages_and_foreign_redirects(client,
     assert response.url == "/"
     demo.ben.refresh_from_db()
     assert demo.ben.language == "en"
+
+
+def _zone_menu(page: str) -> tuple[list[str], list[str]]:
+    """The values of the suggested group and of the whole list, in order."""
+    import re
+
+    menu = page[
+        page.index('name="time_zone"') : page.index("</select>", page.index('name="time_zone"'))
+    ]
+    suggested, everything = menu.split("</optgroup>", 1)
+    values = re.compile(r'<option value="([^"]+)"')
+    return values.findall(suggested), values.findall(everything)
+
+
+def test_time_zone_menu_suggests_the_likely_zones_first(client, demo):
+    # A colleague in Lisbon: her zone, and the rest of Portugal's, are likely for Ana too.
+    MembershipFactory(
+        organisation=demo.ana.membership.organisation, user__time_zone="Europe/Lisbon"
+    )
+    MembershipFactory(user__time_zone="Asia/Tokyo")  # another agency: not a colleague
+    client.force_login(demo.ana)
+    page = client.get(reverse("profile")).content.decode()
+    suggested, everything = _zone_menu(page)
+    assert page.index('<optgroup label="Suggested">') < page.index(
+        '<optgroup label="All time zones">'
+    )
+    assert suggested[0] == demo.ana.time_zone == "Europe/Amsterdam"
+    assert suggested[1] == "Europe/Lisbon"
+    # Her language is English: the zones of Britain and Ireland are likely too.
+    assert {"Atlantic/Madeira", "Europe/London", "Europe/Dublin"} <= set(suggested)
+    assert "Asia/Tokyo" not in suggested and "Asia/Tokyo" in everything
+    # Chosen once, though it is in both groups.
+    assert page.count('value="Europe/Amsterdam" selected') == 1
+
+
+def test_time_zone_menu_hides_deprecated_aliases(client, demo):
+    client.force_login(demo.ana)
+    suggested, everything = _zone_menu(client.get(reverse("profile")).content.decode())
+    assert "Europe/Kyiv" in everything and "America/New_York" in everything and "UTC" in everything
+    for alias in ("Europe/Kiev", "US/Eastern", "GB", "Etc/GMT+5", "America/Buenos_Aires"):
+        assert alias not in everything
+
+
+def test_a_deprecated_zone_already_chosen_stays_choosable(client, demo):
+    demo.ana.time_zone = "Europe/Kiev"
+    demo.ana.save(update_fields=["time_zone"])
+    client.force_login(demo.ana)
+    suggested, _everything = _zone_menu(client.get(reverse("profile")).content.decode())
+    assert suggested[0] == "Europe/Kiev"
+    response = client.post(reverse("profile"), _profile_data(time_zone="Europe/Kiev"))
+    assert response.status_code == 302
+
+
+def test_a_deprecated_zone_not_offered_is_refused_keeping_what_was_typed(client, demo):
+    client.force_login(demo.ana)
+    response = client.post(
+        reverse("profile"), _profile_data(time_zone="US/Eastern", full_name="Ana M. Martins")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert 'value="Ana M. Martins"' in page
+    demo.ana.refresh_from_db()
+    assert demo.ana.time_zone == "Europe/Amsterdam"
+
+
+def test_the_menu_is_read_from_the_zone_table_not_the_network():
+    from accounts.time_zones import canonical_zones, zone_countries
+
+    assert zone_countries()["Europe/Amsterdam"] == "NL"
+    assert len(canonical_zones()) > 300
