@@ -53,8 +53,10 @@ def _roles_data(membership: Membership) -> dict[str, bool]:
     return {role.value: membership.holds(role) for role in Role}
 
 
-def send_password_setup_email(*, user: User, request=None) -> None:
-    """E-mail a link to choose a password, in the person's own language.
+def send_password_setup_email(*, user: User, request=None, invited_by: User | None = None) -> None:
+    """E-mail a link to choose a password, in the person's own language. With ``invited_by``
+    it is an invitation: it names the agency and the admin who added the person, so that they
+    know the e-mail is expected and from whom.
 
     Django's reset form skips accounts without a usable password, which is exactly what a newly
     added member has, so the link is built here with the same token generator.
@@ -76,13 +78,42 @@ def send_password_setup_email(*, user: User, request=None) -> None:
         if request
         else settings.SITE_URL.split("://", 1)[0],
     }
+    templates = "registration/password_reset"
+    if invited_by is not None:
+        templates = "registration/invitation"
+        membership = getattr(user, "membership", None)
+        context["organisation"] = membership.organisation.name if membership else ""
+        context["inviter"] = invited_by.get_full_name() or invited_by.email
     LocalisedPasswordResetForm().send_mail(
-        "registration/password_reset_subject.txt",
-        "registration/password_reset_email.txt",
+        f"{templates}_subject.txt",
+        f"{templates}_email.txt",
         context,
         None,
         user.email,
-        html_email_template_name="registration/password_reset_email.html",
+        html_email_template_name=f"{templates}_email.html",
+    )
+
+
+def _existing_account_message(user: User, organisation: Organisation) -> str:
+    """What an admin can do about an address that already has an account. Which other
+    organisation holds it is not said: that is the other organisation's business."""
+    membership = getattr(user, "membership", None)
+    if membership is not None and membership.organisation_id == organisation.pk:
+        if not user.is_active:
+            return _(
+                "%(name)s is already a member of your organisation, deactivated. Find them in "
+                "the member list and reactivate them."
+            ) % {"name": user}
+        return _(
+            "%(name)s is already a member of your organisation. Find them in the member list "
+            "to change their roles, or to send a new sign-in link."
+        ) % {"name": user}
+    return _(
+        "This address already has a Limen account in another organisation, and an account "
+        "belongs to one organisation only, so that notes about one agency's clients never reach "
+        "another. Ask the person for another work address to add them here (someone who works "
+        "for two agencies has an account at each), or ask them to have the other account closed "
+        "first."
     )
 
 
@@ -100,10 +131,9 @@ def member_add(
 ) -> Membership:
     """Create an account in ``organisation``; the person sets a password from an e-mailed link."""
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("This e-mail address cannot be added. Ask the person for another one.")}
-        )
+    existing = User.objects.filter(email__iexact=email).select_related("membership").first()
+    if existing is not None:
+        raise ValidationError({"email": _existing_account_message(existing, organisation)})
     if not (is_practitioner or is_supervisor or is_admin):
         raise ValidationError(_("Give the member at least one role."))
     user = User.objects.create_user(email=email, full_name=full_name.strip(), language=language)

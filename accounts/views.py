@@ -181,7 +181,9 @@ def member_add(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            services.send_password_setup_email(user=membership.user, request=request)
+            services.send_password_setup_email(
+                user=membership.user, request=request, invited_by=request.user
+            )
             messages.success(
                 request,
                 _("%(name)s was added and has been e-mailed a link to set a password.")
@@ -238,7 +240,11 @@ def member_set_active(request: HttpRequest, member_uuid) -> HttpResponse:
 def member_resend_invite(request: HttpRequest, member_uuid) -> HttpResponse:
     membership = selectors.member_for_admin(request.user, member_uuid)
     if membership.user.is_active:
-        services.send_password_setup_email(user=membership.user, request=request)
+        # Someone who has never signed in gets the invitation again; others a plain link.
+        invited_by = request.user if not membership.user.has_usable_password() else None
+        services.send_password_setup_email(
+            user=membership.user, request=request, invited_by=invited_by
+        )
         messages.success(
             request,
             _("A new sign-in link was e-mailed to %(email)s.") % {"email": membership.user.email},

@@ -78,9 +78,71 @@ def test_adding_an_existing_address_is_refused_with_the_form_kept(client, demo):
         },
     )
     assert response.status_code == 200
-    assert "cannot be added" in response.content.decode()
-    assert 'value="Someone"' in response.content.decode()
+    page = response.content.decode()
+    # What to do instead, without naming the other organisation.
+    assert "already has a Limen account in another organisation" in page
+    assert "Ask the person for another work address" in page
+    assert "Lindenhof" not in page
+    assert 'value="Someone"' in page
     assert demo.chloe.membership.organisation == demo.lindenhof
+
+
+def test_adding_a_colleague_already_in_the_organisation_points_to_the_member_list(client, demo):
+    client.force_login(demo.admin)
+    data = {"full_name": "Ben", "email": "BEN@harbour.example", "language": "en"}
+    response = client.post(reverse("member_add"), {**data, "is_supervisor": "on"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is already a member of your organisation" in page
+    assert "Find them in the member list to change their roles" in page
+    demo.ben.is_active = False
+    demo.ben.save(update_fields=["is_active"])
+    page = client.post(reverse("member_add"), {**data, "is_supervisor": "on"}).content.decode()
+    assert "Find them in the member list and reactivate them." in page
+    assert not demo.ben.membership.is_supervisor
+
+
+def test_the_invitation_names_the_agency_and_who_invited(client, demo):
+    client.force_login(demo.admin)
+    client.post(
+        reverse("member_add"),
+        {
+            "full_name": "Noor",
+            "email": "noor@harbour.example",
+            "language": "nl",
+            "is_practitioner": "on",
+        },
+    )
+    (message,) = mail.outbox
+    inviter = demo.admin.get_full_name()
+    # In Noor's language, with the agency and the admin named in the subject and the text.
+    assert inviter in message.subject and demo.harbour.name in message.subject
+    assert f"{inviter} heeft je toegevoegd aan {demo.harbour.name}" in message.body
+    html = message.alternatives[0][0]
+    assert demo.harbour.name in html and "/accounts/reset/" in html
+
+
+def test_a_resent_invitation_still_names_who_invited(client, demo):
+    client.force_login(demo.admin)
+    client.post(
+        reverse("member_add"),
+        {
+            "full_name": "Noor",
+            "email": "noor@harbour.example",
+            "language": "en",
+            "is_practitioner": "on",
+        },
+    )
+    noor = User.objects.get(email="noor@harbour.example")
+    mail.outbox.clear()
+    client.post(reverse("member_resend_invite", args=[noor.membership.uuid]))
+    (message,) = mail.outbox
+    assert f"{demo.admin.get_full_name()} has added you to {demo.harbour.name}" in message.body
+    # Someone who has a password gets the plain sign-in link.
+    mail.outbox.clear()
+    client.post(reverse("member_resend_invite", args=[demo.ben.membership.uuid]))
+    (message,) = mail.outbox
+    assert "has added you" not in message.body
 
 
 def test_a_member_needs_a_role(client, demo):
