@@ -226,3 +226,42 @@ def test_new_entry_opens_with_focus_in_what_happened(page, site):
     _open_editor(page, site, "K-78")
     focused = page.evaluate("document.activeElement.labels?.[0]?.textContent ?? ''")
     assert "What happened" in focused
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_the_filter_bar_stays_aligned_with_long_labels(browser, site, screenshot, language):
+    from accounts.models import User
+
+    ana = User.objects.get(email="ana@harbour.example")
+    services.client_create(owner=ana, code="K-80")
+    User.objects.filter(pk=ana.pk).update(language=language)
+    for width in (1280, 820):
+        context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 860})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, site, "ana@harbour.example")
+        page.goto(f"{site}/journal/")
+        fields = page.evaluate(
+            """() => [...document.querySelectorAll('.filter-bar .field')].map(field => {
+                const control = field.querySelector('select, input, button');
+                const box = field.getBoundingClientRect(), c = control.getBoundingClientRect();
+                return {left: Math.round(box.left), controlTop: Math.round(c.top),
+                        overflow: c.right - box.right};
+            })"""
+        )
+        # The bar's rows, in reading order: a field left of the one before starts a new row.
+        rows: list[set[int]] = []
+        previous_left = None
+        for field in fields:
+            if previous_left is None or field["left"] <= previous_left:
+                rows.append(set())
+            rows[-1].add(field["controlTop"])
+            previous_left = field["left"]
+            assert field["overflow"] <= 1, (width, field)
+        # Every control of a row of the bar on one line, whatever its label or help.
+        assert len(rows) < len(fields), (width, fields)
+        assert all(len(tops) == 1 for tops in rows), (width, rows)
+        first = page.locator("#id_client option").first.inner_text()
+        assert first == {"nl": "Alle cliënten", "fr": "Toutes les personnes accompagnées"}[language]
+        screenshot(f"journal-filters-{language}-{width}", page)
+        context.close()
