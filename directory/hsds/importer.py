@@ -79,6 +79,12 @@ def _field(table: spec.Table, column: str) -> models.Field:
     return table.model._meta.get_field(column)
 
 
+def _number_message(raw: str) -> str:
+    return _("“%(v)s” is not a number. Write it with a decimal point, such as 4.5.") % {
+        "v": raw[:40]
+    }
+
+
 def parse_value(model_field: models.Field, raw: str) -> Any:
     """A cell's text as the field's Python value; ValueError with a reader's message if wrong."""
     raw = raw.strip() if not isinstance(model_field, models.TextField) else raw
@@ -97,7 +103,8 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
             value = datetime.fromisoformat(raw)
         except ValueError:
             raise ValueError(
-                _("“%(v)s” is not a date and time (2024-05-31T14:30:00Z).") % {"v": raw[:40]}
+                _("“%(v)s” is not a date and time. Write it as 2024-05-31T14:30:00Z.")
+                % {"v": raw[:40]}
             ) from None
         return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
     if isinstance(model_field, models.DateField):
@@ -106,26 +113,32 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
                 raise ValueError
             return date.fromisoformat(raw)
         except ValueError:
-            raise ValueError(_("“%(v)s” is not a date (YYYY-MM-DD).") % {"v": raw[:40]}) from None
+            raise ValueError(
+                _("“%(v)s” is not a date. Write it as YYYY-MM-DD, such as 2024-05-31.")
+                % {"v": raw[:40]}
+            ) from None
     if isinstance(model_field, models.TimeField):
         try:
             return time.fromisoformat(raw)
         except ValueError:
             raise ValueError(
-                _("“%(v)s” is not a time (HH:MM or HH:MM:SS).") % {"v": raw[:40]}
+                _("“%(v)s” is not a time. Write it as HH:MM or HH:MM:SS, such as 09:30.")
+                % {"v": raw[:40]}
             ) from None
     if isinstance(model_field, models.IntegerField):
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(_("“%(v)s” is not a whole number.") % {"v": raw[:40]}) from None
+            raise ValueError(
+                _("“%(v)s” is not a whole number. Write digits only, such as 12.") % {"v": raw[:40]}
+            ) from None
     if isinstance(model_field, models.FloatField):
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError(_("“%(v)s” is not a number.") % {"v": raw[:40]}) from None
+            raise ValueError(_number_message(raw)) from None
         if not math.isfinite(value):
-            raise ValueError(_("“%(v)s” is not a number.") % {"v": raw[:40]})
+            raise ValueError(_number_message(raw))
         return value
     limit = model_field.max_length or TEXT_MAX_CHARS
     if len(raw) > limit:
@@ -137,7 +150,10 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
         try:
             validate_email(raw)
         except ValidationError:
-            raise ValueError(_("“%(v)s” is not an e-mail address.") % {"v": raw[:60]}) from None
+            raise ValueError(
+                _("“%(v)s” is not an e-mail address (name@example.org). Correct it.")
+                % {"v": raw[:60]}
+            ) from None
     if model_field.name in WEB_ADDRESS_COLUMNS and not is_web_address(raw):
         raise ValueError(
             _("“%(v)s” is not a web address starting with http:// or https://.") % {"v": raw[:60]}

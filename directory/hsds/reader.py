@@ -235,7 +235,7 @@ def _bomb_ratio(unpacked: int, packed: int) -> bool:
 def _bomb_message() -> str:
     return _(
         "The zip unpacks to more than %(ratio)s times its own size, which no directory does; "
-        "Limen does not open it."
+        "Limen does not open it. Zip the HSDS tables again yourself and upload that zip."
     ) % {"ratio": MAX_COMPRESSION_RATIO}
 
 
@@ -561,7 +561,8 @@ def read_json(data: bytes, name: str) -> RawPackage:
     not_hsds = Problem(
         _(
             'This JSON is not HSDS: expected tabular HSDS ({"services.csv": [...], ...}), a '
-            'service or organization object, a list of them, or a page with "contents".'
+            'service or organization object, a list of them, or a page with "contents". Export '
+            "the directory again as HSDS JSON, or upload its CSV tables in a zip."
         ),
         name,
     )
@@ -623,7 +624,8 @@ def _depth(document: Any) -> int:
 
 def _too_deep_message() -> str:
     return _(
-        "The JSON nests more than %(n)s levels deep; HSDS never does, so Limen stops here."
+        "The JSON nests more than %(n)s levels deep; HSDS never does, so Limen stops here. "
+        "Export the directory again as HSDS JSON."
     ) % {"n": MAX_JSON_DEPTH}
 
 
@@ -647,13 +649,25 @@ def _read_tabular_json(document: dict, name: str, package: RawPackage) -> RawPac
                     Problem(_("Limen does not keep this HSDS table; it was skipped."), key)
                 )
             else:
-                package.errors.append(Problem(_("Unknown table in this JSON."), key))
+                package.errors.append(
+                    Problem(
+                        _(
+                            "Unknown table in this JSON. Name the tables as HSDS does "
+                            "(services.csv, organizations.csv, …), or leave this one out."
+                        ),
+                        key,
+                    )
+                )
             continue
         raw = RawTable(table.filename, None)
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 package.errors.append(
-                    Problem(_("Each row must be an object."), table.filename, number)
+                    Problem(
+                        _('Each row must be an object: write it as {"id": "…", "name": "…"}.'),
+                        table.filename,
+                        number,
+                    )
                 )
                 continue
             raw.rows.append(

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 from datetime import datetime, timedelta
 
@@ -507,3 +508,19 @@ def test_zip_export_is_the_same_bytes_whenever_it_is_made(imported):
     later = datetime.now() + timedelta(hours=3)
     with mock.patch("time.localtime", return_value=later.timetuple()):
         assert exporter.to_zip(snapshot(imported)) == first
+
+
+# The words of an instruction: every problem says how to fix the file, not only what is wrong.
+FIX_WORDS = re.compile(
+    r"\b(save|make|add|write|correct|shorten|remove|rename|export|import it|put|name the|give|"
+    r"fill|keep|zip|upload|start it|check|use|leave|split)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_every_problem_says_how_to_fix_the_file(imported, case):
+    data, filename, _file, _column, _words = MALFORMED[case]
+    report = run(imported, data, filename)
+    for problem in report.errors:
+        assert FIX_WORDS.search(problem.message), problem.message
