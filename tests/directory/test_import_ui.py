@@ -95,6 +95,9 @@ def test_errors_are_listed_per_row_and_nothing_can_be_confirmed(client, alice, i
     assert "<td>services.csv</td><td>3</td><td>assured_date</td>" in page
     assert "<td>phones.csv</td><td>2</td><td>number</td>" in page
     assert "Import into the directory" not in page
+    # The import's own page lists the same problems.
+    detail = client.get(reverse("directory:import_detail", args=[directory_import.uuid]))
+    assert "<td>phones.csv</td><td>2</td><td>number</td>" in detail.content.decode()
     client.post(reverse("directory:import_confirm", args=[directory_import.uuid]))
     assert Service.objects.get(owner=imported, hsds_id=SVC).name == "Blijfhuis Voorbeeld"
 
