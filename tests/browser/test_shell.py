@@ -56,3 +56,19 @@ def test_keyboard_reaches_the_skip_link_first(page, site):
     assert "Skip to main content" in focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_time_zone_menu_suggests_this_devices_zone(browser, site):
+    context = browser.new_context(
+        locale="en-GB", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 860}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/accounts/profile/")
+    suggested = page.locator("#id_time_zone optgroup").first
+    values = suggested.locator("option").evaluate_all("options => options.map(o => o.value)")
+    # Her own zone stays first and chosen; the device's comes right after it.
+    assert values[:2] == ["Europe/Amsterdam", "Asia/Tokyo"]
+    assert page.locator("#id_time_zone").input_value() == "Europe/Amsterdam"
+    context.close()

@@ -36,6 +36,21 @@ def new_kind():
     registry.unregister(kind)
 
 
+def test_every_shipped_kind_names_the_roles_it_reaches():
+    # The settings list a kind only to people it can reach; a kind without roles reaches all.
+    assert all(kind.roles for kind in registry.kinds()), [
+        kind.code for kind in registry.kinds() if not kind.roles
+    ]
+    assert "test_new_kind" not in [k.code for k in registry.kinds_for_roles([])]
+
+
+def test_a_kind_without_roles_is_offered_to_everyone(new_kind):
+    assert new_kind in registry.kinds_for_roles([])
+    assert new_kind in registry.kinds_for_roles(["admin"])
+    codes = [kind.code for kind in registry.kinds_for_roles(["admin"])]
+    assert "directory_stale" in codes and "referral_followup" not in codes
+
+
 def test_every_kind_is_declared_by_the_app_that_schedules_it():
     from boundaries import reminders as boundaries_reminders
     from directory import reminders as directory_reminders
