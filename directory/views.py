@@ -437,8 +437,9 @@ def import_detail(request: HttpRequest, import_uuid) -> HttpResponse:
     context = {
         "imp": directory_import,
         "progress": imports.import_progress(directory_import),
-        # In HSDS order: a jsonb column does not keep the order keys were written in.
-        "counts": {t.name: counts[t.name] for t in spec.TABLES if t.name in counts},
+        # In HSDS order (a jsonb column does not keep the order keys were written in), named by
+        # the file each table comes in, as the problems are.
+        "counts": {t.filename: counts[t.name] for t in spec.TABLES if t.name in counts},
         "errors": directory_import.errors[:IMPORT_ERRORS_SHOWN],
         "warnings": directory_import.warnings[:IMPORT_WARNINGS_SHOWN],
     }

@@ -29,7 +29,7 @@ def test_upload_shows_a_preview_and_changes_nothing_until_confirmed(client, alic
     assert not Service.objects.filter(owner=org).exists()
     page = client.get(response["Location"]).content.decode()
     assert "What the import will do" in page
-    assert "<td>service</td><td>2</td><td>2</td><td>0</td>" in page
+    assert "<td>services.csv</td><td>2</td><td>2</td><td>0</td>" in page
     assert "Import into the directory" in page
 
     response = client.post(reverse("directory:import_confirm", args=[directory_import.uuid]))
@@ -45,7 +45,7 @@ def test_preview_of_an_unchanged_reimport_says_unchanged(client, alice, imported
     client.force_login(alice)
     response = upload(client, package_zip())
     page = client.get(response["Location"]).content.decode()
-    assert "<td>service</td><td>2</td><td>0</td><td>0</td><td>2</td>" in page
+    assert "<td>services.csv</td><td>2</td><td>0</td><td>0</td><td>2</td>" in page
 
 
 def test_preview_of_a_reimport_counts_what_changed(client, alice, imported):
@@ -54,7 +54,7 @@ def test_preview_of_a_reimport_counts_what_changed(client, alice, imported):
     client.force_login(alice)
     response = upload(client, package_zip(tables))
     page = client.get(response["Location"]).content.decode()
-    assert "<td>service</td><td>2</td><td>0</td><td>1</td><td>1</td>" in page
+    assert "<td>services.csv</td><td>2</td><td>0</td><td>1</td><td>1</td>" in page
 
 
 @pytest.mark.parametrize(
