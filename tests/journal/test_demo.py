@@ -49,11 +49,13 @@ def test_each_practitioner_gets_a_few_months_of_entries_in_their_languages(journ
 
 
 def test_every_crossing_meant_to_be_confirmed_or_dismissed_is_found_by_the_detector(journals):
-    for email, clients in journal_demo.DEMO_JOURNALS.items():
-        for code, _tags, sessions in clients:
-            for session in sessions:
-                notes, action = session[3], session[-1]
-                entry = SessionEntry.objects.get(owner__email=email, client__code=code, notes=notes)
+    for journal in journal_demo.load_journals():
+        for client in journal.clients:
+            for session in client.sessions:
+                notes, action = session.notes, session.suggestions
+                entry = SessionEntry.objects.get(
+                    owner__email=journal.email, client__code=client.code, notes=notes
+                )
                 flags = entry.flags.filter(field="notes")
                 if action == "confirm":
                     assert flags.filter(status=Flag.Status.CONFIRMED).exists(), notes
@@ -78,3 +80,39 @@ def test_seeding_again_changes_nothing_and_brings_back_a_deleted_client(journals
     Client.objects.filter(owner=journals.ana, code="A-22").delete()
     journal_demo.seed(io.StringIO())
     assert _counts() == before
+
+
+def test_the_demo_journal_is_a_data_file_of_valid_sessions():
+    journals = journal_demo.load_journals()
+    assert [j.email for j in journals] == list(LANGUAGES)
+    for journal in journals:
+        for client in journal.clients:
+            for session in client.sessions:
+                assert session.setting in SessionEntry.Setting.values, client.code
+                assert 0 < session.minutes <= 180 and 0 < session.days_ago < 180
+                assert session.suggestions in ("", "confirm") or (
+                    session.suggestions.startswith("dismiss:") and session.suggestions[8:]
+                )
+        assert journal.supervision.review_comment and journal.supervision.meeting_notes
+
+
+def test_a_practitioners_own_supervision_texts_replace_the_default(tmp_path):
+    demo_file = tmp_path / "journal.yaml"
+    demo_file.write_text(
+        """
+supervision: {review_comment: Default., meeting_notes: Met., agreed_actions: Agreed.}
+journals:
+  a@example.org:
+    clients: [{code: A-01, tags: x, sessions: [{days_ago: 3, setting: office, minutes: 30,
+               notes: Calm.}]}]
+  b@example.org:
+    supervision: {review_comment: Eigene Worte.}
+    clients: []
+""",
+        encoding="utf-8",
+    )
+    a, b = journal_demo.load_journals(demo_file)
+    assert a.supervision.review_comment == "Default." and a.clients[0].sessions[0].felt == ""
+    assert b.supervision.review_comment == "Eigene Worte." and b.supervision.agreed_actions == (
+        "Agreed."
+    )
