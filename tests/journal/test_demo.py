@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = {
     "ana@harbour.example": {"en", "nl"},
     "ben@harbour.example": {"en", "de"},
-    "chloe@lindenhof.example": {"fr"},
-    "daan@lindenhof.example": {"nl", "de"},
+    # Lindenhof Coaching works in German, whatever language its people read Limen in.
+    "chloe@lindenhof.example": {"de"},
+    "daan@lindenhof.example": {"de"},
 }
 
 
@@ -115,4 +116,23 @@ journals:
     assert a.supervision.review_comment == "Default." and a.clients[0].sessions[0].felt == ""
     assert b.supervision.review_comment == "Eigene Worte." and b.supervision.agreed_actions == (
         "Agreed."
+    )
+
+
+def test_lindenhof_supervision_speaks_german_in_the_demo(journals):
+    reviews = Flag.objects.filter(
+        entry__owner__email__endswith="@lindenhof.example", reviewed_at__isnull=False
+    )
+    assert reviews.exists()
+    assert all(
+        c.startswith("Lassen Sie uns") for c in reviews.values_list("review_comment", flat=True)
+    )
+    meetings = SupervisionMeeting.objects.filter(supervisor__email="supervisor@lindenhof.example")
+    assert meetings.count() == 2
+    assert all(m.notes.startswith("Wir haben") for m in meetings)
+    assert all(
+        c.startswith("Let's talk")
+        for c in Flag.objects.filter(
+            entry__owner__email__endswith="@harbour.example", reviewed_at__isnull=False
+        ).values_list("review_comment", flat=True)
     )
