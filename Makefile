@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: help setup run serve test test-services lint fmt messages translations bench train-detector clean
+.PHONY: help setup run serve test test-services lint fmt messages translations bench screenshots train-detector clean
 
 help:
 	@echo "make run     set up (venv, install, translations, migrate, demo data) and serve web + worker + beat"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make bench   print the benchmark figures"
+	@echo "make screenshots   retake the README's screenshots (docs/screenshots/) from the demo"
 	@echo "make train-detector   retrain the slip detector's learned stage after the corpus changed"
 	@echo "make lint | fmt | messages | clean"
 
@@ -74,6 +75,10 @@ messages: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# The README's pictures, from the seeded demo in headless Chromium; commit what changed.
+screenshots: $(STAMP) translations
+	LIMEN_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_screenshots.py
 
 # The slip detector's learned stage is trained from tests/data/slips_corpus.jsonl and
 # tests/data/slips/dev/ (never the blind batches) and committed with the corpus's hash; a test

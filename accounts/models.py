@@ -291,3 +291,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, as a sentence in the reader's language ("Markus Weber read a session
+        entry"); each app words its own actions in its ``audit.py``."""
+        from accounts.audit import describe
+
+        return describe(action=self.action, actor=self.actor, data=self.data)
+
+    @property
+    def sentence_here(self) -> str:
+        """The same, told on the page of what it happened to ("Markus Weber read this entry")."""
+        from accounts.audit import describe
+
+        return describe(action=self.action, actor=self.actor, data=self.data, here=True)

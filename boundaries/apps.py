@@ -8,7 +8,10 @@ class BoundariesConfig(AppConfig):
     verbose_name = _("Bias self-inventory")
 
     def ready(self) -> None:
+        from accounts.audit import register as audit_register
+        from boundaries import audit as boundaries_audit
         from boundaries import reminders
         from reminders.registry import register
 
         register(kinds=reminders.KINDS, beat=reminders.BEAT)
+        audit_register(boundaries_audit.SENTENCES)

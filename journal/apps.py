@@ -8,7 +8,10 @@ class JournalConfig(AppConfig):
     verbose_name = _("Session journal")
 
     def ready(self) -> None:
+        from accounts.audit import register as audit_register
+        from journal import audit as journal_audit
         from journal import reminders
         from reminders.registry import register
 
         register(kinds=reminders.KINDS, beat=reminders.BEAT, calendar=reminders.calendar_events)
+        audit_register(journal_audit.SENTENCES)

@@ -247,6 +247,16 @@ class FlagEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def sentence(self) -> str:
+        """This step told on its entry: "Sara Jansen reviewed this crossing: Crossing to watch"."""
+        from accounts.audit import describe
+
+        data = {"reason": self.detail, "outcome": self.detail}
+        return describe(
+            action=f"journal.flag.{self.action}", actor=self.actor, data=data, here=True
+        )
+
     def get_outcome_display(self) -> str:
         """A review event keeps the outcome code in ``detail``; this is its label."""
         if self.detail in Flag.Outcome.values:

@@ -8,9 +8,12 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self) -> None:
+        from accounts.audit import register as audit_register
         from accounts.signals import working_time_changed
+        from reminders import audit as reminders_audit
 
         working_time_changed.connect(_replan, dispatch_uid="reminders.replan")
+        audit_register(reminders_audit.SENTENCES)
 
 
 def _replan(sender, *, user, **kwargs) -> None:

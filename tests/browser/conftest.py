@@ -12,6 +12,8 @@ from tests.factories import PASSWORD
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 SCREENSHOTS = RESULTS / "screenshots"
+# The README's pictures: written by tests/browser/test_screenshots.py with LIMEN_SCREENSHOTS=1.
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # What fails the accessibility check; axe's "moderate" and "minor" findings are only reported.
 AXE_FAILING_IMPACTS = {"serious", "critical"}
 CHROMIUM_FLAGS = [

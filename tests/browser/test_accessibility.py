@@ -92,8 +92,16 @@ def _member(page, site):
 def _supervisee_entry(page, site):
     """A supervisee's entry opened from the review queue."""
     page.goto(f"{site}/journal/review/")
+    page.locator(".queue li summary").first.click()
     page.locator(".queue li a[href*='/journal/entries/']").first.click()
     page.wait_for_url("**/journal/entries/*/**")
+
+
+def _review_queue_with_a_row_open(page, site):
+    """The queue's compact rows, with the first one opened to show its review form."""
+    page.goto(f"{site}/journal/review/")
+    page.locator(".queue li summary").first.click()
+    page.locator(".queue li .review-form").first.wait_for()
 
 
 def _service(page, site):
@@ -112,7 +120,7 @@ PAGES = {
     "refer": _go("/directory/referrals/new/?q=debt"),
     "inventory": _go("/inventory/"),
     "inventory-results": _inventory_results,
-    "review-queue": _go("/journal/review/"),
+    "review-queue": _review_queue_with_a_row_open,
     "supervisee-entry": _supervisee_entry,
     "supervisees": _go("/supervisees/"),
     "meetings": _go("/journal/meetings/"),

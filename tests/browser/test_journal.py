@@ -50,7 +50,9 @@ def test_slip_is_flagged_live_confirmed_reviewed_and_read_back(browser, site, sc
     sign_in(page, site, "supervisor@harbour.example")
     page.get_by_role("link", name="Review queue").click()
     item = page.locator(".queue li", has_text="K-42")
-    assert "giving money" in item.inner_text().lower()
+    assert "giving money" in item.locator("summary").inner_text().lower()
+    assert not item.get_by_role("button", name="Save review").is_visible()  # one line per row
+    item.locator("summary").click()
     screenshot("journal-review-queue", page)
     item.get_by_label("Crossing to watch").check()
     item.get_by_label("Comment for the practitioner").fill(

@@ -53,7 +53,8 @@ def test_each_blind_batch_is_large_and_varied_enough(batch):
         covered = Counter(label for r in passages for label in r.labels)
         assert set(covered) == set(CATEGORIES)
     for row in rows:
-        assert len(row.evidence) == len(row.labels)
+        # A crossing made twice in one text may be quoted twice; every label has its quote.
+        assert {category for category, _ in row.evidence} == set(row.labels), row.id
         for category, quote in row.evidence:
             assert category in row.labels and quote in row.text
 

@@ -449,6 +449,30 @@ def test_review_inline_saves_and_practitioner_sees_it(client, demo, confirmed_fl
     assert "Harmless or helpful crossing" in body and "Fine this time." in body
 
 
+def test_review_queue_is_one_closed_row_per_crossing_with_the_form_inside(
+    client, demo, confirmed_flag
+):
+    client.force_login(demo.supervisor)
+    body = client.get(reverse("journal:review")).content.decode()
+    row = body.split(f'id="review-{confirmed_flag.uuid}"', 1)[1].split("</li>", 1)[0]
+    summary = row.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    assert "<details" in row and '<details class="review-row" open' not in row
+    assert demo.ana.get_full_name() in summary and confirmed_flag.entry.client.code in summary
+    assert "Giving money" in summary and "waiting since today" in summary
+    assert "<form" not in summary and "Save review" in row  # the form opens in place
+
+
+def test_a_saved_review_or_an_error_keeps_its_row_open(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    url = reverse("journal:review_save", args=[confirmed_flag.uuid])
+    refused = client.post(url, {"outcome": ""}, headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and '<details class="review-row" open' in (
+        refused.content.decode()
+    )
+    saved = client.post(url, {"outcome": "helpful"}, headers={"HX-Request": "true"})
+    assert '<details class="review-row" open' in saved.content.decode()
+
+
 def test_review_with_unknown_outcome_is_refused(client, demo, confirmed_flag):
     client.force_login(demo.supervisor)
     response = client.post(
