@@ -12,11 +12,11 @@ from tests.directory.conftest import package_zip, small_tables
 
 pytestmark = pytest.mark.django_db
 
-# A search page with words and a language, its filter lists cached: session, membership, the
-# categories, the page of results with its count and prefetched details.
+# A search page with words and a language, its filter lists cached: session, person with
+# membership, the categories, the page of results with its count and prefetched details.
 # PostgreSQL ranks the words' candidates and reads the page's providers in a query of their own
 # (see ``with_details``): one more there.
-QUERIES_SEARCH = 14
+QUERIES_SEARCH = 13
 QUERIES_SEARCH_RANKED_EXTRA = 1
 
 

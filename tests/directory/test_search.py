@@ -169,12 +169,12 @@ def _many(org, admin, n: int) -> None:
         )
 
 
-# A page of results: session, person, membership, the categories, the page of services with its
+# A page of results: session, person with membership, the categories, the page of services with its
 # prefetched details; a person's first search also reads the three filter lists (cached after
 # it). PostgreSQL reads the page's providers in a query of their own (see ``with_details``): one
 # more there. Open-now stays out: whether a service is open depends on the moment the test runs,
 # and with it whether there is a page to read.
-QUERIES_RESULTS = 14
+QUERIES_RESULTS = 13
 QUERIES_FILTER_LISTS = 3
 QUERIES_RANKED_EXTRA = 1
 

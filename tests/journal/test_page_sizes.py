@@ -13,12 +13,12 @@ from journal.selectors import review_queue_counts
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, membership, the queue's count, its page of flags, the audit of what was shown,
-# the supervisees for the filter, the shared entries.
-QUERIES_REVIEW_QUEUE = 8
-# Session, user, membership (navigation), the latest entries' clients, those clients, the
+# Session, user with membership, the queue's count, its page of flags, the audit of what was
+# shown, the supervisees for the filter, the shared entries.
+QUERIES_REVIEW_QUEUE = 7
+# Session, user with membership (navigation), the latest entries' clients, those clients, the
 # page's count, its entries, their open flags.
-QUERIES_JOURNAL_LIST = 8
+QUERIES_JOURNAL_LIST = 7
 
 
 def _entries(owner, n: int, *, confirmed: bool = False, shared: bool = False) -> list[SessionEntry]:
