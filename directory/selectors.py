@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Role, has_role
@@ -116,12 +116,16 @@ def services_for_admin(user: User) -> QuerySet[Service]:
     return services_for_member(user)
 
 
+def _stale_q() -> Q:
+    listed = Q(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    return listed & (Q(assured_date__isnull=True) | Q(assured_date__lt=stale_cutoff()))
+
+
 def stale_services(user: User) -> QuerySet[Service]:
     """Listed services not verified for ``STALE_AFTER_DAYS`` (or never), oldest first."""
     return (
         services_for_admin(user)
-        .filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
-        .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=stale_cutoff()))
+        .filter(_stale_q())
         .select_related("organization")
         .order_by(F("assured_date").asc(nulls_first=True), "name")
     )
@@ -161,11 +165,10 @@ class DirectoryGlance:
 
 def glance(user: User) -> DirectoryGlance:
     pending = corrections_for_admin(user).filter(status=PendingCorrection.Status.PENDING)
-    return DirectoryGlance(
-        services=services_for_admin(user).count(),
-        stale=stale_services(user).count(),
-        corrections_pending=pending.count(),
+    counts = services_for_admin(user).aggregate(
+        services=Count("pk"), stale=Count("pk", filter=_stale_q())
     )
+    return DirectoryGlance(**counts, corrections_pending=pending.count())
 
 
 # --- The HSDS API: an agency's directory as other systems read it ------------------------------

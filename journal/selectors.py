@@ -473,10 +473,14 @@ class JournalGlance:
 
 def glance(user: User) -> JournalGlance:
     month_start = timezone.localdate().replace(day=1)
-    return JournalGlance(
-        sessions_this_month=entries_of(user, date_from=month_start).count(),
-        to_decide=Flag.objects.filter(entry__owner=user, status=Flag.Status.SUGGESTED).count(),
+    # One query: the entries joined to their flags, so an entry is counted once (distinct).
+    counts = SessionEntry.objects.filter(owner=user).aggregate(
+        sessions_this_month=Count(
+            "pk", filter=Q(occurred_at__date__gte=month_start), distinct=True
+        ),
+        to_decide=Count("flags", filter=Q(flags__status=Flag.Status.SUGGESTED)),
     )
+    return JournalGlance(**counts)
 
 
 @dataclass(frozen=True)
@@ -490,8 +494,5 @@ class ReviewGlance:
 
 
 def review_glance(supervisor: User) -> ReviewGlance:
-    queue = review_queue(supervisor)
-    overdue = queue.filter(
-        confirmed_at__lt=timezone.now() - ESCALATE_AFTER, reviewed_at__isnull=True
-    )
-    return ReviewGlance(to_review=queue.count(), escalated=overdue.count())
+    to_review, escalated = review_queue_counts(supervisor)
+    return ReviewGlance(to_review=to_review, escalated=escalated)

@@ -6,10 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import Membership
 from config.overview import glances
 from journal import services as journal_services
 from journal.models import Flag
 from journal.reminders import ESCALATE_AFTER
+from tests.factories import EntryFactory, FlagFactory, MembershipFactory, SupervisionLinkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +93,9 @@ def test_overview_page_renders_each_role_with_a_fixed_number_of_queries(
 ):
     for _ in range(3):
         _entry(demo.ana, "I gave him ten euros from my own pocket for the bus home.")
-    for person, queries in ((demo.ana, 11), (demo.supervisor, 7), (demo.admin, 10)):
+    # Session and person (with membership), the supervision links, then one query per card
+    # (a supervisor's own list of supervisees; an admin's member and pair counts: two each).
+    for person, queries in ((demo.ana, 7), (demo.supervisor, 6), (demo.admin, 9)):
         client.force_login(person)
         with django_assert_num_queries(queries):
             response = client.get(reverse("home"))
@@ -100,3 +104,29 @@ def test_overview_page_renders_each_role_with_a_fixed_number_of_queries(
     page = client.get(reverse("home")).content.decode()
     assert "3 possible crossings wait for your decision" in page
     assert reverse("journal:entry_new") in page
+
+
+@pytest.mark.parametrize("supervisees", [1, 20])
+def test_a_practising_supervisor_overview_does_not_grow_with_supervisees(
+    demo, client, django_assert_num_queries, supervisees
+):
+    """A supervisor who also practises sees every card of both roles, in the same queries
+    however many people they supervise and however many crossings wait."""
+    Membership.objects.filter(user=demo.supervisor).update(is_practitioner=True)
+    for _ in range(supervisees):
+        person = MembershipFactory(organisation=demo.harbour).user
+        SupervisionLinkFactory(
+            organisation=demo.harbour, supervisor=demo.supervisor, supervisee=person
+        )
+        FlagFactory(
+            entry=EntryFactory(owner=person, notes="I lent him ten euros."),
+            confirmed=True,
+            category="giving_money",
+            field="notes",
+            quote="ten euros",
+        )
+    client.force_login(demo.supervisor)
+    with django_assert_num_queries(9):
+        page = client.get(reverse("home")).content.decode()
+    assert f"{supervisees} confirmed crossing" in page
+    assert "New session entry" in page
