@@ -92,6 +92,13 @@ def service_for_member(user: User, service_uuid: UUID | str) -> Service:
     return _get_or_404(with_details(services_for_member(user), full=True), uuid=service_uuid)
 
 
+def service_for_referral(user: User, service_uuid: UUID | str) -> Service:
+    """A service of the user's directory with what a referral's form shows beside it: its
+    provider and phone numbers (the service page's other details are not read)."""
+    services = services_for_member(user).select_related("organization").prefetch_related("phones")
+    return _get_or_404(services, uuid=service_uuid)
+
+
 def service_for_admin(user: User, service_uuid: UUID | str) -> Service:
     if not has_role(user, Role.ADMIN):
         raise Http404
