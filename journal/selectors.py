@@ -22,7 +22,7 @@ from accounts.access import Role, has_role
 from accounts.models import User
 from accounts.selectors import membership_of, supervisees_of, supervises, supervisors_of
 from journal import client_data
-from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+from journal.models import Category, Client, Flag, FlagEvent, SessionEntry, SupervisionMeeting
 from journal.reminders import ESCALATE_AFTER, flag_followup_on
 
 # How many of the latest entries per listed client are read to find the recent clients.
@@ -225,7 +225,10 @@ def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
 def flags_of_entry(entry: SessionEntry) -> QuerySet[Flag]:
     if entry.pk is None:  # not written yet
         return Flag.objects.none()
-    return entry.flags.select_related("reviewed_by").prefetch_related("events__actor")
+    events = FlagEvent.objects.select_related("actor")
+    return entry.flags.select_related("reviewed_by").prefetch_related(
+        Prefetch("events", queryset=events)
+    )
 
 
 # --- Supervision ------------------------------------------------------------------------------
@@ -248,7 +251,11 @@ def entries_visible_to(user: User) -> QuerySet[SessionEntry]:
 
 
 def entry_for_reader(user: User, entry_uuid: UUID | str) -> SessionEntry:
-    return _get_or_404(entries_visible_to(user), uuid=entry_uuid)
+    entry = _get_or_404(entries_visible_to(user), uuid=entry_uuid)
+    if entry.owner_id == user.pk:
+        # The author themselves, with the membership already read for this request.
+        entry.owner = user
+    return entry
 
 
 def review_queue(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from journal.forms import RECENT_CLIENTS_IN_FILTER
 from journal.models import Client, Flag, SessionEntry
 from journal.selectors import review_queue_counts
+from tests.factories import EntryFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,48 @@ def test_another_practitioners_client_is_refused_by_the_filter(client, demo):
     client.force_login(demo.ana)
     body = client.get(reverse("journal:entries"), {"client": theirs.client.pk}).content.decode()
     assert theirs.client.code not in body
+
+
+# The author's entry page: session, person with membership, the entry with its client, its flags
+# with who reviewed them, their histories with who acted, who else read the entry, the
+# hot-button topics; and the supervisors named in the next steps of a crossing that waits for
+# review. A supervisor's read: session, person with membership, the entry, the record of the
+# read, the confirmed flags and their histories.
+QUERIES_ENTRY_OWNER = 7
+QUERIES_ENTRY_OWNER_WAITING_FOR_REVIEW = 8
+QUERIES_ENTRY_SUPERVISOR = 6
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_entry_page_queries_do_not_grow_with_flags(client, demo, django_assert_num_queries, n):
+    entry = EntryFactory(
+        owner=demo.ana, notes="I lent him money from my own wallet and gave him my number."
+    )
+    for _ in range(n):
+        FlagFactory(entry=entry, quote="lent him money")
+        FlagFactory(entry=entry, reviewed=True, quote="my own wallet")
+    url = reverse("journal:entry", args=[entry.uuid])
+    client.force_login(demo.ana)
+    assert client.get(url).context["new_review"]  # the reviews are seen: no more writes
+    with django_assert_num_queries(QUERIES_ENTRY_OWNER):
+        response = client.get(url)
+    assert len(response.context["flags"]) == 2 * n and not response.context["new_review"]
+    FlagFactory(entry=entry, confirmed=True, quote="gave him my number")
+    with django_assert_num_queries(QUERIES_ENTRY_OWNER_WAITING_FOR_REVIEW):
+        response = client.get(url)
+    assert demo.supervisor.get_full_name() in response.content.decode()
+    client.force_login(demo.supervisor)
+    with django_assert_num_queries(QUERIES_ENTRY_SUPERVISOR):
+        response = client.get(url)
+    assert len(response.context["flags"]) == n + 1  # the confirmed ones, reviewed or not
+
+
+def test_an_unseen_review_is_marked_seen_once(client, demo):
+    entry = EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet.")
+    flag = FlagFactory(entry=entry, reviewed=True, quote="lent him money")
+    url = reverse("journal:entry", args=[entry.uuid])
+    client.force_login(demo.ana)
+    assert client.get(url).context["new_review"]
+    entry.refresh_from_db()
+    assert entry.review_seen_at >= flag.reviewed_at
+    assert not client.get(url).context["new_review"]
