@@ -56,9 +56,10 @@ def with_details(
     """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count.
     Results sorted by an expression (a rank) read the provider in a query of its own
     (``join_organization=False``): joined, PostgreSQL would join every candidate before
-    sorting and keeping one page."""
+    sorting and keeping one page. A card's opening hours are read for its whole page at once
+    (``directory.search.query.open_now_of``)."""
     locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses", "schedules"
+        "location__addresses", *(["schedules"] if full else [])
     )
     lookups = [
         Prefetch(
@@ -69,12 +70,12 @@ def with_details(
         ),
         "languages",
         "phones",
-        "schedules",
-        "service_areas",
         Prefetch("at_locations", queryset=locations),
     ]
     if full:
         lookups += [
+            "schedules",
+            "service_areas",
             "phones__languages",
             "contacts",
             "at_locations__location__phones",
