@@ -258,15 +258,42 @@ def entry_for_reader(user: User, entry_uuid: UUID | str) -> SessionEntry:
     return entry
 
 
+# What journal/review_queue.html shows of each crossing, and what recording the read needs.
+REVIEW_QUEUE_COLUMNS = (
+    "uuid",
+    "entry_id",
+    "category",
+    "status",
+    "quote",
+    "note",
+    "confirmed_at",
+    "outcome",
+    "review_comment",
+    "reviewed_at",
+    "resolved_at",
+    "entry__uuid",
+    "entry__organisation_id",
+    "entry__occurred_at",
+    "entry__owner__full_name",
+    "entry__owner__email",
+    "entry__client__code",
+)
+
+
 def review_queue(
     supervisor: User, *, practitioner: User | None = None, category: str = ""
 ) -> QuerySet[Flag]:
-    """Confirmed, unresolved flags of the supervisor's supervisees, oldest first."""
-    flags = Flag.objects.filter(
-        status=Flag.Status.CONFIRMED,
-        resolved_at__isnull=True,
-        entry__owner__in=supervisees_of(supervisor),
-    ).select_related("entry__owner", "entry__client", "reviewed_by")
+    """Confirmed, unresolved flags of the supervisor's supervisees, oldest first, with only the
+    columns a row of the queue shows (not the entry's text, nor the people's other details)."""
+    flags = (
+        Flag.objects.filter(
+            status=Flag.Status.CONFIRMED,
+            resolved_at__isnull=True,
+            entry__owner__in=supervisees_of(supervisor),
+        )
+        .select_related("entry__owner", "entry__client")
+        .only(*REVIEW_QUEUE_COLUMNS)
+    )
     if practitioner is not None:
         flags = flags.filter(entry__owner=practitioner)
     if category:
@@ -305,9 +332,14 @@ def with_review_links(flags: Iterable[Flag]) -> None:
 
 
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):
-    entries = SessionEntry.objects.filter(
-        owner__in=supervisees_of(supervisor), shared_with_supervisor_at__isnull=False
-    ).select_related("owner", "client")
+    entries = (
+        SessionEntry.objects.filter(
+            owner__in=supervisees_of(supervisor), shared_with_supervisor_at__isnull=False
+        )
+        .select_related("owner", "client")
+        # What the queue's list of shared entries shows: not their text.
+        .only("uuid", "occurred_at", "owner__full_name", "owner__email", "client__code")
+    )
     if practitioner is not None:
         entries = entries.filter(owner=practitioner)
     return entries.order_by("shared_with_supervisor_at")

@@ -4,6 +4,8 @@ same for a few rows as for many, and the journal's client filter lists recent cl
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +65,32 @@ def test_review_queue_queries_do_not_grow_with_flags(client, demo, django_assert
     client.force_login(demo.supervisor)
     with django_assert_num_queries(QUERIES_REVIEW_QUEUE):
         assert client.get(reverse("journal:review")).status_code == 200
+
+
+def test_review_queue_reads_only_the_columns_it_shows(client, demo):
+    """Neither the entries' text, nor the practitioners' or the reviewer's other details, nor
+    the shared entries' text: the queue reads what its rows show."""
+    _entries(demo.ana, 3, confirmed=True, shared=True)
+    flag = Flag.objects.filter(entry__owner=demo.ana).first()
+    Flag.objects.filter(pk=flag.pk).update(
+        reviewed_at=timezone.now(), reviewed_by=demo.supervisor, review_comment="Talk on Monday."
+    )
+    client.force_login(demo.supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("journal:review")).content.decode()
+    assert "Talk on Monday." in body and demo.ana.get_full_name() in body
+    assert "S-" in body  # the clients' codes
+    lists = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT")
+        and ('FROM "journal_flag"' in q["sql"] or 'FROM "journal_sessionentry"' in q["sql"])
+        and "COUNT(" not in q["sql"]
+    ]
+    assert len(lists) == 2  # the page of crossings, the shared entries
+    for sql in lists:
+        for column in ('"notes"', '"felt"', '"password"', '"time_zone"', '"tags"'):
+            assert column not in sql, (column, sql)
 
 
 def test_review_queue_links_each_flag_to_its_entry_and_review(client, demo):
