@@ -120,10 +120,14 @@ class Stack:
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
 
+    def celery(self, args: list[str]) -> list[str]:
+        """The command line of a worker or beat with ``args``."""
+        return [sys.executable, "-m", "celery", "-A", "tests.reminders._stack", *args]
+
     def _start(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.tmp_path / f"{name}.log", "ab")  # noqa: SIM115 - the child keeps it
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "tests.reminders._stack", *args],
+            self.celery(args),
             cwd=ROOT,
             env=self.env,
             stdout=log,
