@@ -54,6 +54,7 @@ from tests.reminders.test_faults import (
     ROOT,
     RedisServer,
     Stack,
+    due_reminders,
     people,
     pool_children,
     sent,
@@ -109,8 +110,8 @@ class ProductionStack(Stack):
     def celery(self, args: list[str]) -> list[str]:
         return args
 
-    def worker(self, name: str, concurrency: int = 0) -> subprocess.Popen:
-        return self._start(name, procfile("worker"))  # its concurrency: one per CPU
+    def worker(self, name: str) -> subprocess.Popen:
+        return self._start(name, procfile("worker"))  # its concurrency: one process per core
 
     def beat(self, name: str) -> subprocess.Popen:
         return self._start(name, procfile("beat"))
@@ -188,9 +189,8 @@ class Figures:
         )
 
 
-def count(handler: CountingHandler, reminders: list[Reminder], figures: Figures) -> Counter:
-    """Fill in delivered, repeated and lost from what the server received and the rows say;
-    returns how many times each client code arrived."""
+def count(handler: CountingHandler, reminders: list[Reminder], figures: Figures) -> None:
+    """Fill in delivered, repeated and lost from what the server received and the rows say."""
     arrivals: Counter = Counter()
     with handler.lock:
         copies = {mid: list(c) for mid, c in handler.received.items()}
@@ -209,11 +209,6 @@ def count(handler: CountingHandler, reminders: list[Reminder], figures: Figures)
     figures.lost = len({code for code in codes if not arrivals[code]} | (codes - sent_codes))
     figures.repeated_emails = sum(len(each) - 1 for each in copies.values())
     figures.repeated_reminders = sum(n - 1 for n in arrivals.values() if n > 1)
-    return arrivals
-
-
-def message_ids_of(handler: CountingHandler) -> dict[str, frozenset[str]]:
-    return handler.codes_by_message_id()
 
 
 def assert_one_message_id_per_reminder(handler: CountingHandler) -> None:
@@ -265,18 +260,27 @@ def own_database(name: str):
         own.close()
 
 
-def due_now(users, count: int, start: int = 0) -> list[Reminder]:
-    return [
-        make_reminder(
-            users[i % len(users)], data={"client": f"C-{start + i}", "session": "2026-03-02"}
-        )
-        for i in range(count)
-    ]
-
-
 def everyone(count: int) -> list:
     with FACTORIES:
         return people(count)
+
+
+def due_with_the_retry(users, waiting: list[Reminder]) -> list[Reminder]:
+    """One more reminder for each of ``users``, due when their ``waiting`` ones are tried
+    again (``C-100``, ``C-101`` …)."""
+    later = []
+    for n, user in enumerate(users):
+        mine = Reminder.objects.filter(recipient=user, pk__in=[r.pk for r in waiting])
+        moment = mine.values_list("deliver_after", flat=True).first()
+        later.append(
+            make_reminder(
+                user,
+                data={"client": f"C-{100 + n}", "session": "2026-03-02"},
+                due_at=moment,
+                deliver_after=moment,
+            )
+        )
+    return later
 
 
 def timed_wait(condition: Callable[[], bool], timeout: float) -> float | None:
@@ -291,7 +295,7 @@ def case_worker_killed(tmp_path: Path, figures: Figures, details: dict) -> None:
     controller = start_smtp(handler)
     redis = RedisServer(tmp_path / "redis")
     redis.start()
-    reminders = due_now(everyone(100), 500)
+    reminders = due_reminders(everyone(100), 500)
     stack = ProductionStack(tmp_path, controller.port, redis.url)
     sending = Digest.objects.filter(state=Digest.State.SENDING)
     try:
@@ -318,7 +322,7 @@ def case_worker_killed(tmp_path: Path, figures: Figures, details: dict) -> None:
         redis.stop()
     count(handler, reminders, figures)
     figures.note = (
-        f"{details['processes']} pool processes killed, {details['sending']} digests mid-send"
+        f"{details['processes']} pool processes killed, {details['sending']} digest(s) mid-send"
     )
     assert figures.lost == 0 and figures.delivered == len(reminders)
     assert_one_message_id_per_reminder(handler)
@@ -335,7 +339,7 @@ def case_redis_stopped(tmp_path: Path, figures: Figures, details: dict) -> None:
     controller = start_smtp(handler)
     redis = RedisServer(tmp_path / "redis")
     redis.start()
-    reminders = due_now(everyone(120), 600)
+    reminders = due_reminders(everyone(120), 600)
     stack = ProductionStack(tmp_path, controller.port, redis.url)
     try:
         stack.worker("w1")
@@ -376,7 +380,7 @@ def case_late_reply(tmp_path: Path, figures: Figures, details: dict) -> None:
     redis = RedisServer(tmp_path / "redis")
     redis.start()
     users = everyone(4)
-    first = due_now(users, 20)
+    first = due_reminders(users, 20)
     stack = ProductionStack(tmp_path, controller.port, redis.url)
     try:
         stack.worker("w1")
@@ -389,20 +393,8 @@ def case_late_reply(tmp_path: Path, figures: Figures, details: dict) -> None:
         ), stack.logs()
         failed_at = time.monotonic()
         handler.late = 0  # the server answers in time from now on
-        held = {m: set(c) for m, c in message_ids_of(handler).items()}
-        # One more reminder each, due when the held ones are tried again.
-        later = []
-        for n, user in enumerate(users):
-            retry_at = Reminder.objects.filter(recipient=user, pk__in=[r.pk for r in first])
-            moment = retry_at.values_list("deliver_after", flat=True).first()
-            later.append(
-                make_reminder(
-                    user,
-                    data={"client": f"C-{100 + n}", "session": "2026-03-02"},
-                    due_at=moment,
-                    deliver_after=moment,
-                )
-            )
+        held = {m: set(c) for m, c in handler.codes_by_message_id().items()}
+        later = due_with_the_retry(users, first)
         everything = first + later
         done = timed_wait(
             lambda: sent(everything) == len(everything),
@@ -419,7 +411,7 @@ def case_late_reply(tmp_path: Path, figures: Figures, details: dict) -> None:
     assert "may or may not have been accepted" in stack.logs(tail=10**6)
     assert figures.lost == 0 and figures.delivered == len(everything)
     assert len(held) == len(users)
-    by_id = message_ids_of(handler)
+    by_id = handler.codes_by_message_id()
     for message_id, codes in held.items():
         # Sent again whole, under the same Message-ID: received twice, the same reminders.
         assert len(handler.received[message_id]) == 2, message_id
@@ -446,7 +438,7 @@ def case_refused(tmp_path: Path, figures: Figures, details: dict) -> None:
     redis = RedisServer(tmp_path / "redis")
     redis.start()
     users = everyone(5)
-    first = due_now(users, 20)
+    first = due_reminders(users, 20)
     stack = ProductionStack(tmp_path, controller.port, redis.url)
     try:
         stack.worker("w1")
@@ -456,18 +448,7 @@ def case_refused(tmp_path: Path, figures: Figures, details: dict) -> None:
             stack.logs()
         )
         assert not Digest.objects.exists()  # refused: nothing reached anyone, nothing kept
-        later = []
-        for n, user in enumerate(users):
-            retry_at = Reminder.objects.filter(recipient=user, pk__in=[r.pk for r in first])
-            moment = retry_at.values_list("deliver_after", flat=True).first()
-            later.append(
-                make_reminder(
-                    user,
-                    data={"client": f"C-{100 + n}", "session": "2026-03-02"},
-                    due_at=moment,
-                    deliver_after=moment,
-                )
-            )
+        later = due_with_the_retry(users, first)
         everything = first + later
         done = timed_wait(
             lambda: sent(everything) == len(everything),
@@ -486,7 +467,7 @@ def case_refused(tmp_path: Path, figures: Figures, details: dict) -> None:
     assert figures.lost == 0 and figures.delivered == len(everything)
     assert figures.repeated_emails == figures.repeated_reminders == 0  # delivered once
     assert_one_message_id_per_reminder(handler)
-    by_id = message_ids_of(handler)
+    by_id = handler.codes_by_message_id()
     assert not set(handler.refused_ids) & set(by_id)  # a refused digest is never sent again ...
     for user in users:  # ... its reminders went, with the one due by then, in one new e-mail
         codes = {r.data["client"] for r in everything if r.recipient_id == user.pk}
@@ -542,7 +523,7 @@ def case_gathering(tmp_path: Path, figures: Figures, details: dict) -> None:
     arrivals: dict[str, float] = {}
 
     def note_arrivals() -> bool:
-        for message_id in message_ids_of(handler):
+        for message_id in handler.codes_by_message_id():
             arrivals.setdefault(message_id, time.monotonic())
         if time.monotonic() >= last_due:
             # Runs before the last fell due found some due and more coming, and held them.
@@ -558,7 +539,7 @@ def case_gathering(tmp_path: Path, figures: Figures, details: dict) -> None:
         controller.stop()
         redis.stop()
     count(handler, reminders + [single], figures)
-    by_id = message_ids_of(handler)
+    by_id = handler.codes_by_message_id()
     lone_id = next(m for m, codes in by_id.items() if codes == {"C-99"})
     digests = {m: codes for m, codes in by_id.items() if m != lone_id}
     first_digest = min(arrivals[m] for m in digests)
