@@ -5,7 +5,8 @@ machine's shared one) and an SMTP server on loopback (aiosmtpd) counting what ar
 The only shortened timings are the dispatcher's interval (one second, through
 ``LIMEN_DISPATCH_SECONDS``), the claim's lease (15 s) and the e-mail back-off (seconds instead of
 minutes): see ``tests/reminders/_stack.py``. Recovery at the production timings is tested with the
-clock in ``tests/reminders/test_recovery.py``.
+clock in ``tests/reminders/test_recovery.py``, and with the real processes, nothing shortened, in
+``tests/reminders/test_faults_production.py``.
 Each test takes under a minute; they are marked ``slow`` (``-m 'not slow'`` skips them
 locally) and CI runs them.
 """

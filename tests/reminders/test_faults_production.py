@@ -577,43 +577,39 @@ CASES: dict[str, tuple[str, Callable]] = {
 }
 
 
-def _clone(template: str, names: list[str]) -> None:
-    """Copies of the (migrated, empty) test database, one per case."""
+def _server() -> psycopg.Connection:
+    """A connection to the PostgreSQL server itself, for creating and dropping databases."""
     db = connection.settings_dict
-    params = {
-        "host": db["HOST"] or "127.0.0.1",
-        "port": db["PORT"] or 5432,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    connections.close_all()  # a template may have no other sessions
-    with psycopg.connect(**params) as admin:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for attempt in range(10):
-                try:
-                    admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-                    break
-                except psycopg.errors.ObjectInUse:
-                    if attempt == 9:
-                        raise
-                    time.sleep(1)
-
-
-def _drop(names: list[str]) -> None:
-    db = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         user=db["USER"],
         password=db["PASSWORD"] or None,
         dbname="postgres",
         autocommit=True,
-    ) as admin:
+    )
+
+
+def _clone(template: str, names: list[str]) -> None:
+    """Copies of the (migrated, empty) test database, one per case."""
+    connections.close_all()  # a template may have no other sessions
+    with _server() as server:
         for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for attempt in range(10):
+                try:
+                    server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                    break
+                except psycopg.errors.ObjectInUse:  # a session closing just now
+                    if attempt == 9:
+                        raise
+                    time.sleep(1)
+
+
+def _drop(names: list[str]) -> None:
+    with _server() as server:
+        for name in names:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -639,8 +635,8 @@ def runs(django_db_setup, django_db_blocker, tmp_path_factory):
         started = time.monotonic()
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join(900)
+        for thread in threads:  # each case gives up within its own bounds, long before this
+            thread.join(max(started + 900 - time.monotonic(), 0))
         took = time.monotonic() - started
         _drop(list(names.values()))
     table = [
