@@ -22,7 +22,6 @@ from journal import selectors as journal_selectors
 from referrals import selectors as referrals_selectors
 from reminders import selectors as reminders_selectors
 
-
 # The most of a delivery error the reminders card shows; /reminders/failed/ shows more.
 ERROR_SHOWN = 80
 
