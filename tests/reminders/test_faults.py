@@ -377,8 +377,11 @@ def test_redis_outage_delays_but_loses_nothing_and_consuming_resumes(
         redis_server.start()
         after = due_reminders(users, 10, start=200)
         # Not "the worker says it reconnected" (celery#8030, #9054: connected yet consuming
-        # nothing) but reminders written after the restart reaching the SMTP server.
-        assert wait_until(lambda: arrived(handler, during + after), 75), stack.logs()
+        # nothing) but reminders written after the restart reaching the SMTP server. The bound
+        # is the production one (test_faults_production.py): kombu's reconnect back-off grows
+        # during the outage, and beside the production module on two busy cores 75 s was once
+        # too short.
+        assert wait_until(lambda: arrived(handler, during + after), 120), stack.logs()
         later = due_reminders(users, 5, start=300)
         assert wait_until(lambda: arrived(handler, later), 30), stack.logs()
         assert wait_until(lambda: sent(before + during + after + later) == 35, 15)
