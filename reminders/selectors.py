@@ -105,17 +105,43 @@ def failed_for_admin(user: User) -> QuerySet[Reminder]:
     )
 
 
+# Waiting to go out, with the error of a failed attempt on the row: being tried again.
+RETRYING = Q(status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED]) & ~Q(last_error="")
+
+
 @dataclass(frozen=True)
 class RemindersGlance:
     """A person's reminders at a glance: unread in their inbox, and (for an agency admin) the
-    ones that could not be delivered in their organisation."""
+    ones in their organisation that could not be delivered or are being tried again, with the
+    last error of the one to be tried last (as a rule the latest to fail)."""
 
     unread: int
-    failed: int
+    failed: int = 0
+    retrying: int = 0
+    last_error: str = ""
 
 
 def glance(user: User) -> RemindersGlance:
-    return RemindersGlance(unread=unread_count_of(user), failed=failed_for_admin(user).count())
+    unread = unread_count_of(user)
+    if not has_role(user, Role.ADMIN):
+        return RemindersGlance(unread=unread)
+    mine = Reminder.objects.filter(
+        organisation=membership_of(user).organisation,
+        status__in=[Reminder.Status.FAILED, Reminder.Status.PENDING, Reminder.Status.CLAIMED],
+    )
+    numbers = mine.aggregate(
+        failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)),
+        retrying=Count("pk", filter=RETRYING),
+    )
+    last_error = ""
+    if numbers["retrying"]:  # one query more, only while e-mails are failing
+        last_error = (
+            mine.filter(RETRYING)
+            .order_by(F("not_before").desc(nulls_last=True), "-id")
+            .values_list("last_error", flat=True)
+            .first()
+        )
+    return RemindersGlance(unread=unread, last_error=last_error, **numbers)
 
 
 def retrying_for_admin(user: User) -> QuerySet[Reminder]:
@@ -124,11 +150,7 @@ def retrying_for_admin(user: User) -> QuerySet[Reminder]:
     if not has_role(user, Role.ADMIN):
         return Reminder.objects.none()
     return (
-        Reminder.objects.filter(
-            organisation=membership_of(user).organisation,
-            status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED],
-        )
-        .exclude(last_error="")
+        Reminder.objects.filter(RETRYING, organisation=membership_of(user).organisation)
         .select_related("recipient")
         .order_by(F("failing_since").asc(nulls_last=True), "due_at", "id")
     )

@@ -78,6 +78,46 @@ def test_supervisor_sees_what_waited_longer_than_the_escalation(demo):
     ]
 
 
+def test_admin_sees_reminders_being_retried_with_the_last_error(demo):
+    from reminders.models import Reminder
+    from tests.reminders.conftest import refuse_email_to
+
+    refuse_email_to(demo.ana)
+    refuse_email_to(demo.ben)
+    assert _texts(demo.admin, demo.admin.membership)["reminders"] == [
+        "No unread reminders.",
+        "2 reminders retrying, last error: SMTPDataError: (451, b'4.3.0 mailbox busy')",
+    ]
+    card = next(g for g in glances(demo.admin, demo.admin.membership) if g.key == "reminders")
+    assert card.lines[1].url == reverse("reminders:failed")
+    assert card.lines[1].attention
+    # Failed for good: counted apart, no longer retrying.
+    Reminder.objects.filter(recipient=demo.ben).update(status=Reminder.Status.FAILED)
+    assert _texts(demo.admin, demo.admin.membership)["reminders"][1:] == [
+        "1 reminder could not be delivered",
+        "1 reminder retrying, last error: SMTPDataError: (451, b'4.3.0 mailbox busy')",
+    ]
+    with translation.override("nl"):
+        card = next(g for g in glances(demo.admin, demo.admin.membership) if g.key == "reminders")
+    assert card.lines[2].text.startswith("1 herinnering wordt opnieuw geprobeerd, laatste fout:")
+    # Another agency's admin, and the people whose e-mails fail, see none of it.
+    assert _texts(demo.lindenhof_admin, demo.lindenhof_admin.membership)["reminders"] == [
+        "No unread reminders."
+    ]
+    assert len(_texts(demo.ana, demo.ana.membership)["reminders"]) == 1
+
+
+def test_a_long_error_is_cut_short_on_the_card(demo):
+    from reminders.models import Reminder
+    from tests.reminders.conftest import make_reminder
+
+    reminder = make_reminder(demo.ana)
+    Reminder.objects.filter(pk=reminder.pk).update(attempts=1, last_error="x" * 900)
+    (line,) = _texts(demo.admin, demo.admin.membership)["reminders"][1:]
+    assert line.startswith("1 reminder retrying, last error: xxx")
+    assert len(line) < 140
+
+
 def test_admin_sees_the_directory_and_what_is_stale(demo):
     from directory import demo as directory_demo
 
@@ -100,6 +140,17 @@ def test_overview_page_renders_each_role_with_a_fixed_number_of_queries(
         with django_assert_num_queries(queries):
             response = client.get(reverse("home"))
         assert response.status_code == 200
+    # While e-mails are being retried the admin's card reads the last error: one query more,
+    # however many are retrying.
+    from reminders.models import Reminder
+    from tests.reminders.conftest import make_reminder
+
+    for _ in range(3):
+        reminder = make_reminder(demo.ben)
+        Reminder.objects.filter(pk=reminder.pk).update(attempts=1, last_error="refused")
+        client.force_login(demo.admin)
+        with django_assert_num_queries(12):
+            assert "retrying, last error: refused" in client.get(reverse("home")).content.decode()
     client.force_login(demo.ana)
     page = client.get(reverse("home")).content.decode()
     assert "3 possible crossings wait for your decision" in page
