@@ -505,16 +505,23 @@ def detect(
         pairs = probabilities[count:]
         support[:-1] = np.maximum(support[:-1], pairs)
         support[1:] = np.maximum(support[1:], pairs)
-    # One highlight per category and text, so the writer sees one clear place: every place the
-    # stages point at competes by the locator's score. A rule's phrase gets a head start where
-    # the learned stage reads the category in its sentence too; the learned stage offers one
-    # run of words, in its likeliest sentence.
-    offers: dict[str, tuple[float, Finding]] = {}
+    # One highlight per category and text, so the writer sees one clear place. The places the
+    # stages point at (each rule phrase the meaning does not contradict, and the learned stage's
+    # run of words in its likeliest sentence) compete: first the sentence the combined stages
+    # read the category in most strongly (the locator never learned which sentence holds a
+    # crossing, only which words in it), then within it the locator's score, where a rule's
+    # phrase gets a head start if the learned stage reads the category there too.
+    offers: dict[str, tuple[tuple[float, float, bool], Finding]] = {}
 
-    def offer(score: float, finding: Finding) -> None:
+    def offer(number: int, score: float, finding: Finding) -> None:
+        rank = (
+            float(support[number, CATEGORIES.index(finding.category)]),
+            score,
+            finding.source == "rule",
+        )
         best = offers.get(finding.category)
-        if best is None or score > best[0]:
-            offers[finding.category] = (score, finding)
+        if best is None or rank > best[0]:
+            offers[finding.category] = (rank, finding)
 
     for number, sentence in enumerate(sentences):
         for finding in sentence.rule_findings:
@@ -522,7 +529,9 @@ def detect(
             if support[number, c] < vetoes[c]:
                 continue
             score = _phrase_score(model, finding.quote, finding.category)
-            offer(score + HEAD_START if support[number, c] >= thresholds[c] else score, finding)
+            if support[number, c] >= thresholds[c]:
+                score += HEAD_START
+            offer(number, score, finding)
     suggestions: dict[str, tuple[float, int]] = {}
     for number, category in decide(model, probabilities, sentences):
         probability = float(probabilities[number, CATEGORIES.index(category)])
@@ -538,6 +547,7 @@ def detect(
     for category, (score, number) in suggestions.items():
         start, end, place_score = _place(model, sentences[number], category)
         offer(
+            number,
             place_score,
             Finding(
                 category=category,
