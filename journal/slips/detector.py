@@ -365,11 +365,22 @@ def decide(
     return sorted(chosen)
 
 
-def _learned_quote(
+def _learned_clause(
     model: meaning.MeaningModel, lang: str, sentence: Sentence, category: str
-) -> tuple[int, int, float, tuple[int, ...]]:
-    """The clause of the sentence the learned finding rests on: start, end, probability and
-    the rules' marker signals in that clause."""
+) -> tuple[float, tuple[int, ...]]:
+    """The clause of the sentence a learned finding rests on: its probability and the rules'
+    marker signals in it (remembered per sentence, like everything the model reads)."""
+    key = ("clause", lang, sentence.text, category)
+    found = model.places.get(key)
+    if found is None:
+        found = _read_clauses(model, lang, sentence, category)
+        model.places.put(key, found)
+    return found
+
+
+def _read_clauses(
+    model: meaning.MeaningModel, lang: str, sentence: Sentence, category: str
+) -> tuple[float, tuple[int, ...]]:
     eng = engine(lang)
     index = CATEGORIES.index(category)
     parts = []
@@ -383,22 +394,16 @@ def _learned_quote(
             lead = len(piece) - len(piece.lstrip())
             parts.append((begin + lead, begin + lead + len(stripped), stripped, words))
     if len(parts) <= 1:
-        stripped = sentence.text.strip()
-        lead = len(sentence.text) - len(sentence.text.lstrip())
-        start = sentence.start + lead
-        return start, start + len(stripped), -1.0, sentence.markers
-    vectors = meaning.encoder().encode([p[2] for p in parts])
+        return -1.0, sentence.markers
     hits = np.zeros((len(parts), len(CATEGORIES)), dtype=np.float32)
     for row, (begin, end, _, _) in enumerate(parts):
         for finding in sentence.rule_findings:
             if sentence.start + begin <= finding.start < sentence.start + end:
                 hits[row, CATEGORIES.index(finding.category)] = 1.0
     signals = np.array([markers(eng, p[3]) for p in parts], dtype=np.float32)
-    scores = model.probabilities([p[2] for p in parts], vectors, hits, signals)[:, index]
+    scores = model.probabilities([p[2] for p in parts], hits, signals)[:, index]
     best = int(np.argmax(scores))
-    begin, end, _, _ = parts[best]
-    clause_markers = tuple(int(x) for x in signals[best])
-    return sentence.start + begin, sentence.start + end, float(scores[best]), clause_markers
+    return float(scores[best]), tuple(int(x) for x in signals[best])
 
 
 # A learned finding is highlighted by the run of 3 to 12 words of its sentence that the locator
@@ -424,14 +429,45 @@ def word_windows(
     ]
 
 
+def _place(
+    model: meaning.MeaningModel, sentence: Sentence, category: str
+) -> tuple[int, int, float]:
+    """The run of words of ``sentence`` that quotes the crossing best, by the locator: its
+    start, end and locator score (remembered per sentence and category)."""
+    key = ("place", sentence.text, category)
+    found = model.places.get(key)
+    if found is None:
+        windows = word_windows(sentence.text, 0)
+        scores = model.locate_scores(
+            [sentence.text[a:b] for a, b, _ in windows], CATEGORIES.index(category)
+        )
+        best = int(np.argmax(scores))
+        found = (windows[best][0], windows[best][1], float(scores[best]))
+        model.places.put(key, found)
+    start, end, score = found
+    return sentence.start + start, sentence.start + end, score
+
+
 def _locate(model: meaning.MeaningModel, text: str, sentence: Sentence, category: str):
     """The run of words of ``sentence`` that quotes the crossing best, by the locator."""
-    windows = word_windows(sentence.text, sentence.start)
-    if len(windows) == 1:
-        return windows[0][0], windows[0][1]
-    scores = model.locate_scores([text[a:b] for a, b, _ in windows], CATEGORIES.index(category))
-    start, end, _ = windows[int(np.argmax(scores))]
+    start, end, _ = _place(model, sentence, category)
     return start, end
+
+
+def _phrase_score(model: meaning.MeaningModel, quote: str, category: str) -> float:
+    """The locator's score of a rule's phrase: how closely it matches what a writer would mark."""
+    key = ("phrase", quote, category)
+    found = model.places.get(key)
+    if found is None:
+        found = float(model.locate_scores([quote], CATEGORIES.index(category))[0])
+        model.places.put(key, found)
+    return found
+
+
+# Where a rule's phrase and the learned stage agree on a category, the phrase gets this head
+# start over the locator's runs of words: the rule named the very words, so its phrase wins
+# unless the locator finds a clearly better one.
+HEAD_START = 0.3
 
 
 def detect(
@@ -444,8 +480,9 @@ def detect(
     """The possible boundary slips in ``text`` (a sentence or a whole entry), by position.
 
     The rules find what they name, with the words as evidence. When the learned model is
-    installed (and ``learned``), it reads every sentence and every pair of neighbours and adds
-    findings no rule named, with the clause they rest on.
+    installed (and ``learned``), it reads every sentence and every pair of neighbours, drops
+    rule findings the meaning contradicts and adds what no rule named. Each category found is
+    shown once per text, by its most specific phrase.
     ``lang`` is the language of the text (detected when None); ``model`` replaces the committed
     model (cross-validation).
     """
@@ -455,57 +492,86 @@ def detect(
     elif not learned:
         model = None
     if model is None or not sentences:
-        findings = [f for s in sentences for f in s.rule_findings]
-        findings.sort(key=lambda f: (f.start, f.end, f.category))
-        return findings
+        return _by_position(_one_per_category(f for s in sentences for f in s.rule_findings))
     texts, hits, signals = units(lang, sentences)
-    probabilities = model.probabilities(texts, meaning.encoder().encode(texts), hits, signals)
+    probabilities = model.probabilities(texts, hits, signals)
     # A rule finding stays unless every unit its sentence stands in scores below the category's
     # veto bar (the rules carry their own negation, refusal and request logic; the bar drops
     # what the meaning clearly contradicts). The learned stage adds what no rule named.
     count = len(sentences)
-    _, vetoes = model.bars(count)
+    thresholds, vetoes = model.bars(count)
     support = probabilities[:count].copy()
     if count > 1:
         pairs = probabilities[count:]
         support[:-1] = np.maximum(support[:-1], pairs)
         support[1:] = np.maximum(support[1:], pairs)
-    findings = [
-        f
-        for number, s in enumerate(sentences)
-        for f in s.rule_findings
-        if support[number, CATEGORIES.index(f.category)] >= vetoes[CATEGORIES.index(f.category)]
-    ]
-    # The learned stage suggests at most one finding per category and text, and none for a
-    # category a rule already names with its own words: one prompt to reflect is enough, and
-    # the rule's evidence is the more precise.
-    named = {f.category for f in findings}
-    suggestions: dict[str, Finding] = {}
+    # One highlight per category and text, so the writer sees one clear place. The places the
+    # stages point at (each rule phrase the meaning does not contradict, and the learned stage's
+    # run of words in its likeliest sentence) compete: first the sentence the combined stages
+    # read the category in most strongly (the locator never learned which sentence holds a
+    # crossing, only which words in it), then within it the locator's score, where a rule's
+    # phrase gets a head start if the learned stage reads the category there too.
+    offers: dict[str, tuple[tuple[float, float, bool], Finding]] = {}
+
+    def offer(number: int, score: float, finding: Finding) -> None:
+        rank = (
+            float(support[number, CATEGORIES.index(finding.category)]),
+            score,
+            finding.source == "rule",
+        )
+        best = offers.get(finding.category)
+        if best is None or rank > best[0]:
+            offers[finding.category] = (rank, finding)
+
+    for number, sentence in enumerate(sentences):
+        for finding in sentence.rule_findings:
+            c = CATEGORIES.index(finding.category)
+            if support[number, c] < vetoes[c]:
+                continue
+            score = _phrase_score(model, finding.quote, finding.category)
+            if support[number, c] >= thresholds[c]:
+                score += HEAD_START
+            offer(number, score, finding)
+    suggestions: dict[str, tuple[float, int]] = {}
     for number, category in decide(model, probabilities, sentences):
-        sentence = sentences[number]
-        if category in named or any(f.category == category for f in sentence.rule_findings):
-            continue
-        score = float(probabilities[number, CATEGORIES.index(category)])
-        start, end, clause_score, clause_markers = _learned_quote(model, lang, sentence, category)
+        probability = float(probabilities[number, CATEGORIES.index(category)])
+        clause_score, clause_markers = _learned_clause(model, lang, sentences[number], category)
         if any(clause_markers):
             # The learned stage proposes, the rules' logic vets: a clause that negates, refuses,
             # reports a request, plans or names what was done instead is no finding of its own
             # ("nicht aus meiner Tasche", "he asked for my number").
             continue
-        start, end = _locate(model, text, sentence, category)
-        candidate = Finding(
-            category=category,
-            start=start,
-            end=end,
-            quote=text[start:end],
-            rule=f"meaning.{category}",
-            lang=lang,
-            source="meaning",
-            score=round(max(score, clause_score), 3),
+        score = round(max(probability, clause_score), 3)
+        if category not in suggestions or score > suggestions[category][0]:
+            suggestions[category] = (score, number)
+    for category, (score, number) in suggestions.items():
+        start, end, place_score = _place(model, sentences[number], category)
+        offer(
+            number,
+            place_score,
+            Finding(
+                category=category,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                rule=f"meaning.{category}",
+                lang=lang,
+                source="meaning",
+                score=score,
+            ),
         )
-        best = suggestions.get(category)
-        if best is None or candidate.score > best.score:
-            suggestions[category] = candidate
-    findings.extend(suggestions.values())
-    findings.sort(key=lambda f: (f.start, f.end, f.category))
-    return findings
+    return _by_position(finding for _, finding in offers.values())
+
+
+def _one_per_category(findings) -> list[Finding]:
+    """Without the locator, the shortest phrase of each category (the most specific one)."""
+    best: dict[str, Finding] = {}
+    for finding in findings:
+        held = best.get(finding.category)
+        if held is None or finding.end - finding.start < held.end - held.start:
+            best[finding.category] = finding
+    return list(best.values())
+
+
+def _by_position(findings) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.start, f.end, f.category))

@@ -16,7 +16,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +82,37 @@ class Encoder:
         if not parts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.concatenate(parts).astype(np.float32)
+
+
+class Memo:
+    """A bounded map from a key to what was computed for it, least recently used dropped first,
+    safe under threads. Typing changes one sentence at a time, so what the model computed for
+    the other sentences is looked up, not computed again."""
+
+    def __init__(self, capacity: int = 20_000):
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +206,9 @@ class MeaningModel:
     per category (stems, jargon and typos). ``combine``: both scores, the rules' categories
     (0/1) and the five marker signals -> the final probability. ``locate``: a run of words ->
     how closely it matches the phrase a writer would mark (where a suggestion is highlighted).
+
+    ``reads`` remembers both readers' scores per text and ``places`` where each sentence's
+    crossing of a category is highlighted, so the live check computes only what changed.
     """
 
     categories: tuple[str, ...]
@@ -195,6 +229,8 @@ class MeaningModel:
     locate_b: np.ndarray  # (C,)
     corpus_sha256: str
     info: dict
+    reads: Memo = field(default_factory=Memo, init=False, repr=False, compare=False)
+    places: Memo = field(default_factory=Memo, init=False, repr=False, compare=False)
 
     def bars(self, sentences: int) -> tuple[np.ndarray, np.ndarray]:
         """The thresholds and veto bars for a text of ``sentences`` sentences."""
@@ -225,17 +261,31 @@ class MeaningModel:
                 scores[row] += values @ weights[buckets]
         return scores
 
+    def reader_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 2C): the meaning reader's and the n-gram reader's scores of each text, computed
+        one text at a time (the same numbers whatever else is read with it) and remembered."""
+        rows = [self.reads.get(text) for text in texts]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            vectors = encoder().encode([texts[i] for i in missing])
+            for i, vector in zip(missing, vectors, strict=True):
+                row = np.concatenate(
+                    [self.meaning_scores(vector[None, :])[0], self.ngram_scores([texts[i]])[0]]
+                ).astype(np.float32)
+                self.reads.put(texts[i], row)
+                rows[i] = row
+        if not rows:
+            return np.zeros((0, 2 * len(self.categories)), dtype=np.float32)
+        return np.stack(rows)
+
     def probabilities(
         self,
         texts: Sequence[str],
-        vectors: np.ndarray,
         rule_hits: np.ndarray,
         markers: np.ndarray,
     ) -> np.ndarray:
         """(n, C) probabilities for n units."""
-        features = np.hstack(
-            [self.meaning_scores(vectors), self.ngram_scores(texts), rule_hits, markers]
-        )
+        features = np.hstack([self.reader_scores(texts), rule_hits, markers])
         return _sigmoid(features @ self.combine_w + self.combine_b)
 
     def save(self, path: Path = MODEL_PATH) -> None:

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, meaning
+from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, detector, meaning
 from journal.slips.detector import QUOTE_WINDOWS, _locate, read, word_windows
 from journal.slips.text import WORD_RE
 
@@ -84,11 +84,87 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
     assert learned, "the learned stage found nothing in 40 dev entries"
     for finding, text in ((f, t) for t, fs in zip(texts, runs[0], strict=True) for f in fs):
         assert text[finding.start : finding.end] == finding.quote
+    for findings in runs[0]:
+        categories = [f.category for f in findings]
+        assert len(categories) == len(set(categories)), "one highlight per category and text"
     for finding in learned:
         assert finding.rule == f"meaning.{finding.category}"
         assert 0 < finding.score <= 1
         # A learned highlight is a phrase of its sentence, not the sentence.
         assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WINDOWS.stop - 1
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_a_category_found_twice_is_highlighted_once(learned):
+    text = "I lent him twenty euros. Later I gave him ten euros for the bus."
+    _, sentences = read(text, "en")
+    assert [f.category for s in sentences for f in s.rule_findings] == ["giving_money"] * 2
+    findings = detect(text, "en", learned=learned)
+    assert [f.category for f in findings] == ["giving_money"]
+    assert findings[0].quote in {"lent him twenty euros", "I gave him ten euros"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase"),
+    [
+        ("Accepted his friend request on Facebook after the session.", "en", "friend request"),
+        ("Topped up her phone with a fiver from my own purse.", "en", "fiver from my own purse"),
+        ("Ik heb hem twintig euro geleend.", "nl", "twintig euro geleend"),
+    ],
+)
+def test_a_rule_phrase_the_learned_stage_agrees_with_wins_by_its_head_start(
+    text, lang, phrase, monkeypatch
+):
+    model = meaning.load()
+    [finding] = detect(text, lang, model=model)
+    assert (finding.quote, finding.source, finding.rule.startswith(f"{lang}.")) == (
+        phrase,
+        "rule",
+        True,
+    )
+    # Without the head start the locator's longer run of words around the phrase is shown.
+    monkeypatch.setattr(detector, "HEAD_START", 0.0)
+    [finding] = detect(text, lang, model=model)
+    assert finding.source == "meaning" and phrase in finding.quote and finding.quote != phrase
+
+
+def test_a_second_check_with_one_sentence_changed_recomputes_only_that_sentence(monkeypatch):
+    model = meaning.load()  # nothing remembered yet
+    read_texts, located = [], []
+    ngram_scores, locate_scores = (
+        meaning.MeaningModel.ngram_scores,
+        meaning.MeaningModel.locate_scores,
+    )
+
+    def counting_ngram_scores(self, texts):
+        read_texts.extend(texts)
+        return ngram_scores(self, texts)
+
+    def counting_locate_scores(self, texts, category):
+        located.extend(texts)
+        return locate_scores(self, texts, category)
+
+    monkeypatch.setattr(meaning.MeaningModel, "ngram_scores", counting_ngram_scores)
+    monkeypatch.setattr(meaning.MeaningModel, "locate_scores", counting_locate_scores)
+    base = (
+        "Gave him twenty euros from my own wallet for the bus. We talked about his week. "
+        "Accepted his friend request on Facebook after the session. We planned the next steps."
+    )
+    first = detect(base, "en", model=model)
+    assert {f.category for f in first} == {"giving_money", "dual_relationship"}
+    assert len(read_texts) >= 7  # four sentences and three pairs
+    assert any("wallet" in t for t in located) and any("Facebook" in t for t in located)
+    read_texts.clear()
+    located.clear()
+    changed = base.replace("on Facebook", "on Instagram")
+    second = detect(changed, "en", model=model)
+    assert {f.category for f in second} == {"giving_money", "dual_relationship"}
+    # The changed sentence and the two pairs it stands in; the locator only inside it.
+    assert len(read_texts) == 3 and all("Instagram" in t for t in read_texts)
+    assert located and all(
+        t in "Accepted his friend request on Instagram after the session." for t in located
+    )
+    assert detect(changed, "en", model=meaning.load()) == second
 
 
 def test_a_long_text_is_read_with_the_long_text_bars():
@@ -148,11 +224,12 @@ def test_typing_re_encodes_only_the_sentences_that_changed(monkeypatch):
 
     monkeypatch.setattr(encoder, "_use", counting_use)
     monkeypatch.setattr(meaning, "encoder", lambda: encoder)
+    model = meaning.load()  # nothing remembered yet
     base = "We met at the office. He talked about his week. We planned the next steps."
-    detect(base, "en")
+    detect(base, "en", model=model)
     first = len(calls)
     calls.clear()
-    detect(base.replace("his week", "his weekend"), "en")
+    detect(base.replace("his week", "his weekend"), "en", model=model)
     # The changed sentence and the two pairs it stands in; never the untouched sentences.
     assert first >= 5  # three sentences and two pairs
     assert 0 < len(calls) <= 3
