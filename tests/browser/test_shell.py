@@ -7,12 +7,13 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAVIGATION = {
-    "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory"],
+    "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory", "Meetings"],
     "supervisor@harbour.example": [
         "Overview",
         "Directory",
         "Review queue",
         "Supervisees",
+        "Meetings",
         "Shared with me",
     ],
     "admin@harbour.example": ["Overview", "Directory", "Directory upkeep", "Organisation"],
@@ -26,6 +27,17 @@ def test_each_role_sees_its_navigation(page, site, screenshot, email):
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link").all_inner_texts() == NAVIGATION[email]
     screenshot(f"shell-{email.split('@')[0]}-{email.split('@')[1].split('.')[0]}")
+
+
+@pytest.mark.parametrize("email", ["supervisor@harbour.example", "ana@harbour.example"])
+def test_meetings_are_one_click_away_and_marked_as_the_current_page(page, site, email):
+    sign_in(page, site, email)
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Meetings").click()
+    page.wait_for_url(f"{site}/journal/meetings/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Supervision meetings"
+    current = nav.locator("[aria-current=page]")
+    assert current.all_inner_texts() == ["Meetings"]
 
 
 def test_admin_sees_only_their_own_organisation(page, site, screenshot):
