@@ -20,6 +20,7 @@ from directory import selectors as directory_selectors
 from journal import selectors as journal_selectors
 from referrals import selectors as referrals_selectors
 from reminders import selectors as reminders_selectors
+from reminders.texts import waiting_text
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def glances(user: User, membership: Membership | None) -> list[Glance]:
         cards.append(_review(journal_selectors.review_glance(user)))
     if membership.is_admin:
         cards.append(_directory(directory_selectors.glance(user)))
-    cards.append(_reminders(reminders_selectors.glance(user)))
+    cards.append(_reminders(reminders_selectors.glance(user), user))
     return cards
 
 
@@ -244,7 +245,7 @@ def _directory(glance: directory_selectors.DirectoryGlance) -> Glance:
     )
 
 
-def _reminders(glance: reminders_selectors.RemindersGlance) -> Glance:
+def _reminders(glance: reminders_selectors.RemindersGlance, user: User) -> Glance:
     unread, failed = glance.unread, glance.failed
     text = (
         ngettext(
@@ -257,6 +258,9 @@ def _reminders(glance: reminders_selectors.RemindersGlance) -> Glance:
         else _("No unread reminders.")
     )
     lines = [Line(text, reverse("reminders:inbox"), attention=bool(unread))]
+    waiting = waiting_text(glance.waiting, user.tzinfo)
+    if waiting:
+        lines.append(Line(waiting, reverse("reminders:inbox")))
     if failed:
         lines.append(
             Line(

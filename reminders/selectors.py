@@ -106,16 +106,49 @@ def failed_for_admin(user: User) -> QuerySet[Reminder]:
 
 
 @dataclass(frozen=True)
+class WaitingForHours:
+    """Reminders that have fallen due but wait for the person's working hours (or their daily
+    digest), and when the first of them goes out."""
+
+    count: int
+    goes_out_at: datetime | None
+
+
+def waiting_for_hours_of(user: User, *, now: datetime | None = None) -> WaitingForHours:
+    """``user``'s reminders that are due by now and would go out but for their working hours:
+    not snoozed to a later moment, not retrying a failed e-mail. One query."""
+    now = now or timezone.now()
+    numbers = (
+        Reminder.objects.filter(
+            recipient_id=user.pk,
+            status=Reminder.Status.PENDING,
+            last_error="",
+            due_at__lte=now,
+            deliver_after__gt=now,
+        )
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .aggregate(count=Count("pk"), first=Min("deliver_after"))
+    )
+    return WaitingForHours(count=numbers["count"], goes_out_at=numbers["first"])
+
+
+@dataclass(frozen=True)
 class RemindersGlance:
-    """A person's reminders at a glance: unread in their inbox, and (for an agency admin) the
-    ones that could not be delivered in their organisation."""
+    """A person's reminders at a glance: unread in their inbox, those waiting for their working
+    hours, and (for an agency admin) the ones that could not be delivered in their
+    organisation."""
 
     unread: int
     failed: int
+    waiting: WaitingForHours
 
 
 def glance(user: User) -> RemindersGlance:
-    return RemindersGlance(unread=unread_count_of(user), failed=failed_for_admin(user).count())
+    return RemindersGlance(
+        unread=unread_count_of(user),
+        failed=failed_for_admin(user).count(),
+        waiting=waiting_for_hours_of(user),
+    )
 
 
 def retrying_for_admin(user: User) -> QuerySet[Reminder]:

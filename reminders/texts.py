@@ -3,12 +3,18 @@
 and the two formatting helpers those sentences share."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import ngettext, pgettext_lazy
 
 from reminders.models import Reminder
 from reminders.registry import find_kind
+
+if TYPE_CHECKING:
+    from reminders.selectors import WaitingForHours
 
 
 def date_text(value: Any) -> str:
@@ -56,3 +62,36 @@ def calendar_summary(reminder: Reminder) -> str:
     label = str(reminder.get_kind_display())
     client = (reminder.data or {}).get("client")
     return f"{label}: {client}" if client else label
+
+
+# Weekdays inside a sentence: lower case in Dutch and French ("op maandag", "le lundi"), where
+# the plain names serve as labels that start a line ("Maandag", "Lundi").
+WEEKDAYS_IN_SENTENCE = (
+    pgettext_lazy("weekday inside a sentence", "Monday"),
+    pgettext_lazy("weekday inside a sentence", "Tuesday"),
+    pgettext_lazy("weekday inside a sentence", "Wednesday"),
+    pgettext_lazy("weekday inside a sentence", "Thursday"),
+    pgettext_lazy("weekday inside a sentence", "Friday"),
+    pgettext_lazy("weekday inside a sentence", "Saturday"),
+    pgettext_lazy("weekday inside a sentence", "Sunday"),
+)
+
+
+def waiting_text(waiting: "WaitingForHours", tz: ZoneInfo) -> str:
+    """Says that some reminders wait for the person's working hours and when they go out (the
+    overview and the inbox say it alike); empty when none waits."""
+    if not waiting.count or waiting.goes_out_at is None:
+        return ""
+    at = timezone.localtime(waiting.goes_out_at, tz)
+    return ngettext(
+        "%(count)d reminder waits for your working hours; it goes out on %(weekday)s %(date)s "
+        "at %(time)s.",
+        "%(count)d reminders wait for your working hours; they go out on %(weekday)s %(date)s "
+        "at %(time)s.",
+        waiting.count,
+    ) % {
+        "count": waiting.count,
+        "weekday": WEEKDAYS_IN_SENTENCE[at.weekday()],
+        "date": date_format(at, "DATE_FORMAT"),
+        "time": time_format(at, "TIME_FORMAT"),
+    }
