@@ -228,6 +228,33 @@ def test_supervisor_view_is_read_only_and_recorded(client, demo, confirmed_flag)
     assert AuditEvent.objects.filter(action="journal.entry.read").count() == 1  # own reads: none
 
 
+def test_read_by_names_each_reader_once_with_their_latest_read(client, demo, confirmed_flag):
+    from datetime import datetime, timedelta
+
+    from tests.factories import SupervisionLinkFactory
+
+    entry = confirmed_flag.entry
+    SupervisionLinkFactory(supervisor=demo.supervisor2, supervisee=demo.ana)
+    first = datetime(2026, 10, 20, 9, 0, tzinfo=demo.ana.tzinfo)
+    for reader, hours in ((demo.supervisor, 0), (demo.supervisor, 2), (demo.supervisor2, 3)):
+        services.entry_read_record(entry=entry, reader=reader)
+        AuditEvent.objects.filter(pk=AuditEvent.objects.latest("id").pk).update(
+            at=first + timedelta(hours=hours)
+        )
+    services.entry_read_record(entry=entry, reader=demo.supervisor)
+    latest = AuditEvent.objects.latest("id")
+    AuditEvent.objects.filter(pk=latest.pk).update(at=first + timedelta(hours=5))
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    log = body[body.index("Read by") :]
+    log = log[: log.index("</ul>")]
+    assert log.count("Sara Jansen read") == 1 and log.count("Tom Bakker read") == 1
+    assert "20 October 2026, 14:00" in log and "20 October 2026, 12:00" in log
+    assert "20 October 2026, 09:00" not in log and "20 October 2026, 11:00" not in log
+    assert log.index("Sara Jansen") < log.index("Tom Bakker")  # newest first
+    assert AuditEvent.objects.filter(action="journal.entry.read").count() == 4  # all kept
+
+
 def test_quotes_and_notes_shown_in_the_review_queue_are_recorded_as_reads(
     client, demo, confirmed_flag
 ):
