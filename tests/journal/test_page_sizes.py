@@ -13,9 +13,9 @@ from journal.selectors import review_queue_counts
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, membership, the queue's count, its page of flags, the audit of what was shown,
-# the supervisees for the filter, the shared entries.
-QUERIES_REVIEW_QUEUE = 8
+# Session, user, membership, the queue's count, its page of flags, the supervisees for the
+# filter, the shared entries. (Rows open one at a time: nothing is recorded as read here.)
+QUERIES_REVIEW_QUEUE = 7
 # Session, user, membership (navigation), the latest entries' clients, those clients, the
 # page's count, its entries, their open flags.
 QUERIES_JOURNAL_LIST = 8
@@ -68,7 +68,10 @@ def test_review_queue_links_each_flag_to_its_entry_and_review(client, demo):
     (entry,) = _entries(demo.ana, 1, confirmed=True)
     flag = entry.flags.get()
     client.force_login(demo.supervisor)
-    body = client.get(reverse("journal:review")).content.decode()
+    queue = client.get(reverse("journal:review")).content.decode()
+    opened = reverse("journal:review_item", args=[flag.uuid])
+    assert f'hx-get="{opened}"' in queue and f'href="{opened}"' in queue
+    body = client.get(opened, headers={"HX-Request": "true"}).content.decode()
     assert f'href="{reverse("journal:entry", args=[entry.uuid])}#flag-{flag.uuid}"' in body
     save = reverse("journal:review_save", args=[flag.uuid])
     assert f'action="{save}" hx-post="{save}"' in body

@@ -72,7 +72,7 @@ QUERIES = [
     8,  # one client
     5,  # her meetings
     4,  # her trends
-    8,  # the supervisor's review queue
+    7,  # the supervisor's review queue (rows open, and are recorded as read, one at a time)
     6,  # the supervisor's meetings
     6,  # the supervisor's team
 ]
