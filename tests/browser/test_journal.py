@@ -314,3 +314,29 @@ def test_a_review_queue_row_is_read_when_it_opens(browser, site, demo, screensho
     assert [(read.actor_id, read.target_id) for read in reads.order_by("id")] == [
         (demo.supervisor.pk, str(flags[0].entry.uuid))
     ] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_the_client_menu_of_the_filter_bar_shows_its_choice_whole(browser, site, demo, language):
+    """At 1280 px the client menu is wide enough for "Toutes les personnes accompagnées"."""
+    services.client_create(owner=demo.ana, code="F-1280")
+    demo.ana.language = language
+    demo.ana.save(update_fields=["language"])
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/journal/")
+    fits = page.evaluate(
+        """() => {
+          const select = document.querySelector('#id_client');
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const text = select.options[select.selectedIndex].text;
+          const needs = context.measureText(text).width + parseFloat(style.paddingLeft) + 24;
+          return [text, select.clientWidth >= needs];
+        }"""
+    )
+    assert fits[1], fits
+    context.close()
