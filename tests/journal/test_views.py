@@ -830,6 +830,26 @@ def test_the_follow_up_date_is_in_the_readers_language(client, demo, make_entry)
     assert expected in response.content.decode()
 
 
+def test_the_follow_up_weekday_is_written_as_inside_a_sentence(client, demo, make_entry):
+    """Dutch and French write a weekday in lower case inside a sentence ("op maandag")."""
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    demo.ana.language = "nl"
+    demo.ana.save(update_fields=["language"])
+    client.force_login(demo.ana)
+    body = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]),
+        headers={"HX-Request": "true"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    ).content.decode()
+    flag.refresh_from_db()
+    day = flag_followup_on(flag)
+    weekday = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    with translation.override("nl"):
+        expected = f"op {weekday[day.weekday()]} {date_format(day, 'DATE_FORMAT')}"
+    assert expected in body
+
+
 def test_a_review_shows_as_new_until_the_practitioner_opens_the_entry(client, demo, confirmed_flag):
     entry = confirmed_flag.entry
     client.force_login(demo.ana)
