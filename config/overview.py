@@ -258,7 +258,9 @@ def _reminders(glance: reminders_selectors.RemindersGlance, user: User) -> Glanc
         else _("No unread reminders.")
     )
     lines = [Line(text, reverse("reminders:inbox"), attention=bool(unread))]
-    waiting = waiting_text(glance.waiting, user.tzinfo)
+    waiting = waiting_text(
+        count=glance.waiting.count, goes_out_at=glance.waiting.goes_out_at, tz=user.tzinfo
+    )
     if waiting:
         lines.append(Line(waiting, reverse("reminders:inbox")))
     if failed:

@@ -2,8 +2,8 @@
 ``<app>/reminders.py``) rendered from the few facts stored on the row, in the reader's language;
 and the two formatting helpers those sentences share."""
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -12,9 +12,6 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from reminders.models import Reminder
 from reminders.registry import find_kind
-
-if TYPE_CHECKING:
-    from reminders.selectors import WaitingForHours
 
 
 def date_text(value: Any) -> str:
@@ -77,20 +74,21 @@ WEEKDAYS_IN_SENTENCE = (
 )
 
 
-def waiting_text(waiting: "WaitingForHours", tz: ZoneInfo) -> str:
-    """Says that some reminders wait for the person's working hours and when they go out (the
-    overview and the inbox say it alike); empty when none waits."""
-    if not waiting.count or waiting.goes_out_at is None:
+def waiting_text(*, count: int, goes_out_at: datetime | None, tz: ZoneInfo) -> str:
+    """Says that ``count`` reminders wait for the person's working hours and when the first goes
+    out (the overview and the inbox say it alike, from ``selectors.waiting_for_hours_of``); empty
+    when none waits."""
+    if not count or goes_out_at is None:
         return ""
-    at = timezone.localtime(waiting.goes_out_at, tz)
+    at = timezone.localtime(goes_out_at, tz)
     return ngettext(
         "%(count)d reminder waits for your working hours; it goes out on %(weekday)s %(date)s "
         "at %(time)s.",
         "%(count)d reminders wait for your working hours; they go out on %(weekday)s %(date)s "
         "at %(time)s.",
-        waiting.count,
+        count,
     ) % {
-        "count": waiting.count,
+        "count": count,
         "weekday": WEEKDAYS_IN_SENTENCE[at.weekday()],
         "date": date_format(at, "DATE_FORMAT"),
         "time": time_format(at, "TIME_FORMAT"),

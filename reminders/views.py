@@ -46,8 +46,9 @@ def _inbox_page(request: HttpRequest) -> HttpResponse:
     page = selectors.inbox_page(request.user, request.GET.get("page"))
     context = {"page": page, "reminders": page.object_list, "failed_count": 0}
     if not request.htmx:
+        waiting = selectors.waiting_for_hours_of(request.user)
         context["waiting"] = waiting_text(
-            selectors.waiting_for_hours_of(request.user), request.user.tzinfo
+            count=waiting.count, goes_out_at=waiting.goes_out_at, tz=request.user.tzinfo
         )
         # Admins see here that some reminders of their organisation could not be delivered, or
         # not yet.
