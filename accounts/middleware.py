@@ -5,9 +5,31 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from accounts.backends import BACKEND, PREVIOUS_BACKEND
+from accounts.two_factor import PENDING
+
+
+class SessionBackendMiddleware:
+    """Before authentication: a session signed in through Django's own ``ModelBackend`` (before
+    Limen had ``accounts.backends.MemberBackend``) is carried over to it, so that nobody is
+    signed out by the change; so is a sign-in waiting for its second factor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None:
+            if session.get(BACKEND_SESSION_KEY) == PREVIOUS_BACKEND:
+                session[BACKEND_SESSION_KEY] = BACKEND
+            pending = session.get(PENDING)
+            if isinstance(pending, dict) and pending.get("backend") == PREVIOUS_BACKEND:
+                session[PENDING] = {**pending, "backend": BACKEND}
+        return self.get_response(request)
 
 
 class UserPreferencesMiddleware:

@@ -187,10 +187,18 @@ def glance(user: User) -> AccountGlance:
     membership = membership_of(user)
     if membership is None:
         return AccountGlance()
-    links = supervisor_links_of_supervisee(user)
+    # One query for both: the supervisors (``supervisors_of``) are the people on these links.
+    links = list(
+        supervisor_links_of_supervisee(user).order_by(
+            "supervisor__full_name", "supervisor__email", "created_at"
+        )
+    )
     return AccountGlance(
-        new_supervision=list(links.filter(supervisee_acknowledged_at__isnull=True)),
-        supervisors=list(supervisors_of(user)) if membership.is_practitioner else [],
+        new_supervision=sorted(
+            (link for link in links if link.supervisee_acknowledged_at is None),
+            key=lambda link: link.created_at,
+        ),
+        supervisors=[link.supervisor for link in links] if membership.is_practitioner else [],
         supervisees=list(supervisees_of(user)) if membership.is_supervisor else [],
         active_members=(
             members_visible_to_admin(user).filter(user__is_active=True).count()

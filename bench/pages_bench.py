@@ -115,8 +115,8 @@ def main() -> int:
     demo = demo_people()
     plans = {"demo": page_plan(demo), "large": page_plan(large)}
     queries = {size: count_queries(plan) for size, plan in plans.items()}
-    results, errors, rss = serve_and_measure(plans, queries, requests=args.requests)
-    report(results, errors, rss)
+    results, errors, memory = serve_and_measure(plans, queries, requests=args.requests)
+    report(results, errors, memory)
     Path(args.output).write_text(
         json.dumps(
             {
@@ -124,7 +124,11 @@ def main() -> int:
                 "sizes": sizes,
                 "pages": results,
                 "errors": errors,
-                "worker_rss_mb": rss,
+                "worker_rss_mb": memory["rss"],
+                # Shared copy-on-write pages (the preloaded application) count in Rss but
+                # are paid once: Pss shares them out, private memory is each worker's own.
+                "worker_pss_mb": memory["pss"],
+                "worker_private_mb": memory["private"],
             },
             indent=2,
         )
@@ -615,17 +619,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def rss_mb(pids: list[int]) -> float:
-    sizes = []
+def worker_memory_mb(pids: list[int]) -> dict[str, float]:
+    """The largest worker's Rss, Pss and private memory (/proc/<pid>/smaps_rollup), in MB."""
+    sizes = {"rss": [], "pss": [], "private": []}
     for pid in pids:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except FileNotFoundError:
             continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        if match:
-            sizes.append(int(match.group(1)) / 1024)
-    return round(max(sizes), 1) if sizes else 0.0
+        kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
+        sizes["rss"].append(kb.get("Rss", 0) / 1024)
+        sizes["pss"].append(kb.get("Pss", 0) / 1024)
+        sizes["private"].append((kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)) / 1024)
+    return {kind: round(max(values), 1) if values else 0.0 for kind, values in sizes.items()}
 
 
 class Browser:
@@ -788,7 +794,7 @@ def serve_and_measure(plans: dict, queries: dict, *, requests: int):
                     }
                 )
                 print_row(results[-1])
-        rss = rss_mb(workers(server))
+        memory = worker_memory_mb(workers(server))
     finally:
         stop_server(server)
     for size in plans:
@@ -798,7 +804,7 @@ def serve_and_measure(plans: dict, queries: dict, *, requests: int):
             for floor in ("B1", "B2"):
                 if floor in floors:
                     row[f"vs_{floor.lower()}"] = round(row["rps"] / floors[floor]["rps"], 2)
-    return results, errors, rss
+    return results, errors, memory
 
 
 def print_row(row: dict) -> None:
@@ -810,7 +816,7 @@ def print_row(row: dict) -> None:
     )
 
 
-def report(results: list[dict], errors: list[dict], rss: float) -> None:
+def report(results: list[dict], errors: list[dict], memory: dict) -> None:
     by = {(r["page"], r["size"]): r for r in results}
     pages = list(dict.fromkeys(r["page"] for r in results))
     print(
@@ -839,7 +845,8 @@ def report(results: list[dict], errors: list[dict], rss: float) -> None:
         )
     server_errors = [e for e in errors if any(s >= 500 for s in e.get("statuses", []))]
     print(
-        f"\n  worker RSS after the run: {rss:.0f} MB (target <= {TARGET_RSS_MB}); "
+        f"\n  worker RSS after the run: {memory['rss']:.0f} MB (target <= {TARGET_RSS_MB}; "
+        f"Pss {memory['pss']:.0f} MB, private {memory['private']:.0f} MB); "
         f"responses >= 400: {sum(e.get('count', 0) for e in errors)}, "
         f"pages with 5xx: {len(server_errors)} (target 0)"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -277,12 +277,12 @@ class InventoryGlance:
 
 
 def glance(user: User) -> InventoryGlance:
-    open_take = open_take_of(user)
-    if open_take is not None:
-        return InventoryGlance(open_take=open_take.uuid)
-    latest = completed_takes_of(user).first()
+    # One query: the open take (there is at most one) comes first, else the latest completed.
+    latest = takes_of(user).order_by(F("completed_at").desc(nulls_first=True), "-id").first()
     if latest is None:
         return InventoryGlance()
+    if latest.completed_at is None:
+        return InventoryGlance(open_take=latest.uuid)
     return InventoryGlance(
         latest_take=latest.uuid,
         latest_completed_at=latest.completed_at,

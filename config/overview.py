@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,9 @@ from journal import selectors as journal_selectors
 from referrals import selectors as referrals_selectors
 from reminders import selectors as reminders_selectors
 from reminders.texts import waiting_text
+
+# The most of a delivery error the reminders card shows; /reminders/failed/ shows more.
+ERROR_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -272,6 +276,22 @@ def _reminders(glance: reminders_selectors.RemindersGlance, user: User) -> Glanc
                     failed,
                 )
                 % {"count": failed},
+                reverse("reminders:failed"),
+                attention=True,
+            )
+        )
+    if glance.retrying:
+        lines.append(
+            Line(
+                ngettext(
+                    "%(count)d reminder retrying, last error: %(error)s",
+                    "%(count)d reminders retrying, last error: %(error)s",
+                    glance.retrying,
+                )
+                % {
+                    "count": glance.retrying,
+                    "error": Truncator(glance.last_error).chars(ERROR_SHOWN),
+                },
                 reverse("reminders:failed"),
                 attention=True,
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import Role, has_role
@@ -56,9 +56,10 @@ def with_details(
     """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count.
     Results sorted by an expression (a rank) read the provider in a query of its own
     (``join_organization=False``): joined, PostgreSQL would join every candidate before
-    sorting and keeping one page."""
+    sorting and keeping one page. A card's opening hours are read for its whole page at once
+    (``directory.search.query.open_now_of``)."""
     locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses", "schedules"
+        "location__addresses", *(["schedules"] if full else [])
     )
     lookups = [
         Prefetch(
@@ -69,12 +70,12 @@ def with_details(
         ),
         "languages",
         "phones",
-        "schedules",
-        "service_areas",
         Prefetch("at_locations", queryset=locations),
     ]
     if full:
         lookups += [
+            "schedules",
+            "service_areas",
             "phones__languages",
             "contacts",
             "at_locations__location__phones",
@@ -90,6 +91,13 @@ def with_details(
 
 def service_for_member(user: User, service_uuid: UUID | str) -> Service:
     return _get_or_404(with_details(services_for_member(user), full=True), uuid=service_uuid)
+
+
+def service_for_referral(user: User, service_uuid: UUID | str) -> Service:
+    """A service of the user's directory with what a referral's form shows beside it: its
+    provider and phone numbers (the service page's other details are not read)."""
+    services = services_for_member(user).select_related("organization").prefetch_related("phones")
+    return _get_or_404(services, uuid=service_uuid)
 
 
 def service_for_admin(user: User, service_uuid: UUID | str) -> Service:
@@ -116,12 +124,16 @@ def services_for_admin(user: User) -> QuerySet[Service]:
     return services_for_member(user)
 
 
+def _stale_q() -> Q:
+    listed = Q(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
+    return listed & (Q(assured_date__isnull=True) | Q(assured_date__lt=stale_cutoff()))
+
+
 def stale_services(user: User) -> QuerySet[Service]:
     """Listed services not verified for ``STALE_AFTER_DAYS`` (or never), oldest first."""
     return (
         services_for_admin(user)
-        .filter(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
-        .filter(Q(assured_date__isnull=True) | Q(assured_date__lt=stale_cutoff()))
+        .filter(_stale_q())
         .select_related("organization")
         .order_by(F("assured_date").asc(nulls_first=True), "name")
     )
@@ -161,11 +173,10 @@ class DirectoryGlance:
 
 def glance(user: User) -> DirectoryGlance:
     pending = corrections_for_admin(user).filter(status=PendingCorrection.Status.PENDING)
-    return DirectoryGlance(
-        services=services_for_admin(user).count(),
-        stale=stale_services(user).count(),
-        corrections_pending=pending.count(),
+    counts = services_for_admin(user).aggregate(
+        services=Count("pk"), stale=Count("pk", filter=_stale_q())
     )
+    return DirectoryGlance(**counts, corrections_pending=pending.count())
 
 
 # --- The HSDS API: an agency's directory as other systems read it ------------------------------

@@ -71,11 +71,11 @@ def search_results(request: HttpRequest) -> dict:
     page = query.SearchPaginator(results, query.PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    now = _local_now(request)
+    is_open = query.open_now_of(list(page), _local_now(request))
     return {
         "form": form,
         "page": page,
-        "cards": [{"service": s, "open_now": query.open_now(s, now)} for s in page],
+        "cards": [{"service": s, "open_now": is_open[s.pk]} for s in page],
         "querystring": params.urlencode(),
         "stale_after_days": STALE_AFTER_DAYS,
     }

@@ -22,7 +22,7 @@ from accounts.access import Role, has_role
 from accounts.models import User
 from accounts.selectors import membership_of, supervisees_of, supervises, supervisors_of
 from journal import client_data
-from journal.models import Category, Client, Flag, SessionEntry, SupervisionMeeting
+from journal.models import Category, Client, Flag, FlagEvent, SessionEntry, SupervisionMeeting
 from journal.reminders import ESCALATE_AFTER, flag_followup_on
 
 # How many of the latest entries per listed client are read to find the recent clients.
@@ -225,7 +225,10 @@ def flag_for_owner(user: User, flag_uuid: UUID | str) -> Flag:
 def flags_of_entry(entry: SessionEntry) -> QuerySet[Flag]:
     if entry.pk is None:  # not written yet
         return Flag.objects.none()
-    return entry.flags.select_related("reviewed_by").prefetch_related("events__actor")
+    events = FlagEvent.objects.select_related("actor")
+    return entry.flags.select_related("reviewed_by").prefetch_related(
+        Prefetch("events", queryset=events)
+    )
 
 
 # --- Supervision ------------------------------------------------------------------------------
@@ -248,18 +251,49 @@ def entries_visible_to(user: User) -> QuerySet[SessionEntry]:
 
 
 def entry_for_reader(user: User, entry_uuid: UUID | str) -> SessionEntry:
-    return _get_or_404(entries_visible_to(user), uuid=entry_uuid)
+    entry = _get_or_404(entries_visible_to(user), uuid=entry_uuid)
+    if entry.owner_id == user.pk:
+        # The author themselves, with the membership already read for this request.
+        entry.owner = user
+    return entry
+
+
+# What journal/review_queue.html shows of each crossing, and what recording the read needs.
+REVIEW_QUEUE_COLUMNS = (
+    "uuid",
+    "entry_id",
+    "category",
+    "status",
+    "quote",
+    "note",
+    "confirmed_at",
+    "outcome",
+    "review_comment",
+    "reviewed_at",
+    "resolved_at",
+    "entry__uuid",
+    "entry__organisation_id",
+    "entry__occurred_at",
+    "entry__owner__full_name",
+    "entry__owner__email",
+    "entry__client__code",
+)
 
 
 def review_queue(
     supervisor: User, *, practitioner: User | None = None, category: str = ""
 ) -> QuerySet[Flag]:
-    """Confirmed, unresolved flags of the supervisor's supervisees, oldest first."""
-    flags = Flag.objects.filter(
-        status=Flag.Status.CONFIRMED,
-        resolved_at__isnull=True,
-        entry__owner__in=supervisees_of(supervisor),
-    ).select_related("entry__owner", "entry__client", "reviewed_by")
+    """Confirmed, unresolved flags of the supervisor's supervisees, oldest first, with only the
+    columns a row of the queue shows (not the entry's text, nor the people's other details)."""
+    flags = (
+        Flag.objects.filter(
+            status=Flag.Status.CONFIRMED,
+            resolved_at__isnull=True,
+            entry__owner__in=supervisees_of(supervisor),
+        )
+        .select_related("entry__owner", "entry__client")
+        .only(*REVIEW_QUEUE_COLUMNS)
+    )
     if practitioner is not None:
         flags = flags.filter(entry__owner=practitioner)
     if category:
@@ -300,9 +334,14 @@ def with_review_links(flags: Iterable[Flag]) -> None:
 
 
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):
-    entries = SessionEntry.objects.filter(
-        owner__in=supervisees_of(supervisor), shared_with_supervisor_at__isnull=False
-    ).select_related("owner", "client")
+    entries = (
+        SessionEntry.objects.filter(
+            owner__in=supervisees_of(supervisor), shared_with_supervisor_at__isnull=False
+        )
+        .select_related("owner", "client")
+        # What the queue's list of shared entries shows: not their text.
+        .only("uuid", "occurred_at", "owner__full_name", "owner__email", "client__code")
+    )
     if practitioner is not None:
         entries = entries.filter(owner=practitioner)
     return entries.order_by("shared_with_supervisor_at")
@@ -475,10 +514,14 @@ class JournalGlance:
 
 def glance(user: User) -> JournalGlance:
     month_start = timezone.localdate().replace(day=1)
-    return JournalGlance(
-        sessions_this_month=entries_of(user, date_from=month_start).count(),
-        to_decide=Flag.objects.filter(entry__owner=user, status=Flag.Status.SUGGESTED).count(),
+    # One query: the entries joined to their flags, so an entry is counted once (distinct).
+    counts = SessionEntry.objects.filter(owner=user).aggregate(
+        sessions_this_month=Count(
+            "pk", filter=Q(occurred_at__date__gte=month_start), distinct=True
+        ),
+        to_decide=Count("flags", filter=Q(flags__status=Flag.Status.SUGGESTED)),
     )
+    return JournalGlance(**counts)
 
 
 @dataclass(frozen=True)
@@ -492,8 +535,5 @@ class ReviewGlance:
 
 
 def review_glance(supervisor: User) -> ReviewGlance:
-    queue = review_queue(supervisor)
-    overdue = queue.filter(
-        confirmed_at__lt=timezone.now() - ESCALATE_AFTER, reviewed_at__isnull=True
-    )
-    return ReviewGlance(to_review=queue.count(), escalated=overdue.count())
+    to_review, escalated = review_queue_counts(supervisor)
+    return ReviewGlance(to_review=to_review, escalated=escalated)

@@ -1,7 +1,7 @@
 """Writes for the journal. Each runs in one transaction, keeps the flag history, writes the audit
 entry, and schedules or cancels reminders in that same transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -235,27 +235,35 @@ def entry_share(*, entry: SessionEntry, by: User, shared: bool) -> SessionEntry:
 def entry_read_record(*, entry: SessionEntry, reader: User) -> None:
     """Every read of an entry by someone other than its author is audit-logged for the author."""
     if reader.pk != entry.owner_id:
+        # The reader's own organisation, read with them, is the entry's (supervision stays
+        # inside one organisation): no query for it.
+        membership = membership_of(reader)
+        same = membership is not None and membership.organisation_id == entry.organisation_id
         audit_log(
-            organisation=entry.organisation, actor=reader, action="journal.entry.read", target=entry
+            organisation=membership.organisation if same else entry.organisation,
+            actor=reader,
+            action="journal.entry.read",
+            target=entry,
         )
 
 
-@transaction.atomic
-def entry_review_seen(*, entry: SessionEntry, by: User) -> bool:
-    """The author opened the entry: reviews recorded until now are no longer new to them, and
-    the reminders about them are read. Returns whether there was a review they had not seen."""
+def entry_review_seen(*, entry: SessionEntry, by: User, flags: Iterable[Flag]) -> bool:
+    """The author opened the entry and sees its ``flags`` (all of them, as the page read them):
+    reviews recorded until now are no longer new to them, and the reminders about them are
+    read. Returns whether there was a review they had not seen."""
     if by.pk != entry.owner_id:
         return False
     now = timezone.now()
-    reviewed = entry.flags.filter(reviewed_at__isnull=False)
-    if entry.review_seen_at is not None:
-        reviewed = reviewed.filter(reviewed_at__gt=entry.review_seen_at)
-    unseen = list(reviewed.only("uuid"))
+    seen = entry.review_seen_at
+    unseen = [
+        f for f in flags if f.reviewed_at is not None and (seen is None or f.reviewed_at > seen)
+    ]
     if not unseen:
         return False
-    SessionEntry.objects.filter(pk=entry.pk).update(review_seen_at=now)
+    with transaction.atomic():
+        SessionEntry.objects.filter(pk=entry.pk).update(review_seen_at=now)
+        flag_review_reminders_read(recipient=by, flags=unseen)
     entry.review_seen_at = now
-    flag_review_reminders_read(recipient=by, flags=unseen)
     return True
 
 

@@ -279,20 +279,23 @@ def entry_detail(request: HttpRequest, entry_uuid) -> HttpResponse:
     entry = selectors.entry_for_reader(request.user, entry_uuid)
     if entry.owner_id != request.user.pk:
         services.entry_read_record(entry=entry, reader=request.user)
-    new_review = services.entry_review_seen(entry=entry, by=request.user)
-    return _entry_page(request, entry, new_review=new_review)
+    flags = list(selectors.flags_of_entry(entry))
+    new_review = services.entry_review_seen(entry=entry, by=request.user, flags=flags)
+    return _entry_page(request, entry, flags=flags, new_review=new_review)
 
 
 def _entry_page(
     request: HttpRequest,
     entry: SessionEntry,
     *,
+    flags: list[Flag] | None = None,
     report_form: ReportFlagForm | None = None,
     status: int = 200,
     new_review: bool = False,
 ) -> HttpResponse:
     is_owner = entry.owner_id == request.user.pk
-    flags = list(selectors.flags_of_entry(entry))
+    if flags is None:
+        flags = list(selectors.flags_of_entry(entry))
     if not is_owner:
         # Supervision sees what the practitioner brought to it, not open or dismissed suggestions.
         flags = [f for f in flags if f.status == Flag.Status.CONFIRMED]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,8 +46,8 @@ class ReferralsGlance:
 
 
 def glance(user: User) -> ReferralsGlance:
-    waiting = referrals_without_outcome(user)
-    return ReferralsGlance(
-        without_outcome=waiting.count(),
-        follow_ups_due=waiting.filter(follow_up_on__lte=timezone.localdate()).count(),
+    counts = referrals_without_outcome(user).aggregate(
+        without_outcome=Count("pk"),
+        follow_ups_due=Count("pk", filter=Q(follow_up_on__lte=timezone.localdate())),
     )
+    return ReferralsGlance(**counts)

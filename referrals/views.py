@@ -82,7 +82,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         if request.htmx:
             return render(request, "referrals/referral_pick.html#results", context)
         return render(request, "referrals/referral_pick.html", context)
-    service = directory_selectors.service_for_member(request.user, request.GET["service"])
+    service = directory_selectors.service_for_referral(request.user, request.GET["service"])
     warnings = _service_warnings(service)
     clients = None if client else journal_selectors.clients_of(request.user).order_by("code")
     form = ReferralForm(request.POST or None, clients=clients, warnings=warnings)

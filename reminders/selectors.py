@@ -105,6 +105,10 @@ def failed_for_admin(user: User) -> QuerySet[Reminder]:
     )
 
 
+# Waiting to go out, with the error of a failed attempt on the row: being tried again.
+RETRYING = Q(status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED]) & ~Q(last_error="")
+
+
 @dataclass(frozen=True)
 class WaitingForHours:
     """Reminders that have fallen due but wait for the person's working hours (or their daily
@@ -114,41 +118,73 @@ class WaitingForHours:
     goes_out_at: datetime | None
 
 
+def _waiting_for_hours(now: datetime) -> Q:
+    """Due by ``now`` and going out but for the working hours: not snoozed to a later moment,
+    not retrying a failed e-mail."""
+    return Q(
+        status=Reminder.Status.PENDING, last_error="", due_at__lte=now, deliver_after__gt=now
+    ) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+
+
 def waiting_for_hours_of(user: User, *, now: datetime | None = None) -> WaitingForHours:
-    """``user``'s reminders that are due by now and would go out but for their working hours:
-    not snoozed to a later moment, not retrying a failed e-mail. One query."""
-    now = now or timezone.now()
-    numbers = (
-        Reminder.objects.filter(
-            recipient_id=user.pk,
-            status=Reminder.Status.PENDING,
-            last_error="",
-            due_at__lte=now,
-            deliver_after__gt=now,
-        )
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .aggregate(count=Count("pk"), first=Min("deliver_after"))
-    )
+    """``user``'s reminders that wait for their working hours, and when the first goes out.
+    One query."""
+    numbers = Reminder.objects.filter(
+        _waiting_for_hours(now or timezone.now()), recipient_id=user.pk
+    ).aggregate(count=Count("pk"), first=Min("deliver_after"))
     return WaitingForHours(count=numbers["count"], goes_out_at=numbers["first"])
 
 
 @dataclass(frozen=True)
 class RemindersGlance:
     """A person's reminders at a glance: unread in their inbox, those waiting for their working
-    hours, and (for an agency admin) the ones that could not be delivered in their
-    organisation."""
+    hours, and (for an agency admin) the ones in their organisation that could not be delivered
+    or are being tried again, with the last error of the one to be tried last (as a rule the
+    latest to fail)."""
 
     unread: int
-    failed: int
-    waiting: WaitingForHours
+    waiting: WaitingForHours = WaitingForHours(count=0, goes_out_at=None)
+    failed: int = 0
+    retrying: int = 0
+    last_error: str = ""
 
 
 def glance(user: User) -> RemindersGlance:
-    return RemindersGlance(
-        unread=unread_count_of(user),
-        failed=failed_for_admin(user).count(),
-        waiting=waiting_for_hours_of(user),
+    # The unread and the waiting ones in one query (a reminder has at most one in-app delivery).
+    waits = _waiting_for_hours(timezone.now())
+    own = (
+        Reminder.objects.filter(recipient_id=user.pk, done_at__isnull=True)
+        .exclude(status=Reminder.Status.CANCELLED)
+        .aggregate(
+            unread=Count(
+                "pk",
+                filter=Q(read_at__isnull=True, deliveries__channel=Delivery.Channel.IN_APP),
+                distinct=True,
+            ),
+            waiting=Count("pk", filter=waits, distinct=True),
+            goes_out_at=Min("deliver_after", filter=waits),
+        )
     )
+    waiting = WaitingForHours(count=own["waiting"], goes_out_at=own["goes_out_at"])
+    if not has_role(user, Role.ADMIN):
+        return RemindersGlance(unread=own["unread"], waiting=waiting)
+    mine = Reminder.objects.filter(
+        organisation=membership_of(user).organisation,
+        status__in=[Reminder.Status.FAILED, Reminder.Status.PENDING, Reminder.Status.CLAIMED],
+    )
+    numbers = mine.aggregate(
+        failed=Count("pk", filter=Q(status=Reminder.Status.FAILED)),
+        retrying=Count("pk", filter=RETRYING),
+    )
+    last_error = ""
+    if numbers["retrying"]:  # one query more, only while e-mails are failing
+        last_error = (
+            mine.filter(RETRYING)
+            .order_by(F("not_before").desc(nulls_last=True), "-id")
+            .values_list("last_error", flat=True)
+            .first()
+        )
+    return RemindersGlance(unread=own["unread"], waiting=waiting, last_error=last_error, **numbers)
 
 
 def retrying_for_admin(user: User) -> QuerySet[Reminder]:
@@ -157,11 +193,7 @@ def retrying_for_admin(user: User) -> QuerySet[Reminder]:
     if not has_role(user, Role.ADMIN):
         return Reminder.objects.none()
     return (
-        Reminder.objects.filter(
-            organisation=membership_of(user).organisation,
-            status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED],
-        )
-        .exclude(last_error="")
+        Reminder.objects.filter(RETRYING, organisation=membership_of(user).organisation)
         .select_related("recipient")
         .order_by(F("failing_since").asc(nulls_last=True), "due_at", "id")
     )

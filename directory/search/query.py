@@ -3,6 +3,8 @@
 indexes; SQLite falls back to substrings of the folded search text.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +19,7 @@ from django.utils.functional import cached_property
 
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_of
+from directory.categories import shipped_terms
 from directory.languages import LANGUAGE_ALIASES, language_label, language_short
 from directory.models import (
     WEEKDAY_CODES,
@@ -26,6 +29,7 @@ from directory.models import (
     Schedule,
     Service,
     ServiceArea,
+    TaxonomyTerm,
 )
 from directory.search.index import (
     category_token,
@@ -270,8 +274,14 @@ class SearchPaginator(Paginator):
         return self.count > self.cap
 
 
+# In the key: a release that ships other categories starts with fresh lists.
+SHIPPED_DIGEST = hashlib.sha256(json.dumps(shipped_terms(), sort_keys=True).encode()).hexdigest()[
+    :12
+]
+
+
 def _filter_choices_key(organisation_id: int) -> str:
-    return f"limen:directory:filter-choices:{organisation_id}"
+    return f"limen:directory:filter-choices:{SHIPPED_DIGEST}:{organisation_id}"
 
 
 def filter_choices_forget(organisation_id: int) -> None:
@@ -282,14 +292,16 @@ def filter_choices_forget(organisation_id: int) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def _filter_values(organisation: Organisation) -> tuple[list[str], list[str]]:
-    """The language codes and place names of an agency's directory, cached until an edit or an
-    import changes them. ``order_by()`` drops the models' ordering, which would otherwise be
-    added to the SELECT DISTINCT and return every row instead of every value."""
+def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[str], list[str]]:
+    """The categories (id, name and translated labels), language codes and place names of an
+    agency's directory, cached until an edit, a new category or an import changes them.
+    ``order_by()`` drops the models' ordering, which would otherwise be added to the SELECT
+    DISTINCT and return every row instead of every value."""
     key = _filter_choices_key(organisation.pk)
     cached = cache.get(key)
     if cached is not None:
         return cached
+    terms = [tuple(t) for t in categories_for(user).values_list("pk", "name", "labels")]
     codes = sorted(
         {
             language_short(c)
@@ -313,7 +325,7 @@ def _filter_values(organisation: Organisation) -> tuple[list[str], list[str]]:
         .distinct()
     )
     places = sorted((c for c in cities if c and len(c) <= FILTER_PLACE_MAX_CHARS), key=fold)
-    values = (codes, places)
+    values = (terms, codes, places)
     cache.set(key, values, FILTER_CHOICES_SECONDS)
     return values
 
@@ -323,12 +335,27 @@ def filter_choices(user: User) -> dict:
     organisation = organisation_of(user)
     if organisation is None:
         return {"categories": [], "languages": [], "cities": []}
-    codes, cities = _filter_values(organisation)
+    terms, codes, cities = _filter_values(user, organisation)
     return {
-        "categories": list(categories_for(user)),
+        # Terms enough for their id and their label in the reader's language.
+        "categories": [TaxonomyTerm(pk=pk, name=name, labels=labels) for pk, name, labels in terms],
         "languages": sorted(((c, language_label(c)) for c in codes), key=lambda x: fold(x[1])),
         "cities": cities,
     }
+
+
+def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
+    """Whether each of a page of services is open at ``moment`` (local time), by its own weekly
+    hours and those at its locations (as ``open_now``): one query for the page."""
+    ids = {service.pk for service in services}
+    schedules = Schedule.objects.filter(
+        Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)
+    ).annotate(at_location_of=F("service_at_location__service_id"))
+    open_ids = set()
+    for schedule in schedules if ids else []:
+        if schedule.is_open_at(moment):
+            open_ids |= {schedule.service_id, schedule.at_location_of}
+    return {pk: pk in open_ids for pk in ids}
 
 
 def open_now(service: Service, moment: datetime) -> bool:

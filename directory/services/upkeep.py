@@ -359,6 +359,7 @@ def term_create(
         language="en",
         labels={k: v.strip() for k, v in labels.items() if v.strip()},
     )
+    filter_choices_forget(owner.pk)
     audit_log(
         organisation=owner,
         actor=by,

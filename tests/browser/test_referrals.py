@@ -140,7 +140,7 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     page.wait_for_url("**/directory/manage/import/*/")
     preview = page.locator("table.counts")
     assert "What the import will do" in preview.inner_text()
-    assert "services.csv\t2\t2\t0" in preview.inner_text()
+    assert "services.csv\t2\t2\t0\t0" in preview.inner_text()
     assert not Service.objects.filter(name=SERVICE).exists()
     screenshot("referrals-import-preview", page)
     page.get_by_role("button", name="Import into the directory").click()

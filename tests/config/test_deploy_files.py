@@ -1,8 +1,15 @@
-"""docker-compose.yml and the Procfile describe the same processes (no Docker engine runs here)."""
+"""docker-compose.yml and the Procfile describe the same processes (no Docker engine runs here);
+gunicorn loads the application once, before it forks its workers."""
 
+import os
+import sys
 from pathlib import Path
 
 import yaml
+from django.db import connections
+from gunicorn.app.wsgiapp import WSGIApplication
+
+import journal.slips
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,3 +82,61 @@ def test_the_package_metadata_names_its_licence_as_spdx():
     assert not any(c.startswith("License ::") for c in pyproject["project"].get("classifiers", []))
     [setuptools] = [r for r in pyproject["build-system"]["requires"] if "setuptools" in r]
     assert int(re.search(r">=\s*(\d+)", setuptools).group(1)) >= 77
+
+
+# --- gunicorn: the application and the slip detector are loaded once, before the fork --------
+
+
+def _gunicorn(monkeypatch, **env):
+    """gunicorn's own reading of gunicorn.conf.py, as the Procfile's web command gives it."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = str(ROOT / "gunicorn.conf.py")
+    monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", config, "config.wsgi"])
+    return WSGIApplication().cfg
+
+
+def _calls(monkeypatch) -> list[str]:
+    """Record what the hooks do instead of doing it: warm the detector, close connections."""
+    calls = []
+    monkeypatch.setattr(journal.slips, "warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(connections, "close_all", lambda: calls.append("close"))
+    return calls
+
+
+def test_the_web_command_preloads_by_default_and_warms_the_detector_in_the_master(monkeypatch):
+    monkeypatch.delenv("WEB_PRELOAD", raising=False)
+    cfg = _gunicorn(monkeypatch)
+    assert cfg.preload_app
+    calls = _calls(monkeypatch)
+    cfg.when_ready(None)  # in the master, after the application is loaded
+    assert calls == ["warm", "close"]  # no connection of the master's reaches a worker
+    cfg.pre_fork(None, None)  # before each fork, a replaced worker's too
+    assert calls == ["warm", "close", "close"]
+    cfg.post_worker_init(None)  # the worker has the detector from the master
+    assert calls == ["warm", "close", "close"]
+
+
+def test_without_preloading_each_worker_warms_the_detector_itself(monkeypatch):
+    cfg = _gunicorn(monkeypatch, WEB_PRELOAD="0")
+    assert not cfg.preload_app
+    calls = _calls(monkeypatch)
+    cfg.when_ready(None)
+    cfg.pre_fork(None, None)
+    assert calls == []
+    cfg.post_worker_init(None)
+    assert calls == ["warm"]
+
+
+def test_the_master_starts_no_blas_threads_before_the_fork(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "unset")  # restored after the test
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    _gunicorn(monkeypatch)
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_celery_does_not_read_the_web_servers_settings():
+    """Preloading is gunicorn's: the worker and beat commands are Celery's own."""
+    procfile = _procfile()
+    assert "gunicorn" not in procfile["worker"] and "gunicorn" not in procfile["beat"]
+    assert "-c" not in procfile["web"].split()  # gunicorn finds ./gunicorn.conf.py itself

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from directory import categories
 from directory.models import Attribute, Service, TaxonomyTerm
-from directory.search.query import SearchFilters, full_text_match, service_search
+from directory.search.query import (
+    SearchFilters,
+    full_text_match,
+    open_now,
+    open_now_of,
+    service_search,
+)
+from directory.selectors import with_details
 from directory.services.upkeep import ServiceData, service_save
 from tests.directory.conftest import SVC, SVC2
 
@@ -77,6 +84,37 @@ def test_open_now_uses_schedules_in_the_users_time_zone(imported, bob):
     # 10:00 in Amsterdam is 17:00 in Tokyo: closed for someone working from there.
     bob.time_zone = "Asia/Tokyo"
     assert open_names(monday_10) == ["Blijfhuis Voorbeeld"]
+
+
+def test_a_page_reads_its_opening_hours_at_once_and_agrees_with_each_service(
+    imported, bob, django_assert_num_queries
+):
+    """The cards' "Open now" (``open_now_of``, one query for the page) says what each service's
+    page says (``open_now``): its own hours and the hours at its locations."""
+    service = Service.objects.get(owner=imported, hsds_id=SVC2)
+    service.schedules.create(
+        owner=imported,
+        hsds_id="s-office",
+        byday="MO,TU,WE,TH,FR",
+        opens_at="09:00",
+        closes_at="17:00",
+    )
+    at_location = service.at_locations.first()
+    at_location.schedules.create(
+        owner=imported, hsds_id="s-evening", byday="MO", opens_at="18:00", closes_at="21:00"
+    )
+    services = list(with_details(Service.objects.filter(owner=imported), full=True))
+    tz = ZoneInfo(bob.time_zone)
+    seen = set()
+    for day, hour in ((2, 10), (2, 20), (2, 17), (3, 20), (8, 10)):
+        moment = datetime(2025, 6, day, hour, 0, tzinfo=tz)
+        with django_assert_num_queries(1):
+            page = open_now_of(services, moment)
+        assert page == {s.pk: open_now(s, moment) for s in services}
+        seen.add(page[service.pk])
+    assert seen == {True, False}
+    with django_assert_num_queries(0):
+        assert open_now_of([], datetime(2025, 6, 2, 10, tzinfo=tz)) == {}
 
 
 def test_overnight_hours_are_open_after_midnight(imported, bob):
@@ -169,13 +207,14 @@ def _many(org, admin, n: int) -> None:
         )
 
 
-# A page of results: session, person, membership, the categories, the page of services with its
-# prefetched details; a person's first search also reads the three filter lists (cached after
-# it). PostgreSQL reads the page's providers in a query of their own (see ``with_details``): one
-# more there. Open-now stays out: whether a service is open depends on the moment the test runs,
-# and with it whether there is a page to read.
-QUERIES_RESULTS = 14
-QUERIES_FILTER_LISTS = 3
+# A page of results: session, person with membership, the count, the page of services with its
+# provider, their categories, languages, phones, locations, addresses, and every opening hour
+# of the page in one query; a person's first search also reads the filter lists (categories,
+# languages and two for places; cached after it). PostgreSQL reads the page's providers in a
+# query of their own (see ``with_details``): one more there. Open-now stays out: whether a
+# service is open depends on the moment the test runs, and with it whether there is a page.
+QUERIES_RESULTS = 10
+QUERIES_FILTER_LISTS = 4
 QUERIES_RANKED_EXTRA = 1
 
 

@@ -4,21 +4,24 @@ same for a few rows as for many, and the journal's client filter lists recent cl
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from journal.forms import RECENT_CLIENTS_IN_FILTER
 from journal.models import Client, Flag, SessionEntry
 from journal.selectors import review_queue_counts
+from tests.factories import EntryFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, membership, the queue's count, its page of flags, the supervisees for the
+# Session, user with membership, the queue's count, its page of flags, the supervisees for the
 # filter, the shared entries. (Rows open one at a time: nothing is recorded as read here.)
-QUERIES_REVIEW_QUEUE = 7
-# Session, user, membership (navigation), the latest entries' clients, those clients, the
+QUERIES_REVIEW_QUEUE = 6
+# Session, user with membership (navigation), the latest entries' clients, those clients, the
 # page's count, its entries, their open flags.
-QUERIES_JOURNAL_LIST = 8
+QUERIES_JOURNAL_LIST = 7
 
 
 def _entries(owner, n: int, *, confirmed: bool = False, shared: bool = False) -> list[SessionEntry]:
@@ -62,6 +65,35 @@ def test_review_queue_queries_do_not_grow_with_flags(client, demo, django_assert
     client.force_login(demo.supervisor)
     with django_assert_num_queries(QUERIES_REVIEW_QUEUE):
         assert client.get(reverse("journal:review")).status_code == 200
+
+
+def test_review_queue_reads_only_the_columns_it_shows(client, demo):
+    """Neither the entries' text, nor the practitioners' or the reviewer's other details, nor
+    the shared entries' text: the queue reads what its rows show."""
+    _entries(demo.ana, 3, confirmed=True, shared=True)
+    flag = Flag.objects.filter(entry__owner=demo.ana).first()
+    Flag.objects.filter(pk=flag.pk).update(
+        reviewed_at=timezone.now(), reviewed_by=demo.supervisor, review_comment="Talk on Monday."
+    )
+    client.force_login(demo.supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("journal:review")).content.decode()
+    assert demo.ana.get_full_name() in body
+    assert "S-" in body  # the clients' codes
+    lists = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT")
+        and ('FROM "journal_flag"' in q["sql"] or 'FROM "journal_sessionentry"' in q["sql"])
+        and "COUNT(" not in q["sql"]
+    ]
+    assert len(lists) == 2  # the page of crossings, the shared entries
+    for sql in lists:
+        for column in ('"notes"', '"felt"', '"password"', '"time_zone"', '"tags"'):
+            assert column not in sql, (column, sql)
+    # The review so far shows in the row once it opens.
+    opened = reverse("journal:review_item", args=[flag.uuid])
+    assert "Talk on Monday." in client.get(opened, headers={"HX-Request": "true"}).content.decode()
 
 
 def test_review_queue_links_each_flag_to_its_entry_and_review(client, demo):
@@ -139,3 +171,48 @@ def test_another_practitioners_client_is_refused_by_the_filter(client, demo):
     client.force_login(demo.ana)
     body = client.get(reverse("journal:entries"), {"client": theirs.client.pk}).content.decode()
     assert theirs.client.code not in body
+
+
+# The author's entry page: session, person with membership, the entry with its client, its flags
+# with who reviewed them, their histories with who acted, who else read the entry, the
+# hot-button topics; and the supervisors named in the next steps of a crossing that waits for
+# review. A supervisor's read: session, person with membership, the entry, the record of the
+# read, the confirmed flags and their histories.
+QUERIES_ENTRY_OWNER = 7
+QUERIES_ENTRY_OWNER_WAITING_FOR_REVIEW = 8
+QUERIES_ENTRY_SUPERVISOR = 6
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_entry_page_queries_do_not_grow_with_flags(client, demo, django_assert_num_queries, n):
+    entry = EntryFactory(
+        owner=demo.ana, notes="I lent him money from my own wallet and gave him my number."
+    )
+    for _ in range(n):
+        FlagFactory(entry=entry, quote="lent him money")
+        FlagFactory(entry=entry, reviewed=True, quote="my own wallet")
+    url = reverse("journal:entry", args=[entry.uuid])
+    client.force_login(demo.ana)
+    assert client.get(url).context["new_review"]  # the reviews are seen: no more writes
+    with django_assert_num_queries(QUERIES_ENTRY_OWNER):
+        response = client.get(url)
+    assert len(response.context["flags"]) == 2 * n and not response.context["new_review"]
+    FlagFactory(entry=entry, confirmed=True, quote="gave him my number")
+    with django_assert_num_queries(QUERIES_ENTRY_OWNER_WAITING_FOR_REVIEW):
+        response = client.get(url)
+    assert demo.supervisor.get_full_name() in response.content.decode()
+    client.force_login(demo.supervisor)
+    with django_assert_num_queries(QUERIES_ENTRY_SUPERVISOR):
+        response = client.get(url)
+    assert len(response.context["flags"]) == n + 1  # the confirmed ones, reviewed or not
+
+
+def test_an_unseen_review_is_marked_seen_once(client, demo):
+    entry = EntryFactory(owner=demo.ana, notes="I lent him money from my own wallet.")
+    flag = FlagFactory(entry=entry, reviewed=True, quote="lent him money")
+    url = reverse("journal:entry", args=[entry.uuid])
+    client.force_login(demo.ana)
+    assert client.get(url).context["new_review"]
+    entry.refresh_from_db()
+    assert entry.review_seen_at >= flag.reviewed_at
+    assert not client.get(url).context["new_review"]

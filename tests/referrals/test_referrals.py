@@ -97,6 +97,26 @@ def test_referral_is_recorded_with_client_entry_reason_and_consent(client, bob, 
     assert reverse("referrals:referral_detail", args=[referral.uuid]) in page
 
 
+# Session, person with membership, the entry with its client (or, without an entry, the clients
+# to choose from), the service with its provider, its phone numbers.
+QUERIES_FORM = 5
+
+
+def test_the_form_reads_only_what_it_shows_beside_the_service(
+    client, bob, entry, shelter, django_assert_num_queries
+):
+    client.force_login(bob)
+    with django_assert_num_queries(QUERIES_FORM):
+        page = client.get(f"{CREATE}?service={shelter.uuid}&entry={entry.uuid}").content.decode()
+    assert "Blijfhuis Voorbeeld" in page and "K-17" in page
+    assert shelter.organization.name in page
+    numbers = [phone.number for phone in shelter.phones.all()]
+    assert numbers and all(number in page for number in numbers)
+    with django_assert_num_queries(QUERIES_FORM):
+        page = client.get(f"{CREATE}?service={shelter.uuid}").content.decode()
+    assert "K-17" in page
+
+
 def test_follow_up_reminder_arrives_in_working_hours(client, bob, entry, shelter):
     bob.time_zone = "Europe/Amsterdam"
     bob.save()
