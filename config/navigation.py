@@ -29,10 +29,16 @@ def navigation(request) -> dict:
         items.append(NavItem(_("Self-inventory"), reverse("boundaries:home"), "inventory"))
     if membership:
         items.append(NavItem(_("Directory"), reverse("directory:search"), "directory"))
+    # Supervision meetings belong to both people of a pair: the supervisor records them, the
+    # supervisee reads them.
+    meetings = NavItem(_("Meetings"), reverse("journal:meetings"), "meetings")
     if membership and membership.is_supervisor:
         items.append(NavItem(_("Review queue"), reverse("journal:review"), "review"))
         items.append(NavItem(_("Supervisees"), reverse("supervisees"), "supervisees"))
+        items.append(meetings)
         items.append(NavItem(_("Shared with me"), reverse("boundaries:shared"), "shared"))
+    elif membership and membership.is_practitioner:
+        items.append(meetings)
     if membership and membership.is_admin:
         items.append(NavItem(_("Directory upkeep"), reverse("directory:manage"), "upkeep"))
         items.append(NavItem(_("Organisation"), reverse("organisation"), "organisation"))
@@ -44,9 +50,9 @@ def navigation(request) -> dict:
 SECTIONS = {
     "review": "review",
     "review_flag": "review",
-    "meetings": "review",
-    "meeting": "review",
-    "meeting_new": "review",
+    "meetings": "meetings",
+    "meeting": "meetings",
+    "meeting_new": "meetings",
     "team": "review",
 }
 

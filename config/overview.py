@@ -21,6 +21,7 @@ from directory import selectors as directory_selectors
 from journal import selectors as journal_selectors
 from referrals import selectors as referrals_selectors
 from reminders import selectors as reminders_selectors
+from reminders.texts import waiting_text
 
 # The most of a delivery error the reminders card shows; /reminders/failed/ shows more.
 ERROR_SHOWN = 80
@@ -56,7 +57,7 @@ def glances(user: User, membership: Membership | None) -> list[Glance]:
         cards.append(_review(journal_selectors.review_glance(user)))
     if membership.is_admin:
         cards.append(_directory(directory_selectors.glance(user)))
-    cards.append(_reminders(reminders_selectors.glance(user)))
+    cards.append(_reminders(reminders_selectors.glance(user), user))
     return cards
 
 
@@ -248,7 +249,7 @@ def _directory(glance: directory_selectors.DirectoryGlance) -> Glance:
     )
 
 
-def _reminders(glance: reminders_selectors.RemindersGlance) -> Glance:
+def _reminders(glance: reminders_selectors.RemindersGlance, user: User) -> Glance:
     unread, failed = glance.unread, glance.failed
     text = (
         ngettext(
@@ -261,6 +262,11 @@ def _reminders(glance: reminders_selectors.RemindersGlance) -> Glance:
         else _("No unread reminders.")
     )
     lines = [Line(text, reverse("reminders:inbox"), attention=bool(unread))]
+    waiting = waiting_text(
+        count=glance.waiting.count, goes_out_at=glance.waiting.goes_out_at, tz=user.tzinfo
+    )
+    if waiting:
+        lines.append(Line(waiting, reverse("reminders:inbox")))
     if failed:
         lines.append(
             Line(

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from accounts.models import AuditEvent, User
 from journal import client_data
 from journal.models import Client, Flag, SessionEntry, SupervisionMeeting
@@ -11,14 +13,15 @@ READS_LISTED = 50
 
 
 def reads_of(entry: SessionEntry) -> list[AuditEvent]:
-    """Who other than the author read this entry, and when (newest first)."""
-    return list(
-        AuditEvent.objects.filter(
-            target_type="journal.sessionentry",
-            target_id=str(entry.uuid),
-            action="journal.entry.read",
-        ).select_related("actor")[:READS_LISTED]
+    """Who other than the author read this entry, each reader once with their latest read,
+    newest first. (The audit log keeps every read; the organisation's log lists them all.)"""
+    reads = AuditEvent.objects.filter(
+        target_type="journal.sessionentry",
+        target_id=str(entry.uuid),
+        action="journal.entry.read",
     )
+    later = reads.filter(actor_id=OuterRef("actor_id"), at__gt=OuterRef("at"))
+    return list(reads.filter(~Exists(later)).select_related("actor")[:READS_LISTED])
 
 
 def _flag(flag: Flag) -> dict[str, Any]:

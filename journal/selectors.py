@@ -323,12 +323,14 @@ def _uuid_link(name: str) -> Callable[[UUID | str], str]:
 
 
 def with_review_links(flags: Iterable[Flag]) -> None:
-    """Give each flag of a queue page its links (to the entry, to save a review), reversing
-    each URL once for the whole page."""
+    """Give each flag of a queue page its links (to the entry, to open it in the queue, to save
+    a review), reversing each URL once for the whole page."""
     entry_link, save_link = _uuid_link("journal:entry"), _uuid_link("journal:review_save")
+    item_link = _uuid_link("journal:review_item")
     for flag in flags:
         flag.entry_url = f"{entry_link(flag.entry.uuid)}#flag-{flag.uuid}"
         flag.save_url = save_link(flag.uuid)
+        flag.item_url = item_link(flag.uuid)
 
 
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("clients/<uuid:client_uuid>/delete/", views.client_delete, name="client_delete"),
     path("review/", views.review_queue, name="review"),
     path("review/<uuid:flag_uuid>/", views.review_flag_redirect, name="review_flag"),
+    path("review/<uuid:flag_uuid>/open/", views.review_item, name="review_item"),
     path("review/<uuid:flag_uuid>/save/", views.review_flag, name="review_save"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),

@@ -553,8 +553,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     flags = selectors.review_queue(request.user, practitioner=practitioner, category=category)
     shared = selectors.shared_entries_for(request.user, practitioner=practitioner)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Rows start closed: a crossing's words are shown, and recorded as read, when it opens
+    # (``review_item``).
     selectors.with_review_links(page.object_list)
-    services.flags_shown_record(flags=list(page.object_list), reader=request.user)
     context = {
         "page": page,
         "supervisees": supervisees,
@@ -562,10 +563,27 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "category": category,
         "categories": Category.choices,
         "shared": shared[:SHARED_SHOWN],
-        "review_form": ReviewForm(),
-        "outcomes": Flag.Outcome.choices,
     }
     template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
+    return render(request, template, context)
+
+
+@access_required(Role.SUPERVISOR)
+@require_GET
+@vary_on_headers("HX-Request")
+def review_item(request: HttpRequest, flag_uuid) -> HttpResponse:
+    """One crossing of the queue opened: its quote, note and review form (htmx fills the row
+    with them; without JavaScript, a page of its own). Showing them records the read."""
+    flag = selectors.flag_for_reviewer(request.user, flag_uuid)
+    services.flags_shown_record(flags=[flag], reader=request.user)
+    selectors.with_review_links([flag])
+    context = {
+        "flag": flag,
+        "review_form": ReviewForm(),
+        "outcomes": Flag.Outcome.choices,
+        "show_body": True,
+    }
+    template = "journal/review_item.html#body" if request.htmx else "journal/review_item.html"
     return render(request, template, context)
 
 
@@ -587,6 +605,7 @@ def review_flag(request: HttpRequest, flag_uuid) -> HttpResponse:
         "review_form": form,
         "outcomes": Flag.Outcome.choices,
         "just_reviewed": form.is_valid(),
+        "show_body": True,
     }
     # Without JavaScript: the one item on a page of its own, with what was typed kept.
     template = "journal/review_item.html#item" if request.htmx else "journal/review_item.html"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -99,6 +100,14 @@ def referral_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             form_error(form, exc)
+        except services.ReferralAlreadyMade as already:
+            made = already.referral
+            messages.info(
+                request,
+                _("This referral was already recorded at %(time)s; nothing was recorded twice.")
+                % {"time": time_format(timezone.localtime(made.created_at), "TIME_FORMAT")},
+            )
+            return redirect("referrals:referral_detail", made.uuid)
         else:
             messages.success(
                 request, _("The referral was recorded. You will be reminded to follow up.")

@@ -110,21 +110,64 @@ RETRYING = Q(status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED]) & ~Q
 
 
 @dataclass(frozen=True)
+class WaitingForHours:
+    """Reminders that have fallen due but wait for the person's working hours (or their daily
+    digest), and when the first of them goes out."""
+
+    count: int
+    goes_out_at: datetime | None
+
+
+def _waiting_for_hours(now: datetime) -> Q:
+    """Due by ``now`` and going out but for the working hours: not snoozed to a later moment,
+    not retrying a failed e-mail."""
+    return Q(
+        status=Reminder.Status.PENDING, last_error="", due_at__lte=now, deliver_after__gt=now
+    ) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+
+
+def waiting_for_hours_of(user: User, *, now: datetime | None = None) -> WaitingForHours:
+    """``user``'s reminders that wait for their working hours, and when the first goes out.
+    One query."""
+    numbers = Reminder.objects.filter(
+        _waiting_for_hours(now or timezone.now()), recipient_id=user.pk
+    ).aggregate(count=Count("pk"), first=Min("deliver_after"))
+    return WaitingForHours(count=numbers["count"], goes_out_at=numbers["first"])
+
+
+@dataclass(frozen=True)
 class RemindersGlance:
-    """A person's reminders at a glance: unread in their inbox, and (for an agency admin) the
-    ones in their organisation that could not be delivered or are being tried again, with the
-    last error of the one to be tried last (as a rule the latest to fail)."""
+    """A person's reminders at a glance: unread in their inbox, those waiting for their working
+    hours, and (for an agency admin) the ones in their organisation that could not be delivered
+    or are being tried again, with the last error of the one to be tried last (as a rule the
+    latest to fail)."""
 
     unread: int
+    waiting: WaitingForHours = WaitingForHours(count=0, goes_out_at=None)
     failed: int = 0
     retrying: int = 0
     last_error: str = ""
 
 
 def glance(user: User) -> RemindersGlance:
-    unread = unread_count_of(user)
+    # The unread and the waiting ones in one query (a reminder has at most one in-app delivery).
+    waits = _waiting_for_hours(timezone.now())
+    own = (
+        Reminder.objects.filter(recipient_id=user.pk, done_at__isnull=True)
+        .exclude(status=Reminder.Status.CANCELLED)
+        .aggregate(
+            unread=Count(
+                "pk",
+                filter=Q(read_at__isnull=True, deliveries__channel=Delivery.Channel.IN_APP),
+                distinct=True,
+            ),
+            waiting=Count("pk", filter=waits, distinct=True),
+            goes_out_at=Min("deliver_after", filter=waits),
+        )
+    )
+    waiting = WaitingForHours(count=own["waiting"], goes_out_at=own["goes_out_at"])
     if not has_role(user, Role.ADMIN):
-        return RemindersGlance(unread=unread)
+        return RemindersGlance(unread=own["unread"], waiting=waiting)
     mine = Reminder.objects.filter(
         organisation=membership_of(user).organisation,
         status__in=[Reminder.Status.FAILED, Reminder.Status.PENDING, Reminder.Status.CLAIMED],
@@ -141,7 +184,7 @@ def glance(user: User) -> RemindersGlance:
             .values_list("last_error", flat=True)
             .first()
         )
-    return RemindersGlance(unread=unread, last_error=last_error, **numbers)
+    return RemindersGlance(unread=own["unread"], waiting=waiting, last_error=last_error, **numbers)
 
 
 def retrying_for_admin(user: User) -> QuerySet[Reminder]:

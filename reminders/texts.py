@@ -2,10 +2,13 @@
 ``<app>/reminders.py``) rendered from the few facts stored on the row, in the reader's language;
 and the two formatting helpers those sentences share."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import ngettext, pgettext_lazy
 
 from reminders.models import Reminder
 from reminders.registry import find_kind
@@ -56,3 +59,37 @@ def calendar_summary(reminder: Reminder) -> str:
     label = str(reminder.get_kind_display())
     client = (reminder.data or {}).get("client")
     return f"{label}: {client}" if client else label
+
+
+# Weekdays inside a sentence: lower case in Dutch and French ("op maandag", "le lundi"), where
+# the plain names serve as labels that start a line ("Maandag", "Lundi").
+WEEKDAYS_IN_SENTENCE = (
+    pgettext_lazy("weekday inside a sentence", "Monday"),
+    pgettext_lazy("weekday inside a sentence", "Tuesday"),
+    pgettext_lazy("weekday inside a sentence", "Wednesday"),
+    pgettext_lazy("weekday inside a sentence", "Thursday"),
+    pgettext_lazy("weekday inside a sentence", "Friday"),
+    pgettext_lazy("weekday inside a sentence", "Saturday"),
+    pgettext_lazy("weekday inside a sentence", "Sunday"),
+)
+
+
+def waiting_text(*, count: int, goes_out_at: datetime | None, tz: ZoneInfo) -> str:
+    """Says that ``count`` reminders wait for the person's working hours and when the first goes
+    out (the overview and the inbox say it alike, from ``selectors.waiting_for_hours_of``); empty
+    when none waits."""
+    if not count or goes_out_at is None:
+        return ""
+    at = timezone.localtime(goes_out_at, tz)
+    return ngettext(
+        "%(count)d reminder waits for your working hours; it goes out on %(weekday)s %(date)s "
+        "at %(time)s.",
+        "%(count)d reminders wait for your working hours; they go out on %(weekday)s %(date)s "
+        "at %(time)s.",
+        count,
+    ) % {
+        "count": count,
+        "weekday": WEEKDAYS_IN_SENTENCE[at.weekday()],
+        "date": date_format(at, "DATE_FORMAT"),
+        "time": time_format(at, "TIME_FORMAT"),
+    }

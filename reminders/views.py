@@ -20,6 +20,7 @@ from reminders import selectors, services
 from reminders.calendar import calendar_feed
 from reminders.forms import PreferenceForm
 from reminders.registry import find_kind
+from reminders.texts import waiting_text
 from reminders.unsubscribe import UNSUBSCRIBE_LINK_MAX_AGE, UnsubscribeLinkExpired
 
 # The secret of a feed address just made, kept in the session only until the settings page
@@ -45,6 +46,10 @@ def _inbox_page(request: HttpRequest) -> HttpResponse:
     page = selectors.inbox_page(request.user, request.GET.get("page"))
     context = {"page": page, "reminders": page.object_list, "failed_count": 0}
     if not request.htmx:
+        waiting = selectors.waiting_for_hours_of(request.user)
+        context["waiting"] = waiting_text(
+            count=waiting.count, goes_out_at=waiting.goes_out_at, tz=request.user.tzinfo
+        )
         # Admins see here that some reminders of their organisation could not be delivered, or
         # not yet.
         context["failed_count"] = (

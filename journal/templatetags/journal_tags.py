@@ -9,7 +9,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from reminders.texts import WEEKDAYS_IN_SENTENCE
+
 register = template.Library()
+
+
+@register.filter
+def weekday_in_sentence(day) -> str:
+    """The weekday of ``day`` as written inside a sentence ("op maandag", "le lundi")."""
+    return str(WEEKDAYS_IN_SENTENCE[day.weekday()]) if day else ""
 
 
 @register.filter

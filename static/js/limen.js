@@ -63,6 +63,18 @@
     var fold = function () { navMenu.open = !narrow.matches; };
     fold();
     if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
+    // Folded out, it lies over the page: a tap or focus elsewhere, or Escape, folds it again.
+    var foldOutside = function (event) {
+      if (narrow.matches && navMenu.open && !navMenu.contains(event.target)) { navMenu.open = false; }
+    };
+    document.addEventListener("click", foldOutside);
+    document.addEventListener("focusin", foldOutside);
+    navMenu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && narrow.matches && navMenu.open) {
+        navMenu.open = false;
+        navMenu.querySelector("summary").focus();
+      }
+    });
   }
 
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and

@@ -234,3 +234,28 @@ def test_a_summary_shared_in_dutch_reaches_the_supervisor_until_revoked(
         screenshot("inventory-supervisor-after-revoke", supervisor)
     finally:
         supervisor_context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de", "fr"])
+def test_the_comparison_fits_a_375_px_screen(browser, site, demo, language):
+    """Nothing scrolls sideways on a phone: not the page, not the score tables."""
+    from boundaries.models import Take
+
+    demo.ana.language = language
+    demo.ana.save(update_fields=["language"])
+    take = Take.objects.filter(user=demo.ana, completed_at__isnull=False).latest("completed_at")
+    context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/inventory/results/{take.uuid}/")
+    page.locator("details", has=page.locator("table.scores")).locator("summary").click()
+    overflowing = page.evaluate(
+        """() => [document.documentElement, ...document.querySelectorAll('.table-scroll')]
+            .filter(e => e.scrollWidth > e.clientWidth)
+            .map(e => `${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}`)"""
+    )
+    assert overflowing == []
+    # The change still shows, under the new score.
+    assert page.locator("table.scores .delta-inline").first.is_visible()
+    context.close()

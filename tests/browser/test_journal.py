@@ -201,7 +201,16 @@ def test_on_a_phone_the_header_is_one_row_and_the_count_stays_by_the_text(browse
     menu = page.locator(".nav-menu > summary")
     menu.click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").wait_for()
+    page.keyboard.press("Escape")  # folds the menu again
+    assert (
+        not page.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="Journal")
+        .is_visible()
+    )
+    menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").wait_for()
 
+    # Writing folds it too: it no longer lies over the page.
     page.get_by_label("What happened", exact=True).press_sequentially(
         "He had no money for the bus, so I gave him ten euros from my own wallet. " * 3, delay=2
     )
@@ -267,3 +276,67 @@ def test_the_filter_bar_stays_aligned_with_long_labels(browser, site, screenshot
         assert first == {"nl": "Alle cliënten", "fr": "Toutes les personnes accompagnées"}[language]
         screenshot(f"journal-filters-{language}-{width}", page)
         context.close()
+
+
+def test_a_review_queue_row_is_read_when_it_opens(browser, site, demo, screenshot):
+    """The queue lists crossings closed; opening one loads its quote and form in place, and
+    only then is the entry recorded as read by the supervisor (once, however often it opens)."""
+    from accounts.models import AuditEvent
+    from journal import services
+    from tests.factories import EntryFactory, FlagFactory
+
+    flags = []
+    for code, quote in (("K-51", "ten euros from my own pocket"), ("K-52", "my own phone")):
+        entry = EntryFactory(owner=demo.ana, client__code=code, notes=f"I offered {quote}.")
+        flag = FlagFactory(entry=entry, category="giving_money", quote=quote)
+        services.flag_confirm(flag=flag, by=demo.ana)
+        flags.append(flag)
+    reads = AuditEvent.objects.filter(action="journal.entry.read")
+    for width in (1280, 375):
+        context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, site, "supervisor@harbour.example")
+        page.goto(f"{site}/journal/review/")
+        row = page.locator(".queue li", has_text="K-51")
+        row.locator("summary").wait_for()
+        assert not page.get_by_text("ten euros from my own pocket").count()
+        assert reads.count() == (0 if width == 1280 else 1)
+        row.locator("summary").click()
+        row.get_by_role("button", name="Save review").wait_for()
+        assert "ten euros from my own pocket" in row.inner_text()
+        screenshot(f"journal-review-row-open-{width}", page)
+        row.locator("summary").click()  # closed again
+        row.locator("summary").click()  # and opened: not loaded (nor recorded) twice
+        row.get_by_role("button", name="Save review").wait_for()
+        assert row.locator(".review-body").count() == 1
+        context.close()
+    assert [(read.actor_id, read.target_id) for read in reads.order_by("id")] == [
+        (demo.supervisor.pk, str(flags[0].entry.uuid))
+    ] * 2
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_the_client_menu_of_the_filter_bar_shows_its_choice_whole(browser, site, demo, language):
+    """At 1280 px the client menu is wide enough for "Toutes les personnes accompagnées"."""
+    services.client_create(owner=demo.ana, code="F-1280")
+    demo.ana.language = language
+    demo.ana.save(update_fields=["language"])
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/journal/")
+    fits = page.evaluate(
+        """() => {
+          const select = document.querySelector('#id_client');
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const text = select.options[select.selectedIndex].text;
+          const needs = context.measureText(text).width + parseFloat(style.paddingLeft) + 24;
+          return [text, select.clientWidth >= needs];
+        }"""
+    )
+    assert fits[1], fits
+    context.close()

@@ -197,3 +197,47 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     reminder.refresh_from_db()
     assert reminder.status == "cancelled"
     practitioner.close()
+
+
+def test_back_and_send_again_records_the_referral_once(browser, site, demo, screenshot):
+    """The form page is never cached, so Back loads it anew (with a new form token) while
+    Chromium puts the typed text back: sending it again lands on the referral made first."""
+    from directory.models import Organization, Service
+    from referrals.models import Referral
+    from tests.factories import EntryFactory
+
+    entry = EntryFactory(owner=demo.ana, client__code="K-21")
+    agency = Organization.objects.create(owner=demo.harbour, hsds_id="o-zw", name="Zaanse Wegen")
+    service = Service.objects.create(
+        owner=demo.harbour,
+        hsds_id="s-zw",
+        organization=agency,
+        name=SERVICE,
+        status="active",
+        assured_date=timezone.localdate(),
+    )
+    for width in (1280, 375):
+        context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        sign_in(page, site, "ana@harbour.example")
+        page.goto(f"{site}/directory/referrals/new/?service={service.uuid}&entry={entry.uuid}")
+        reason = f"Violence at home; needs a safe place to stay ({width})."
+        page.get_by_label("Reason for the referral").fill(reason)
+        page.get_by_label("The client agreed to this referral").check()
+        page.get_by_role("button", name="Record the referral").click()
+        page.get_by_text("The referral was recorded.").wait_for()
+        first = page.url
+
+        page.go_back()
+        page.get_by_role("button", name="Record the referral").wait_for()
+        assert page.get_by_label("Reason for the referral").input_value() in ("", reason)
+        # Whether or not this Chromium restored the text, the practitioner sends the same again.
+        page.get_by_label("Reason for the referral").fill(reason)
+        page.get_by_label("The client agreed to this referral").check()
+        page.get_by_role("button", name="Record the referral").click()
+        page.get_by_text("nothing was recorded twice").wait_for()
+        assert page.url == first
+        assert Referral.objects.filter(reason=reason).count() == 1
+        screenshot(f"referrals-sent-twice-{width}", page)
+        context.close()

@@ -7,12 +7,13 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NAVIGATION = {
-    "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory"],
+    "ana@harbour.example": ["Overview", "Journal", "Self-inventory", "Directory", "Meetings"],
     "supervisor@harbour.example": [
         "Overview",
         "Directory",
         "Review queue",
         "Supervisees",
+        "Meetings",
         "Shared with me",
     ],
     "admin@harbour.example": ["Overview", "Directory", "Directory upkeep", "Organisation"],
@@ -26,6 +27,17 @@ def test_each_role_sees_its_navigation(page, site, screenshot, email):
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link").all_inner_texts() == NAVIGATION[email]
     screenshot(f"shell-{email.split('@')[0]}-{email.split('@')[1].split('.')[0]}")
+
+
+@pytest.mark.parametrize("email", ["supervisor@harbour.example", "ana@harbour.example"])
+def test_meetings_are_one_click_away_and_marked_as_the_current_page(page, site, email):
+    sign_in(page, site, email)
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Meetings").click()
+    page.wait_for_url(f"{site}/journal/meetings/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Supervision meetings"
+    current = nav.locator("[aria-current=page]")
+    assert current.all_inner_texts() == ["Meetings"]
 
 
 def test_admin_sees_only_their_own_organisation(page, site, screenshot):
@@ -71,4 +83,42 @@ def test_the_time_zone_menu_suggests_this_devices_zone(browser, site):
     # Her own zone stays first and chosen; the device's comes right after it.
     assert values[:2] == ["Europe/Amsterdam", "Asia/Tokyo"]
     assert page.locator("#id_time_zone").input_value() == "Europe/Amsterdam"
+    context.close()
+
+
+# The width the selected language's name needs in the menu: its text, the padding and the arrow.
+NAME_FITS = """() => {
+  const select = document.querySelector('#language-select');
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.font;
+  const text = select.options[select.selectedIndex].text;
+  const needs = context.measureText(text).width + parseFloat(style.paddingLeft)
+    + parseFloat(style.paddingRight) + 16;
+  return select.getBoundingClientRect().width >= needs;
+}"""
+CODE_FITS = """() => {
+  const code = document.querySelector('.language-current');
+  return code.scrollWidth <= code.clientWidth && code.getBoundingClientRect().width > 0;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_language_menu_shows_each_language_whole(browser, site, width):
+    """At 1280 px the menu shows the language's own name; on a phone its code ("DE ▾"), over
+    which the real menu still opens with the names. Nothing is cut ("Deuts")."""
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "admin@harbour.example")  # the longest first name of the demo
+    for code in ["de", "nl", "fr", "en"]:
+        page.locator("#language-select").select_option(code)
+        page.wait_for_selector(f"html[lang={code}]")
+        if width == 375:
+            assert page.locator(".language-current").inner_text().startswith(code.upper())
+            assert page.evaluate(CODE_FITS), code
+        else:
+            assert not page.locator(".language-current").is_visible()
+            assert page.evaluate(NAME_FITS), code
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()

@@ -71,6 +71,19 @@ def test_make_run_points_every_process_at_the_web_port():
     assert "start -p 8123" in dry_run
 
 
+def test_the_package_metadata_names_its_licence_as_spdx():
+    """A TOML table as ``license`` makes setuptools warn on every install (``make run``): an
+    SPDX expression needs setuptools 77 or newer, and rules out a licence classifier."""
+    import re
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["license"] == "LicenseRef-Proprietary"
+    assert not any(c.startswith("License ::") for c in pyproject["project"].get("classifiers", []))
+    [setuptools] = [r for r in pyproject["build-system"]["requires"] if "setuptools" in r]
+    assert int(re.search(r">=\s*(\d+)", setuptools).group(1)) >= 77
+
+
 # --- gunicorn: the application and the slip detector are loaded once, before the fork --------
 
 

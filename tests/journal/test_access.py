@@ -98,6 +98,7 @@ def _urls(demo, confirmed_flag, private, suggested, meeting, draft):
         "client_delete": ("get", reverse("journal:client_delete", args=[entry.client.uuid])),
         "review": ("get", reverse("journal:review")),
         "review_flag": ("get", reverse("journal:review_flag", args=[confirmed_flag.uuid])),
+        "review_item": ("get", reverse("journal:review_item", args=[confirmed_flag.uuid])),
         "review_save": ("post", reverse("journal:review_save", args=[confirmed_flag.uuid])),
         "meetings": ("get", reverse("journal:meetings")),
         "meeting_new": ("get", reverse("journal:meeting_new") + f"?supervisee={demo.ana.pk}"),
@@ -137,6 +138,7 @@ EXPECTED = {
     "client_delete": [200, 404, 403, 403, 404, 403, 403, 302],
     "review": [403, 403, 200, 200, 403, 200, 403, 302],
     "review_flag": [403, 403, 302, 404, 403, 404, 403, 302],
+    "review_item": [403, 403, 200, 404, 403, 404, 403, 302],
     "review_save": [403, 403, 422, 404, 403, 404, 403, 302],
     "meetings": [200, 200, 200, 200, 200, 200, 403, 302],
     "meeting_new": [403, 403, 200, 404, 403, 404, 403, 302],
@@ -228,20 +230,51 @@ def test_supervisor_view_is_read_only_and_recorded(client, demo, confirmed_flag)
     assert AuditEvent.objects.filter(action="journal.entry.read").count() == 1  # own reads: none
 
 
-def test_quotes_and_notes_shown_in_the_review_queue_are_recorded_as_reads(
-    client, demo, confirmed_flag
-):
+def test_read_by_names_each_reader_once_with_their_latest_read(client, demo, confirmed_flag):
+    from datetime import datetime, timedelta
+
+    from tests.factories import SupervisionLinkFactory
+
+    entry = confirmed_flag.entry
+    SupervisionLinkFactory(supervisor=demo.supervisor2, supervisee=demo.ana)
+    first = datetime(2026, 10, 20, 9, 0, tzinfo=demo.ana.tzinfo)
+    for reader, hours in ((demo.supervisor, 0), (demo.supervisor, 2), (demo.supervisor2, 3)):
+        services.entry_read_record(entry=entry, reader=reader)
+        AuditEvent.objects.filter(pk=AuditEvent.objects.latest("id").pk).update(
+            at=first + timedelta(hours=hours)
+        )
+    services.entry_read_record(entry=entry, reader=demo.supervisor)
+    latest = AuditEvent.objects.latest("id")
+    AuditEvent.objects.filter(pk=latest.pk).update(at=first + timedelta(hours=5))
+    client.force_login(demo.ana)
+    body = client.get(reverse("journal:entry", args=[entry.uuid])).content.decode()
+    log = body[body.index("Read by") :]
+    log = log[: log.index("</ul>")]
+    assert log.count("Sara Jansen read") == 1 and log.count("Tom Bakker read") == 1
+    assert "20 October 2026, 14:00" in log and "20 October 2026, 12:00" in log
+    assert "20 October 2026, 09:00" not in log and "20 October 2026, 11:00" not in log
+    assert log.index("Sara Jansen") < log.index("Tom Bakker")  # newest first
+    assert AuditEvent.objects.filter(action="journal.entry.read").count() == 4  # all kept
+
+
+def test_a_review_queue_row_is_recorded_as_a_read_when_it_opens(client, demo, confirmed_flag):
     entry = confirmed_flag.entry
     reported = services.flag_report(
         entry=entry, category="out_of_hours", note="Texted him at 23:00.", by=demo.ana
     )
     client.force_login(demo.supervisor)
     body = client.get(reverse("journal:review")).content.decode()
-    assert confirmed_flag.quote in body and "Texted him at 23:00." in body
-    event = AuditEvent.objects.get(action="journal.entry.read")  # one per entry shown
+    # The rows start closed: nothing of the entry is shown, so nothing is recorded.
+    assert confirmed_flag.quote not in body and "Texted him at 23:00." not in body
+    assert not AuditEvent.objects.filter(action="journal.entry.read").exists()
+    opened = client.get(
+        reverse("journal:review_item", args=[reported.uuid]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Texted him at 23:00." in opened
+    event = AuditEvent.objects.get(action="journal.entry.read")  # the row opened
     assert event.actor == demo.supervisor and event.target_id == str(entry.uuid)
     assert event.data["via"] == "review_queue"
-    assert set(event.data["flags"]) == {str(confirmed_flag.uuid), str(reported.uuid)}
+    assert event.data["flags"] == [str(reported.uuid)]
     client.post(
         reverse("journal:review_save", args=[reported.uuid]),
         {"outcome": "watch"},

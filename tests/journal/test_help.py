@@ -74,5 +74,6 @@ def test_the_journal_list_links_each_flag_to_its_help(client, demo, confirmed_fl
 
 def test_the_review_queue_links_each_crossing_to_its_help(client, demo, confirmed_flag):
     client.force_login(demo.supervisor)
-    page = client.get(reverse("journal:review")).content.decode()
+    opened = reverse("journal:review_item", args=[confirmed_flag.uuid])
+    page = client.get(opened, headers={"HX-Request": "true"}).content.decode()
     assert f'href="{help_url("giving_money")}"' in page

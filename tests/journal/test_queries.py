@@ -72,7 +72,7 @@ QUERIES = [
     7,  # one client
     4,  # her meetings
     3,  # her trends
-    7,  # the supervisor's review queue
+    6,  # the supervisor's review queue (rows open, and are recorded as read, one at a time)
     5,  # the supervisor's meetings
     5,  # the supervisor's team
 ]

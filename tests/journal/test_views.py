@@ -459,7 +459,26 @@ def test_review_queue_is_one_closed_row_per_crossing_with_the_form_inside(
     assert "<details" in row and '<details class="review-row" open' not in row
     assert demo.ana.get_full_name() in summary and confirmed_flag.entry.client.code in summary
     assert "Giving money" in summary and "waiting since today" in summary
-    assert "<form" not in summary and "Save review" in row  # the form opens in place
+    # The quote and the form load when the row opens, in place.
+    assert "<form" not in row and confirmed_flag.quote not in row
+    opened = reverse("journal:review_item", args=[confirmed_flag.uuid])
+    assert f'hx-get="{opened}" hx-trigger="toggle once"' in row
+    body = client.get(opened, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in body and 'class="review-body' in body
+    assert confirmed_flag.quote in body and "Save review" in body
+
+
+def test_without_javascript_an_opened_row_is_a_page_of_its_own(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor)
+    page = client.get(reverse("journal:review_item", args=[confirmed_flag.uuid])).content.decode()
+    assert "<html" in page and '<details class="review-row" open' in page
+    assert confirmed_flag.quote in page and "Save review" in page
+
+
+def test_another_supervisors_crossing_cannot_be_opened(client, demo, confirmed_flag):
+    client.force_login(demo.supervisor2)
+    url = reverse("journal:review_item", args=[confirmed_flag.uuid])
+    assert client.get(url).status_code == 404
 
 
 def test_a_saved_review_or_an_error_keeps_its_row_open(client, demo, confirmed_flag):
@@ -809,6 +828,26 @@ def test_the_follow_up_date_is_in_the_readers_language(client, demo, make_entry)
     with translation.override("de"):
         expected = date_format(flag_followup_on(flag), "DATE_FORMAT")
     assert expected in response.content.decode()
+
+
+def test_the_follow_up_weekday_is_written_as_inside_a_sentence(client, demo, make_entry):
+    """Dutch and French write a weekday in lower case inside a sentence ("op maandag")."""
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    flag = entry.flags.get()
+    demo.ana.language = "nl"
+    demo.ana.save(update_fields=["language"])
+    client.force_login(demo.ana)
+    body = client.post(
+        reverse("journal:flag_confirm", args=[flag.uuid]),
+        headers={"HX-Request": "true"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    ).content.decode()
+    flag.refresh_from_db()
+    day = flag_followup_on(flag)
+    weekday = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    with translation.override("nl"):
+        expected = f"op {weekday[day.weekday()]} {date_format(day, 'DATE_FORMAT')}"
+    assert expected in body
 
 
 def test_a_review_shows_as_new_until_the_practitioner_opens_the_entry(client, demo, confirmed_flag):

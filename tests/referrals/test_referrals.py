@@ -1,6 +1,7 @@
 """Referring a client: from a journal entry or client page, warnings first, consent, a follow-up
 reminder in working hours that the outcome cancels; referrals as private as journal entries."""
 
+import uuid
 from datetime import date, time, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from directory import categories
 from directory.models import Service, TaxonomyTerm
 from journal import services as journal_services
 from referrals.models import Referral
+from referrals.services import REPEAT_WINDOW, referral_create
 from reminders.models import Reminder
 from reminders.texts import reminder_text
 from tests.directory.conftest import SVC, SVC2
@@ -301,8 +303,6 @@ def test_my_referrals_lists_mine_with_due_follow_ups(client, bob, referral):
 
 
 def test_erasing_a_client_cancels_the_follow_ups_of_their_referrals(bob, entry, debt):
-    from referrals.services import referral_create
-
     referral = referral_create(
         by=bob,
         client=entry.client,
@@ -342,18 +342,79 @@ def test_back_and_resubmit_does_not_make_a_second_referral(client, bob, entry, s
     token = str(page.context["form"]["form_token"].value())
     assert f'name="form_token" value="{token}"' in page.content.decode()
     first = refer(client, shelter, entry, form_token=token)
-    again = refer(client, shelter, entry, form_token=token)  # the browser's back, then send
+    again = refer(client, shelter, entry, form_token=token)  # a double click
     referral = Referral.objects.get()
     assert (
         first["Location"]
         == again["Location"]
         == reverse("referrals:referral_detail", args=[referral.uuid])
     )
-    # A form opened anew is a deliberate second referral.
+    # A form opened anew is a deliberate second referral, when it says something else.
     fresh = client.get(f"{CREATE}?service={shelter.uuid}&entry={entry.uuid}")
     assert str(fresh.context["form"]["form_token"].value()) != token
-    refer(client, shelter, entry, form_token=str(fresh.context["form"]["form_token"].value()))
+    refer(
+        client,
+        shelter,
+        entry,
+        reason="Also needs advice on debts.",
+        form_token=str(fresh.context["form"]["form_token"].value()),
+    )
     assert Referral.objects.count() == 2
+
+
+def test_the_same_referral_sent_again_with_a_new_token_lands_on_the_first(
+    client, bob, entry, shelter
+):
+    """Back reloads the no-store form with a new token while the browser keeps the text."""
+    client.force_login(bob)
+    first = refer(client, shelter, entry, form_token=str(uuid.uuid4()))
+    made = Referral.objects.get()
+    again = refer(
+        client, shelter, entry, form_token=str(uuid.uuid4()), reason=" Needs a safe place to stay. "
+    )
+    assert Referral.objects.count() == 1
+    assert again["Location"] == first["Location"]
+    page = client.get(again["Location"])
+    at = timezone.localtime(made.created_at, bob.tzinfo).strftime("%H:%M")
+    assert (
+        f"This referral was already recorded at {at}; nothing was recorded twice."
+        in page.content.decode()
+    )
+    assert Reminder.objects.filter(kind="referral_followup").count() == 1
+
+
+def test_the_same_referral_after_the_repeat_window_is_a_new_one(client, bob, entry, shelter):
+    client.force_login(bob)
+    refer(client, shelter, entry)
+    Referral.objects.update(created_at=timezone.now() - REPEAT_WINDOW - timedelta(seconds=1))
+    refer(client, shelter, entry)
+    assert Referral.objects.count() == 2
+
+
+def test_another_service_or_reason_is_another_referral(client, bob, entry, shelter, debt):
+    client.force_login(bob)
+    refer(client, shelter, entry)
+    refer(client, debt, entry, acknowledge="on")  # its stale warning read
+    refer(client, shelter, entry, reason="Needs advice on debts.")
+    assert Referral.objects.count() == 3
+
+
+def test_a_colleagues_identical_referral_does_not_stop_mine(
+    client, imported, org, bob, entry, shelter
+):
+    other = MembershipFactory(organisation=org).user
+    own = journal_services.client_create(owner=other, code="K-17")
+    referral_create(
+        by=other,
+        client=own,
+        service=shelter,
+        reason="Needs a safe place to stay.",
+        client_consented=True,
+        follow_up_on=next_weekday(2),
+    )
+    client.force_login(bob)
+    refer(client, shelter, entry)
+    assert Referral.objects.filter(owner=bob).count() == 1
 
 
 def test_a_form_token_already_used_by_someone_else_makes_nothing(

@@ -150,7 +150,7 @@ def test_a_referral_is_followed_up_on_its_date(demo):
         by=demo.ana,
         client=client,
         service=service,
-        reason="",
+        reason="Still no answer from the food bank.",
         client_consented=True,
         follow_up_on=follow_up_on + timedelta(days=7),
     )
