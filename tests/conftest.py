@@ -6,8 +6,11 @@ instead when REQUIRE_SERVICES=1 (as CI sets it).
 """
 
 import copy
+import json
 import os
 import shutil
+import sqlite3
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -221,9 +224,99 @@ def _no_rate_limit_counts():
 EMPTIES_THE_DATABASE = pytest.StashKey[bool]()
 
 
-def pytest_collection_modifyitems(items):
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, migrated; on SQLite the serialized rollback below is a copy.
+
+    Django reloads the migrations' rows by saving them one by one (1,800 rows, a third of a
+    second, for every transactional test). SQLite's backup API puts back a copy of the whole
+    database taken at this moment, when it holds exactly what was serialized, in milliseconds.
+    """
+    from django.db import connections
+
+    copies = []
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            serialized = getattr(connection, "_test_serialized_contents", None)
+            if connection.vendor != "sqlite" or serialized is None:
+                continue
+            connection.ensure_connection()
+            copy = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(copy)
+            copies.append(copy)
+            connection.creation.deserialize_db_from_string = _restore_from_copy(
+                connection, copy, serialized, connection.creation.deserialize_db_from_string
+            )
+    yield
+    for copy in copies:
+        copy.close()
+
+
+def _restore_from_copy(connection, copy, serialized, deserialize):
+    def restore(data: str) -> None:
+        if data is not serialized or connection.in_atomic_block:
+            deserialize(data)
+            return
+        connection.ensure_connection()
+        copy.backup(connection.connection)
+
+    return restore
+
+
+# The longest test files go first. ``--dist loadfile`` hands each worker a file at a time in
+# the order collected; in pytest-xdist's own order (most tests first) a file of one
+# minute-long test came last and one worker ran it while the other sat idle. The seconds each
+# file took are kept in pytest's cache after every run; tests/durations.json (measured here)
+# stands in for a fresh checkout and for files the cache has not seen.
+DURATIONS_KEY = "limen/file-seconds"
+DURATIONS_FILE = Path(__file__).parent / "durations.json"
+_file_seconds: dict[str, float] = {}
+_processes_started: set[str] = set()
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _longest_files_first(config, items) -> None:
+    seconds = json.loads(DURATIONS_FILE.read_text())
+    if config.cache is not None:
+        seconds.update(config.cache.get(DURATIONS_KEY, {}))
+    items.sort(key=lambda item: -seconds.get(_file_of(item.nodeid), 0.0))  # stable in a file
+
+
+def pytest_runtest_logreport(report):
+    process = getattr(getattr(report, "node", None), "gateway", None)
+    process = getattr(process, "id", WORKER)
+    if report.when == "setup" and process not in _processes_started:
+        # A process's first setup also creates its test database: not the file's own time.
+        _processes_started.add(process)
+        return
+    file = _file_of(report.nodeid)
+    _file_seconds[file] = _file_seconds.get(file, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """Keep what each file took (in the process that saw every file: not an xdist worker)."""
+    if (
+        _file_seconds
+        and session.config.cache is not None
+        and not hasattr(session.config, "workerinput")
+    ):
+        seconds = session.config.cache.get(DURATIONS_KEY, {})
+        seconds.update({file: round(s, 1) for file, s in _file_seconds.items()})
+        session.config.cache.set(DURATIONS_KEY, seconds)
+
+
+def pytest_collection_modifyitems(config, items):
     from pytest_django.fixtures import validate_django_db
 
+    _longest_files_first(config, items)
     for item in items:
         marker = item.get_closest_marker("django_db")
         transaction, reset_sequences, databases, _, available_apps = (

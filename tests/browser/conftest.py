@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -73,11 +74,36 @@ def site(live_server, transactional_db, demo):
     return live_server.url
 
 
+@pytest.fixture(scope="module")
+def _demo_snapshot():
+    """A copy of the test database just after ``seed_demo``, kept for a test module's journeys
+    (SQLite only; seeding the whole demo costs seconds, copying it back milliseconds)."""
+    snapshot = {}
+    yield snapshot
+    if "copy" in snapshot:
+        snapshot["copy"].close()
+
+
 @pytest.fixture
-def demo_site(live_server, transactional_db):
+def demo_site(live_server, transactional_db, _demo_snapshot):
     """The live server's URL with the whole demo seeded, for checks of every page as someone
-    trying Limen sees it; its people sign in with ``DEMO_PASSWORD``."""
+    trying Limen sees it; its people sign in with ``DEMO_PASSWORD``.
+
+    Each test starts from the demo as ``seed_demo`` leaves it. On SQLite the module seeds once
+    and each later test gets the database back as it was right after seeding (SQLite's backup
+    API copies the whole file, so nothing an earlier test wrote survives); elsewhere every test
+    seeds afresh."""
+    connection = connections["default"]
+    if "copy" in _demo_snapshot:
+        connection.ensure_connection()
+        _demo_snapshot["copy"].backup(connection.connection)
+        return live_server.url
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        _demo_snapshot["copy"] = copy
     return live_server.url
 
 
