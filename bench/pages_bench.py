@@ -496,7 +496,7 @@ def page_plan(who: dict) -> list[dict]:
         ("overview (supervisor)", s, "GET", "/", None),
         ("live-flag check", p, "POST", "/journal/detect/", {"notes": NOTES[2]}),
         ("badge", p, "GET", "/reminders/badge/", None),
-        ("HSDS API services", "api", "GET", "/api/hsds/services?per_page=20", None),
+        ("HSDS API services, page of 50", "api", "GET", "/api/hsds/services?per_page=50", None),
     ]
     if who["entry"] is not None:
         pages.insert(8, ("entry page", p, "GET", f"/journal/entries/{who['entry'].uuid}/", None))

@@ -12,7 +12,9 @@ does (a page of 20 with its count and prefetched details) and prints the median 
 percentile, the queries per search, and the ratio between the sizes (target: at most 2x). Then it
 imports a generated HSDS package of BENCH_IMPORT_SERVICES services (default 5,000) into an empty
 agency with the real importer (validate, write, index), imports it again (the update path), and
-prints services per second.
+prints services per second. Between the two it reads the HSDS API's first, middle and last
+page of 50 services (``/api/hsds/services?per_page=50``, with a read token, through Django's
+request handling) at both sizes and prints requests per second, latency and queries per page.
 """
 
 import os
@@ -125,6 +127,7 @@ def main() -> None:
     for size in SIZES:
         timings[size] = search_timings(users[size])
     print_search(timings)
+    print_api({size: api_timings(users[size]) for size in SIZES})
     if "--search-only" not in sys.argv:
         import_throughput()
 
@@ -404,6 +407,58 @@ def print_search(timings) -> None:
         f"{statistics.median(all_large):.1f} ms at {large:,}: ratio {overall:.2f}x "
         f"(target <= 2x; worst query {max(ratios):.1f}x)"
     )
+
+
+# --- HSDS API -------------------------------------------------------------------------------
+
+API_PER_PAGE = 50
+
+
+def api_timings(user) -> dict[str, tuple[list[float], int]]:
+    """Per page (first, middle, last): latencies in ms and the queries per request, reading
+    ``/api/hsds/services?per_page=50`` with a read token of the user's agency."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.services.api_access import api_token_create
+
+    _token, secret = api_token_create(
+        organisation=user.membership.organisation, name="bench", by=user
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
+    first = client.get("/api/hsds/services", {"per_page": API_PER_PAGE})
+    assert first.status_code == 200, first.content[:300]
+    last_page = first.json()["total_pages"]
+    out = {}
+    for label, page in (("first", 1), ("middle", max(1, last_page // 2)), ("last", last_page)):
+        params = {"per_page": API_PER_PAGE, "page": page}
+        for _ in range(3):
+            client.get("/api/hsds/services", params)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/hsds/services", params)
+        assert response.status_code == 200 and len(response.json()["contents"]) > 0
+        latencies = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            client.get("/api/hsds/services", params)
+            latencies.append((time.perf_counter() - started) * 1000)
+        out[f"{label} page ({page:,})"] = (latencies, len(queries))
+    return out
+
+
+def print_api(timings) -> None:
+    print(
+        f"\n  HSDS API, /api/hsds/services?per_page={API_PER_PAGE} with a read token, one process "
+        f"({RUNS} runs each)"
+    )
+    for size, pages in timings.items():
+        for label, (latencies, queries) in pages.items():
+            median = statistics.median(latencies)
+            print(
+                f"  {size:>7,} services, {label:22} median {median:6.1f} ms, p95 "
+                f"{p95(latencies):6.1f} ms, {1000 / median:6.1f} requests/s, {queries} queries"
+            )
 
 
 # --- Import ---------------------------------------------------------------------------------
