@@ -285,8 +285,10 @@ def _file_of(nodeid: str) -> str:
 
 def _longest_files_first(config, items) -> None:
     seconds = json.loads(DURATIONS_FILE.read_text())
-    if config.cache is not None:
-        seconds.update(config.cache.get(DURATIONS_KEY, {}))
+    # CI runs with ``-p no:cacheprovider``: then there is no cache, only the committed file.
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        seconds.update(cache.get(DURATIONS_KEY, {}))
     items.sort(key=lambda item: -seconds.get(_file_of(item.nodeid), 0.0))  # stable in a file
 
 
@@ -303,14 +305,11 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session):
     """Keep what each file took (in the process that saw every file: not an xdist worker)."""
-    if (
-        _file_seconds
-        and session.config.cache is not None
-        and not hasattr(session.config, "workerinput")
-    ):
-        seconds = session.config.cache.get(DURATIONS_KEY, {})
+    cache = getattr(session.config, "cache", None)
+    if _file_seconds and cache is not None and not hasattr(session.config, "workerinput"):
+        seconds = cache.get(DURATIONS_KEY, {})
         seconds.update({file: round(s, 1) for file, s in _file_seconds.items()})
-        session.config.cache.set(DURATIONS_KEY, seconds)
+        cache.set(DURATIONS_KEY, seconds)
 
 
 def pytest_collection_modifyitems(config, items):
