@@ -341,3 +341,18 @@ def test_admins_of_another_agency_cannot_revoke(client, directory, alice, charli
     assert client.post(f"/directory/manage/api/tokens/{row.uuid}/revoke/").status_code == 404
     row.refresh_from_db()
     assert row.revoked_at is None
+
+
+def test_pages_walk_the_services_in_order_without_gaps_or_repeats(client, directory, token):
+    _many_services(directory, 30)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    every = [
+        row["id"]
+        for row in client.get("/api/hsds/services?per_page=100", **auth).json()["contents"]
+    ]
+    paged = []
+    for page in range(1, 5):
+        body = client.get(f"/api/hsds/services?per_page=9&page={page}", **auth).json()
+        assert body["page_number"] == page and body["size"] == len(body["contents"])
+        paged += [row["id"] for row in body["contents"]]
+    assert len(every) > 27 and paged == every
