@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 from boundaries.models import Item, Section, in_language
 from tests.boundaries.conftest import completed_take
+from tests.svg import svg_number_problems, svg_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,15 @@ def test_the_attention_list_numbers_nothing_twice(client, practitioner, two_take
     # The score is each statement's only number: no numbered list in front of "(1)".
     assert '<ul class="attention">' in attention and "<ol" not in attention
     assert "score 1 of 5" in attention
+
+
+@pytest.mark.parametrize("language", ["en", "de", "nl", "fr"])
+def test_the_chart_writes_its_numbers_the_same_in_every_language(
+    client, practitioner, two_takes, language
+):
+    practitioner.language = language
+    practitioner.save()
+    page = results(client, practitioner, two_takes[1]).content.decode()
+    assert page.count('class="bar ') == 10
+    assert svg_numbers(page) > 40
+    assert svg_number_problems(page) == []

@@ -12,6 +12,7 @@ from journal import services
 from journal.models import Client, Flag, SessionEntry
 from journal.reminders import flag_followup_on
 from tests.factories import PASSWORD
+from tests.svg import svg_number_problems, svg_numbers
 
 pytestmark = pytest.mark.django_db
 
@@ -546,6 +547,20 @@ def test_trends_count_confirmed_crossings(client, demo, confirmed_flag):
     response = client.get(reverse("journal:team"))
     assert response.context["per_person"] == [(demo.ana, 1)]
     assert "<svg" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "nl", "fr"])
+def test_trend_charts_write_their_numbers_the_same_in_every_language(
+    client, demo, confirmed_flag, language
+):
+    for person, name in ((demo.ana, "journal:trends"), (demo.supervisor, "journal:team")):
+        person.language = language
+        person.save(update_fields=["language"])
+        client.force_login(person)
+        page = client.get(reverse(name)).content.decode()
+        assert page.count("<rect ") > 8, name  # the bars are there, beside the legend's squares
+        assert svg_numbers(page) > 40, name
+        assert svg_number_problems(page) == [], name
 
 
 # --- Edit conflicts, double submits and expired sessions never lose typed text ----------------
