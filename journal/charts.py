@@ -10,13 +10,25 @@ WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
 
 
+def tick_step(peak: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50… that marks ``peak`` in at most five steps."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if -(-peak // step) <= 5:
+                return step
+        scale *= 10
+
+
 def trend_chart(data: dict) -> dict:
     """Stacked monthly bars of confirmed flags per category."""
     months = data["months"]
     series = data["series"]
     totals_per_month = [sum(series[c][i] for c in series) for i in range(len(months))]
-    peak = max(totals_per_month + [1])
-    ticks = sorted({0, peak // 2, peak}) if peak > 1 else [0, 1]
+    step = tick_step(max(totals_per_month + [1]))
+    ticks = list(range(0, max(totals_per_month + [1]) + step, step))
+    # The axis ends at its top tick, so the ticks are evenly spaced whole numbers.
+    peak = ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(months), 1)
     bar_w = slot * 0.6

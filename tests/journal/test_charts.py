@@ -33,3 +33,15 @@ def test_text_equivalent_holds_every_number():
 
 def test_empty_chart_is_marked_empty():
     assert trend_chart(_data([]))["empty"]
+
+
+def test_the_axis_has_evenly_spaced_whole_number_ticks_up_to_the_peak():
+    for peak, values in ((1, [0, 1]), (3, [0, 1, 2, 3]), (5, [0, 1, 2, 3, 4, 5])):
+        chart = trend_chart(_data([("rescuing", 2, peak)]))
+        assert [t["value"] for t in chart["ticks"]] == values
+    chart = trend_chart(_data([("rescuing", 2, 7)]))
+    assert [t["value"] for t in chart["ticks"]] == [0, 2, 4, 6, 8]
+    ys = [t["y"] for t in chart["ticks"]]
+    gaps = {round(a - b, 1) for a, b in zip(ys, ys[1:], strict=False)}
+    assert len(gaps) == 1  # evenly spaced
+    assert trend_chart(_data([("rescuing", 2, 230)]))["ticks"][-1]["value"] == 250
