@@ -217,11 +217,14 @@ class EntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Asked before the length check: its errors take the field out of ``cleaned``, and a
+        # field that is too long is not empty.
+        written = self.written()
         for name in SessionEntry.TEXT_FIELDS:
             if len(cleaned.get(name) or "") > MAX_TEXT:
                 limit = number_format(MAX_TEXT, force_grouping=True)
                 self.add_error(name, _("Keep this under %(count)s characters.") % {"count": limit})
-        if self.require_text and not self.written():
+        if self.require_text and not written:
             self.add_error(
                 None,
                 forms.ValidationError(

@@ -333,6 +333,21 @@ def test_text_over_the_limit_is_refused_and_kept(client, demo, make_entry):
     assert "100,000" in response.content.decode()
 
 
+def test_over_long_notes_of_a_new_entry_get_only_the_length_message(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    unsaved = client.get(_start_writing(client, own)).context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        _entry_form(unsaved, notes="x" * 100_001, client=str(own.uuid)),
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Keep this under 100,000 characters." in page
+    assert "an empty entry is not kept" not in page
+    assert not SessionEntry.objects.exists()
+
+
 def test_self_check_is_stored(client, demo, make_entry):
     entry = make_entry(demo.ana, "Start.")
     client.force_login(demo.ana)
