@@ -335,6 +335,13 @@ class EntryFilterForm(RecentClientsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._offer_recent_clients(owner)
 
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Choose an end date on or after the start date."))
+        return cleaned
+
 
 class MeetingForm(forms.Form):
     held_on = bounds.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
