@@ -10,6 +10,10 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 # just as the next click arrives on it, which the client sees as a reset. Idle keep-alive
 # connections wait in the threaded worker's poller without holding a thread, so 15 s costs little.
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "15"))
+# A request line may hold the longest query string Limen answers itself (a 400 with a message
+# from QueryStringGuardMiddleware, beyond 4,096 characters) plus the path and method: gunicorn's
+# default of 4,094 answered such addresses with its own bare "414" page first.
+limit_request_line = 8190
 accesslog = "-"
 # The access log keeps no query strings (search words) and no tokens from links.
 logger_class = "config.access_log.RedactingLogger"

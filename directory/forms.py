@@ -35,7 +35,14 @@ def _long_text(label, *, rows: int | None = None) -> forms.CharField:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=QUERY_MAX_LENGTH)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Keep the search under %(limit_value)d characters: use a few words.")
+        },
+    )
     category = forms.TypedChoiceField(
         label=_("Category"), required=False, coerce=int, empty_value=None
     )

@@ -217,11 +217,14 @@ class EntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Asked before the length check: its errors take the field out of ``cleaned``, and a
+        # field that is too long is not empty.
+        written = self.written()
         for name in SessionEntry.TEXT_FIELDS:
             if len(cleaned.get(name) or "") > MAX_TEXT:
                 limit = number_format(MAX_TEXT, force_grouping=True)
                 self.add_error(name, _("Keep this under %(count)s characters.") % {"count": limit})
-        if self.require_text and not self.written():
+        if self.require_text and not written:
             self.add_error(
                 None,
                 forms.ValidationError(
@@ -331,6 +334,13 @@ class EntryFilterForm(RecentClientsMixin, forms.Form):
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self._offer_recent_clients(owner)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Choose an end date on or after the start date."))
+        return cleaned
 
 
 class MeetingForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config import bounds
 from referrals.models import Referral
 
 # The follow-up date the form suggests, counted from today.
@@ -26,7 +27,7 @@ class ReferralForm(forms.Form):
         required=True,
         error_messages={"required": _("Refer only with the client's agreement.")},
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = bounds.DateField(
         label=_("Follow up on"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("You get a reminder at 9:00 that day, in your working hours."),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from config import bounds
 from directory import categories
 from directory.hsds import spec
 from directory.hsds.reader import Problem, RawPackage
@@ -106,17 +107,23 @@ def parse_value(model_field: models.Field, raw: str) -> Any:
                 _("“%(v)s” is not a date and time. Write it as 2024-05-31T14:30:00Z.")
                 % {"v": raw[:40]}
             ) from None
-        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+        value = value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+        if not bounds.EARLIEST_MOMENT <= value <= bounds.LATEST_MOMENT:
+            raise ValueError(f"“{raw[:40]}”: {bounds.DATE_MESSAGE}")
+        return value
     if isinstance(model_field, models.DateField):
         try:
             if not DATE_RE.match(raw):
                 raise ValueError
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             raise ValueError(
                 _("“%(v)s” is not a date. Write it as YYYY-MM-DD, such as 2024-05-31.")
                 % {"v": raw[:40]}
             ) from None
+        if not bounds.EARLIEST_DATE <= day <= bounds.LATEST_DATE:
+            raise ValueError(f"“{raw[:40]}”: {bounds.DATE_MESSAGE}")
+        return day
     if isinstance(model_field, models.TimeField):
         try:
             return time.fromisoformat(raw)

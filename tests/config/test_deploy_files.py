@@ -135,6 +135,16 @@ def test_the_master_starts_no_blas_threads_before_the_fork(monkeypatch):
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
 
 
+def test_gunicorn_lets_limen_answer_an_over_long_address_itself(monkeypatch):
+    """A query string just over Limen's own limit reaches the application (which answers 400
+    with a message) instead of gunicorn's bare 414 page."""
+    from config.middleware import QueryStringGuardMiddleware
+
+    cfg = _gunicorn(monkeypatch)
+    longest_path = len("GET /directory/referrals/new/? HTTP/1.1")
+    assert cfg.limit_request_line >= QueryStringGuardMiddleware.MAX_QUERY_STRING + 2 * longest_path
+
+
 def test_celery_does_not_read_the_web_servers_settings():
     """Preloading is gunicorn's: the worker and beat commands are Celery's own."""
     procfile = _procfile()

@@ -319,6 +319,20 @@ MALFORMED = {
         "assured_date",
         "is not a date",
     ),
+    "date beyond 2100": (
+        _with("services.csv", 0, assured_date="9999-12-31"),
+        "package.zip",
+        "services.csv",
+        "assured_date",
+        "Give a date between 1900 and 2100.",
+    ),
+    "moment beyond 2100": (
+        _with("services.csv", 0, last_modified="9999-12-31T23:59:59+00:00"),
+        "package.zip",
+        "services.csv",
+        "last_modified",
+        "Give a date between 1900 and 2100.",
+    ),
     "over-long field": (
         _with("services.csv", 0, name="x" * 300),
         "package.zip",

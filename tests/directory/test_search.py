@@ -179,6 +179,24 @@ def test_search_page_works_without_javascript(imported, bob, client):
     assert 'hx-get="/directory/"' in body and 'action="/directory/"' in body
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_over_long_search_is_refused_with_a_message_and_the_box_caps_it(
+    imported, bob, client, htmx
+):
+    client.force_login(bob)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(reverse("directory:search"), {"q": "a" * 1000}, headers=headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Keep the search under 200 characters: use a few words." in body
+    assert "This search is not applied until it is corrected:" in body
+    # The box itself never lets a browser build such an address.
+    page = client.get(reverse("directory:search")).content.decode()
+    assert 'maxlength="200"' in page and "not applied" not in page
+    fine = client.get(reverse("directory:search"), {"q": "a" * 200}).content.decode()
+    assert "not applied" not in fine
+
+
 def _many(org, admin, n: int) -> None:
     dv = term("domestic_violence")
     for i in range(n):

@@ -333,6 +333,21 @@ def test_text_over_the_limit_is_refused_and_kept(client, demo, make_entry):
     assert "100,000" in response.content.decode()
 
 
+def test_over_long_notes_of_a_new_entry_get_only_the_length_message(client, demo):
+    own = services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    unsaved = client.get(_start_writing(client, own)).context["entry"]
+    response = client.post(
+        reverse("journal:entry_edit", args=[unsaved.uuid]),
+        _entry_form(unsaved, notes="x" * 100_001, client=str(own.uuid)),
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Keep this under 100,000 characters." in page
+    assert "an empty entry is not kept" not in page
+    assert not SessionEntry.objects.exists()
+
+
 def test_self_check_is_stored(client, demo, make_entry):
     entry = make_entry(demo.ana, "Start.")
     client.force_login(demo.ana)
@@ -679,6 +694,42 @@ def test_a_filter_that_does_not_parse_says_so_and_the_others_apply(client, demo,
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
     assert [e.pk for e in response.context["page"].object_list] == [money.pk]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_impossible_filter_dates_are_reported_in_the_results_not_applied_silently(
+    client, demo, make_entry, htmx
+):
+    make_entry(demo.ana, "A quiet session about the exams.")
+    client.force_login(demo.ana)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(
+        reverse("journal:entries"),
+        {"date_from": "9999-01-01", "date_to": "9999-12-31"},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "These filters are not applied until they are corrected:" in page
+    assert "From: Give a date between 1900 and 2100." in page
+    assert "Until: Give a date between 1900 and 2100." in page
+
+
+def test_a_from_date_after_the_until_date_is_refused(client, demo, make_entry):
+    make_entry(demo.ana, "A quiet session about the exams.")
+    client.force_login(demo.ana)
+    response = client.get(
+        reverse("journal:entries"), {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    )
+    page = response.content.decode()
+    assert "Choose an end date on or after the start date." in page
+    assert "These filters are not applied until they are corrected:" in page
+    assert not response.context["form"].is_valid()
+    # Within range and in order, nothing is reported.
+    fine = client.get(
+        reverse("journal:entries"), {"date_from": "2026-04-01", "date_to": "2026-05-01"}
+    )
+    assert "not applied" not in fine.content.decode()
 
 
 def test_a_double_submitted_new_client_lands_on_the_client(client, demo):

@@ -178,6 +178,15 @@ def test_follow_up_date_must_not_be_in_the_past(client, bob, entry, shelter):
     assert not Referral.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "2101-01-01"])
+def test_follow_up_date_beyond_2100_is_refused(client, bob, entry, shelter, day):
+    client.force_login(bob)
+    response = refer(client, shelter, entry, follow_up_on=day)
+    assert response.status_code == 200
+    assert "Give a date between 1900 and 2100." in response.content.decode()
+    assert not Referral.objects.exists() and not Reminder.objects.exists()
+
+
 def test_input_is_kept_when_the_form_is_refused(client, bob, entry, shelter):
     client.force_login(bob)
     response = refer(client, shelter, entry, client_consented="", reason="Wants help with debts")
