@@ -46,9 +46,9 @@ def _form_classes():
     root = Path(__file__).resolve().parents[2]
     local = []
     for config in apps.get_app_configs():
-        path = Path(config.path)
-        if root not in path.parents:
-            continue  # Django's and third-party apps
+        path = Path(config.path).resolve()
+        if path.parent != root:
+            continue  # Django's and third-party apps (the virtualenv may sit inside the root)
         for file in sorted(path.rglob("*.py")):
             parts = file.relative_to(root).with_suffix("").parts
             if "migrations" in parts or "management" in parts:
