@@ -222,6 +222,7 @@ def _no_rate_limit_counts():
 # ``serialized_rollback`` here, without anyone having to remember the mark, and the one hook
 # below reloads the rows after such a test unless the next test is one that reloads them itself.
 EMPTIES_THE_DATABASE = pytest.StashKey[bool]()
+DATABASE_WAS_SET_UP = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
@@ -341,6 +342,16 @@ def _empties_the_database(item: pytest.Item | None) -> bool:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Note which tests really reached their database: one skipped earlier (no Chromium, say)
+    emptied nothing, and on a fresh worker there is not even a test database to restore yet."""
+    result = yield
+    if fixturedef.argname == "_django_db_helper" and isinstance(request.node, pytest.Item):
+        request.node.stash[DATABASE_WAS_SET_UP] = True
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test emptied the database, put back what the migrations wrote,
     unless the next test on this worker is transactional too (it reloads them at its start)."""
@@ -349,6 +360,7 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         if (
             _empties_the_database(item)
+            and item.stash.get(DATABASE_WAS_SET_UP, False)
             and nextitem is not None
             and not _empties_the_database(nextitem)
         ):
