@@ -8,7 +8,7 @@ of a finished inventory) are opened the way a person would get there.
 import pytest
 
 from accounts.demo import DEMO_PASSWORD
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -192,7 +192,7 @@ SCREENS = {
     [(role, screen) for role, screens in SCREENS.items() for screen in screens],
 )
 def test_page_has_no_serious_accessibility_violation(page, demo_site, axe_check, role, screen):
-    sign_in(page, demo_site, ROLES[role], DEMO_PASSWORD)
+    signed_in(page, demo_site, ROLES[role])
     PAGES[screen](page, demo_site)
     axe_check(page)
 
