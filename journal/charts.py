@@ -25,8 +25,9 @@ def trend_chart(data: dict) -> dict:
     months = data["months"]
     series = data["series"]
     totals_per_month = [sum(series[c][i] for c in series) for i in range(len(months))]
-    step = tick_step(max(totals_per_month + [1]))
-    ticks = list(range(0, max(totals_per_month + [1]) + step, step))
+    highest = max(totals_per_month + [1])
+    step = tick_step(highest)
+    ticks = list(range(0, highest + step, step))
     # The axis ends at its top tick, so the ticks are evenly spaced whole numbers.
     peak = ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
