@@ -8,6 +8,8 @@ Three kinds of data, all JSON lines under ``tests/data/``:
   carries each crossing (``evidence``); for training and tuning;
 - ``slips/blind/<batch>.jsonl``: the same, by other writers who never saw the rules or the corpus.
   Each batch is scored once before any tuning and never tuned on; the newest is the headline.
+  Once a newer batch has been scored, an older one may be *retired* (``RETIRED``): its first
+  score stays on record in ``bench/slips_history.json`` and its rows join the training data.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ LEGACY_CORPUS = DATA_DIR / "slips_corpus.jsonl"
 DEV_DIR = DATA_DIR / "slips" / "dev"
 BLIND_DIR = DATA_DIR / "slips" / "blind"
 
+# Blind batches that became training data after their first score (bench/slips_history.json
+# keeps it). Only a batch older than the newest scored one may be retired, so the headline is
+# always a batch the detector never learned from.
+RETIRED: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Row:
@@ -35,6 +42,7 @@ class Row:
     split: str = "dev"  # dev, test or blind
     evidence: tuple[tuple[str, str], ...] = ()  # (category, quote)
     source: str = ""  # the file it came from
+    writer: str = ""  # who wrote it (the file's name when the rows do not say)
 
     @property
     def fresh(self) -> bool:
@@ -62,6 +70,7 @@ def _rows(path: Path, split: str | None = None) -> list[Row]:
                 split=split or data.get("split", "dev"),
                 evidence=tuple((e["category"], e["quote"]) for e in data.get("evidence", ())),
                 source=path.name,
+                writer=str(data.get("writer") or path.stem),
             )
         )
     return rows
@@ -75,22 +84,31 @@ def dev_files() -> list[Path]:
     return sorted(DEV_DIR.glob("*.jsonl"))
 
 
+def retired_files() -> list[Path]:
+    return [BLIND_DIR / f"{name}.jsonl" for name in RETIRED]
+
+
 def dev() -> list[Row]:
-    """Everything the detector may be trained and tuned on."""
+    """Everything the detector may be trained and tuned on: the dev files and retired batches."""
     rows = legacy("dev")
-    for path in dev_files():
+    for path in [*dev_files(), *retired_files()]:
         rows += _rows(path, "dev")
     return rows
 
 
 def training_files() -> list[Path]:
     """The files the learned model is trained from (their hash is stored with the model)."""
-    return [LEGACY_CORPUS, *dev_files()]
+    return [LEGACY_CORPUS, *dev_files(), *retired_files()]
 
 
 def blind_batches() -> list[Path]:
-    """The blind batches, oldest first (file names start with their date)."""
+    """Every blind batch, retired or not, oldest first (file names start with their date)."""
     return sorted(BLIND_DIR.glob("*.jsonl"))
+
+
+def unretired_batches() -> list[Path]:
+    """The blind batches the detector has never learned from, oldest first."""
+    return [path for path in blind_batches() if path.stem not in RETIRED]
 
 
 def blind(path: Path) -> list[Row]:

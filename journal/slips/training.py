@@ -228,16 +228,23 @@ def _fit(features, labels: np.ndarray, c: float, sparse: bool = False):
     return weights, bias
 
 
-def _writer_folds(data: Units, sources: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """FOLDS groups of fresh writers (by name: "de-C", "de-D", ... fall in turn into each group,
-    so each group holds writers of every language): train on everyone else (the legacy rows
-    always), test on that group, as a blind batch by new writers would be."""
-    writers = sorted(set(sources[data.fresh]))
+def _writer_folds(
+    data: Units, writers: np.ndarray, languages: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """FOLDS groups of fresh writers: each language's writers, in name order, fall in turn into
+    each group, so every group holds writers of every language. Train on everyone else (the
+    legacy rows always), test on that group, as a blind batch by new writers would be."""
+    fresh = sorted(set(zip(languages[data.fresh], writers[data.fresh], strict=True)))
+    groups: list[list[str]] = [[] for _ in range(FOLDS)]
+    turn = 0
+    for lang in sorted({lang for lang, _ in fresh}):
+        for writer in [w for of, w in fresh if of == lang]:
+            groups[turn % FOLDS].append(writer)
+            turn += 1
     folds = []
-    for fold in range(min(FOLDS, len(writers))):
-        held = writers[fold::FOLDS]
-        test = np.nonzero(np.isin(sources, held))[0]
-        train = np.nonzero(~np.isin(sources, held))[0]
+    for held in (g for g in groups if g):
+        test = np.nonzero(np.isin(writers, held))[0]
+        train = np.nonzero(~np.isin(writers, held))[0]
         folds.append((train, test))
     return folds
 
@@ -354,14 +361,15 @@ def train(
 ) -> meaning.MeaningModel:
     """Fit both readers, the combiner and the thresholds on ``data`` (units of ``rows``)."""
     labels = data.labels
-    sources = np.array([rows[g].source for g in data.groups])
+    writers = np.array([rows[g].writer for g in data.groups])
+    languages = np.array([rows[g].lang for g in data.groups])
     counts = ngram_matrix(data.texts)
     idf = idf_of(counts)
     grams = tfidf(counts, idf)
     # Both readers out of fold (by writer), so the combiner sees scores like those of a new
     # writer's text.
     out_of_fold = np.zeros((len(labels), 2 * len(CATEGORIES)), dtype=np.float32)
-    folds = _writer_folds(data, sources)
+    folds = _writer_folds(data, writers, languages)
     for train_index, test_index in folds:
         reader = _meaning_reader(vectors[train_index], labels[train_index], alpha_embed)
         out_of_fold[test_index, : len(CATEGORIES)] = _meaning_scores(reader, vectors[test_index])

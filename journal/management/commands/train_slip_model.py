@@ -52,10 +52,10 @@ class Command(BaseCommand):
 
     def _cross_validate(self, rows, data, vectors):
         """Rules alone and rules + learned stage on each fresh writer, trained without them."""
-        writers = sorted({row.source for row in rows if row.fresh})
+        writers = sorted({row.writer for row in rows if row.fresh})
         predictions = {}
         for number, writer in enumerate(writers, start=1):
-            keep = np.array([rows[g].source != writer for g in data.groups])
+            keep = np.array([rows[g].writer != writer for g in data.groups])
             subset = training.Units(
                 texts=[t for t, k in zip(data.texts, keep, strict=True) if k],
                 labels=data.labels[keep],
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             )
             model = training.train(rows, vectors[keep], subset)
             for row in rows:
-                if row.source == writer:
+                if row.writer == writer:
                     predictions[row.id] = {
                         learned: [
                             (f.category, f.start, f.end)
