@@ -33,7 +33,8 @@ class DemoSession:
     differently: str = ""
     next_steps: str = ""
     # What the practitioner does with the detector's suggestions on "What happened":
-    # "confirm", "dismiss:<reason>", or "" (leaves them open).
+    # "confirm", "dismiss:<reason>", "report:<category>" (reports the crossing themselves, as
+    # one the detector missed, and confirms whatever it did suggest), or "" (leaves them open).
     suggestions: str = ""
 
 
@@ -145,10 +146,14 @@ def seed(stdout) -> None:
                 entries += 1
                 # What happened is decided on; plans in the reflection stay suggestions.
                 for flag in entry.flags.filter(status=Flag.Status.SUGGESTED, field="notes"):
-                    if action == "confirm":
+                    if action == "confirm" or action.startswith("report:"):
                         services.flag_confirm(flag=flag, by=user)
                     elif action.startswith("dismiss:"):
                         services.flag_dismiss(flag=flag, by=user, reason=action[8:])
+                if action.startswith("report:") and not entry.flags.filter(
+                    category=action[7:], status=Flag.Status.CONFIRMED
+                ):
+                    services.flag_report(entry=entry, category=action[7:], note="", by=user)
                 SessionEntry.objects.filter(pk=entry.pk).update(
                     self_check=_self_check(entry, action, days)
                 )

@@ -29,7 +29,16 @@ BLIND_DIR = DATA_DIR / "slips" / "blind"
 # Blind batches that became training data after their first score (bench/slips_history.json
 # keeps it). Only a batch older than the newest scored one may be retired, so the headline is
 # always a batch the detector never learned from.
-RETIRED: tuple[str, ...] = ()
+RETIRED: tuple[str, ...] = (
+    "2026-12-03-batch-01",
+    "2026-12-03-batch-02",
+    "2026-12-03-batch-03",
+    "2026-12-03-batch-04",
+    "2026-12-04-batch-05",
+    "2026-12-04-batch-06",
+    "2026-12-04-batch-07",
+    "2026-12-04-batch-08",
+)
 
 
 @dataclass(frozen=True)

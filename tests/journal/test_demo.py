@@ -63,6 +63,14 @@ def test_every_crossing_meant_to_be_confirmed_or_dismissed_is_found_by_the_detec
                     assert not flags.filter(status=Flag.Status.SUGGESTED).exists(), notes
                 elif action.startswith("dismiss:"):
                     assert flags.filter(status=Flag.Status.DISMISSED).exists(), notes
+                elif action.startswith("report:"):
+                    # Reported by the practitioner unless the detector suggested it: either way
+                    # confirmed once, and nothing left open.
+                    confirmed = entry.flags.filter(
+                        category=action[7:], status=Flag.Status.CONFIRMED
+                    )
+                    assert confirmed.count() == 1, notes
+                    assert not flags.filter(status=Flag.Status.SUGGESTED).exists(), notes
 
 
 def test_the_demo_shows_confirmed_crossings_of_all_eight_categories(journals):
@@ -91,8 +99,11 @@ def test_the_demo_journal_is_a_data_file_of_valid_sessions():
             for session in client.sessions:
                 assert session.setting in SessionEntry.Setting.values, client.code
                 assert 0 < session.minutes <= 180 and 0 < session.days_ago < 180
-                assert session.suggestions in ("", "confirm") or (
-                    session.suggestions.startswith("dismiss:") and session.suggestions[8:]
+                assert (
+                    session.suggestions in ("", "confirm")
+                    or (session.suggestions.startswith("dismiss:") and session.suggestions[8:])
+                    or session.suggestions[7:] in CATEGORIES
+                    and session.suggestions.startswith("report:")
                 )
         assert journal.supervision.review_comment and journal.supervision.meeting_notes
 
