@@ -51,11 +51,14 @@ serve: $(STAMP)
 
 # The suite runs on every core (pytest-xdist, one test database per worker), a test file at a
 # time per worker: a module that builds its scenario once keeps it for all its tests.
+# Compiled modules (and pytest's assertion-rewritten tests) are kept in __pycache__ even where
+# the shell sets PYTHONDONTWRITEBYTECODE: without them every worker compiles the whole project
+# and suite again on every run, about six seconds of CPU each.
 PYTEST_WORKERS ?= auto
 test: $(STAMP) translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
