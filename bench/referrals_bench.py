@@ -20,6 +20,7 @@ request handling) at both sizes and prints requests per second, latency and quer
 
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ import time
 import uuid
 from datetime import time as clock
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +115,12 @@ QUERIES = [
 def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database; this bench measures PostgreSQL.")
+    # As in production: DEBUG off (no query log kept, templates cached), requests over HTTPS.
+    os.environ.update(
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+    )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
     )
@@ -349,6 +357,7 @@ def search_timings(user) -> dict[str, tuple[list[float], int, int]]:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    get = partial(client.get, "/directory/", secure=True)
     choices = query.filter_choices(user)
     out = {}
     for label, raw in QUERIES:
@@ -366,16 +375,16 @@ def search_timings(user) -> dict[str, tuple[list[float], int, int]]:
             query.service_search(user, query.SearchFilters(**form.cleaned_data)), query.PAGE_SIZE
         ).count
         for _ in range(3):
-            response = client.get("/directory/", params)
+            response = get(params)
             assert response.status_code == 200, (label, response.status_code)
         # The query log keeps 9,000 entries: full after generating a directory, it would count 0.
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            client.get("/directory/", params)
+            get(params)
         latencies = []
         for _ in range(RUNS):
             started = time.perf_counter()
-            client.get("/directory/", params)
+            get(params)
             latencies.append((time.perf_counter() - started) * 1000)
         out[label] = (latencies, count, len(queries))
     return out
@@ -432,22 +441,23 @@ def api_timings(user) -> dict[str, tuple[list[float], int]]:
         organisation=user.membership.organisation, name="bench", by=user
     )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
-    first = client.get("/api/hsds/services", {"per_page": API_PER_PAGE})
+    get = partial(client.get, "/api/hsds/services", secure=True)
+    first = get({"per_page": API_PER_PAGE})
     assert first.status_code == 200, first.content[:300]
     last_page = first.json()["total_pages"]
     out = {}
     for label, page in (("first", 1), ("middle", max(1, last_page // 2)), ("last", last_page)):
         params = {"per_page": API_PER_PAGE, "page": page}
         for _ in range(3):
-            client.get("/api/hsds/services", params)
+            get(params)
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            response = client.get("/api/hsds/services", params)
+            response = get(params)
         assert response.status_code == 200 and len(response.json()["contents"]) > 0
         latencies = []
         for _ in range(RUNS):
             started = time.perf_counter()
-            client.get("/api/hsds/services", params)
+            get(params)
             latencies.append((time.perf_counter() - started) * 1000)
         out[f"{label} page ({page:,})"] = (latencies, len(queries))
     return out
