@@ -121,9 +121,10 @@ def main() -> None:
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True
-    )
+    for command in (["migrate"], ["collectstatic"]):  # DEBUG off serves the hashed files
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--noinput", "-v0"], cwd=ROOT, check=True
+        )
     import django
 
     django.setup()
