@@ -3,6 +3,7 @@
 indexes; SQLite falls back to substrings of the folded search text.
 """
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from directory.models import (
     Attribute,
     Language,
     Schedule,
+    SearchWord,
     Service,
     ServiceArea,
     TaxonomyTerm,
@@ -199,9 +201,38 @@ def service_search(
         )
     if filters.open_now:
         services = _open_now(services, moment)
+    matches = services
     for word in words:
-        services = services.filter(search_text__contains=word)
-    return with_details(services.order_by("name", "pk"))
+        matches = matches.filter(search_text__contains=word)
+    if words and not matches.exists():
+        # Nothing matches word for word: search with the directory's words closest to each
+        # typed word instead, as on PostgreSQL ("schuldhlup" finds "schuldhulp").
+        corrections = close_words(owner, words)
+        if corrections:
+            matches = services
+            for group in corrections:
+                alternatives = Q()
+                for word in group:
+                    alternatives |= Q(search_text__contains=word)
+                matches = matches.filter(alternatives)
+    return with_details(matches.order_by("name", "pk"))
+
+
+# How alike a directory word must be to a typed one to stand in for it (difflib's ratio; the
+# trigram similarity PostgreSQL uses is stricter on short words, looser on long ones).
+CLOSE_WORD_CUTOFF = 0.75
+
+
+def close_words(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
+    """Without PostgreSQL's trigram index: for each word, the agency's words closest to it
+    (difflib, over the agency's word list: one query), best first; an empty list when some word
+    has no close match at all."""
+    vocabulary = list(SearchWord.objects.filter(owner=owner).values_list("word", flat=True))
+    close = [
+        difflib.get_close_matches(word, vocabulary, n=limit, cutoff=CLOSE_WORD_CUTOFF)
+        for word in words
+    ]
+    return close if all(close) else []
 
 
 def _postgres_search(
