@@ -163,6 +163,13 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     ).click()
     page.locator("table.table", has_text=SERVICE).wait_for()
     assert page.evaluate(CELLS_SHORT_OF_THEIR_ROW) == []
+    # Every field of the service form is styled alike, the website (type=url) too.
+    page.get_by_role("link", name=f"Edit {SERVICE}").click()
+    heights = {
+        label: page.get_by_label(label, exact=True).bounding_box()["height"]
+        for label in ("Name of the service", "Website", "E-mail", "Phone")
+    }
+    assert len(set(heights.values())) == 1 and heights["Website"] > 30, heights
     admin.close()
 
     practitioner = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
