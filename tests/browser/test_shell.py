@@ -61,11 +61,48 @@ def test_language_switch_shows_the_page_in_dutch(page, site, screenshot):
     screenshot("home-nl")
 
 
+# The focused element's ring and the header's background, as "rgb(...)" strings.
+FOCUS_RING = """() => {
+  const ring = getComputedStyle(document.activeElement);
+  return {
+    inHeader: !!document.activeElement.closest('.site-header'),
+    style: ring.outlineStyle,
+    width: parseFloat(ring.outlineWidth),
+    color: ring.outlineColor,
+    header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
+  };
+}"""
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two CSS "rgb(r, g, b)" colours."""
+
+    def luminance(color: str) -> float:
+        channels = [int(c) / 255 for c in color[color.index("(") + 1 : -1].split(",")[:3]]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def test_keyboard_reaches_the_skip_link_first(page, site):
     sign_in(page, site, "ana@harbour.example")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Skip to main content" in focused
+    # Every stop in the dark header shows a ring that stands out from it (at least 3:1).
+    stops = 0
+    page.keyboard.press("Tab")
+    while (ring := page.evaluate(FOCUS_RING))["inHeader"]:
+        stops += 1
+        assert ring["style"] == "solid" and ring["width"] >= 2, ring
+        assert _contrast(ring["color"], ring["header"]) >= 3, ring
+        page.keyboard.press("Tab")
+    assert stops >= 8
+    for _ in range(stops + 1):
+        page.keyboard.press("Shift+Tab")
+    assert "Skip to main content" in page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
