@@ -84,6 +84,18 @@
     if (focus) { focus.focus(); }
   });
 
+  // A form sent back with errors (a whole page, after a post): focus starts at its error summary
+  // or its first field in error (Django marks it aria-invalid), not at the top of the page.
+  var firstError = document.querySelector(
+    'form[method="post"] .form-errors, form[method="post"] [aria-invalid="true"]'
+  );
+  if (firstError) {
+    if (!firstError.matches("input, select, textarea, button, [tabindex]")) {
+      firstError.setAttribute("tabindex", "-1");
+    }
+    firstError.focus();
+  }
+
   // --- Session entry editor --------------------------------------------------------------
   // The server autosaves every few seconds; this tab also keeps an unsaved copy (sessionStorage,
   // gone when the tab closes) so that text typed while a session expired is never lost.

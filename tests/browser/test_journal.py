@@ -237,6 +237,11 @@ def test_new_entry_opens_with_focus_in_what_happened(page, site):
     _open_editor(page, site, "K-78")
     focused = page.evaluate("document.activeElement.labels?.[0]?.textContent ?? ''")
     assert "What happened" in focused
+    # Saved empty, the page comes back with its error, and focus starts at the error.
+    page.get_by_role("button", name="Save and check for crossings").click()
+    page.locator(".form-errors").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('form-errors')")
+    assert "Write something" in page.evaluate("document.activeElement.textContent")
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])

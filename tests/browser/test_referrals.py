@@ -196,6 +196,13 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     screenshot("referrals-pick", page)
 
     page.locator(".result", has_text=SERVICE).get_by_role("link", name="Refer here").click()
+    # Sent with nothing filled in, the form comes back with focus on its first field in error.
+    page.get_by_role("button", name="Record the referral").click()
+    page.locator(".field.has-error").first.wait_for()
+    assert page.evaluate("document.activeElement === document.querySelector('[aria-invalid=true]')")
+    assert page.evaluate("document.activeElement.labels[0].textContent") == (
+        "Reason for the referral"
+    )
     page.get_by_label("Reason for the referral").fill(
         "Violence at home; wants advice on a safe place to stay."
     )
