@@ -3,9 +3,11 @@
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
+from django.utils.encoding import escape_uri_path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class PermissionsPolicyMiddleware:
@@ -46,7 +48,8 @@ class QueryStringGuardMiddleware:
     """A query string no page of Limen could have made is answered 400 before any view runs: one
     longer than ``MAX_QUERY_STRING``, or one that decodes to a NUL character or to bytes that
     are not UTF-8 (Django would pass those on as replacement characters or NULs, which the
-    database refuses)."""
+    database refuses). The answer is a page of the site (``400.html``), in the person's language
+    and with the site's headers, linking to the same page without its query string."""
 
     MAX_QUERY_STRING = 4096
 
@@ -56,8 +59,8 @@ class QueryStringGuardMiddleware:
     def __call__(self, request):
         raw = request.META.get("QUERY_STRING", "")
         if raw and not self._acceptable(raw):
-            return HttpResponseBadRequest(
-                _("This address is too long or malformed."), content_type="text/plain"
+            return render(
+                request, "400.html", {"without_query": _without_query(request)}, status=400
             )
         return self.get_response(request)
 
@@ -69,3 +72,10 @@ class QueryStringGuardMiddleware:
         except (UnicodeDecodeError, ValueError):
             return False
         return not any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
+def _without_query(request) -> str:
+    """The requested page's own address, or the overview's where the path alone would lead
+    elsewhere ("//host/…" and "/\\host/…" are read by browsers as another site)."""
+    path = escape_uri_path(request.path)
+    return path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) else reverse("home")

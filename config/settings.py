@@ -98,7 +98,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
-    "config.middleware.QueryStringGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionBackendMiddleware",
@@ -117,6 +116,10 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     # After the timeouts: a signed-in person who owes a second factor gets nothing else.
     "accounts.two_factor.TwoFactorMiddleware",
+    # Before any view, and after everything a page needs (the person, their language, the CSP
+    # and no-store headers), so that a refused address is answered on a page of the site. No
+    # middleware above parses the query string.
+    "config.middleware.QueryStringGuardMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
