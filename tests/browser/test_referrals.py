@@ -114,6 +114,7 @@ def zaanstreek_package() -> bytes:
     )
 
 
+INDICATOR_VISIBILITY = "getComputedStyle(document.querySelector('#search-indicator')).visibility"
 # Rows of the page's tables whose cells are not all table cells as tall as their row (a cell
 # made a flex box falls out of the table: its borders and background stop short).
 CELLS_SHORT_OF_THEIR_ROW = """() => Array.from(document.querySelectorAll('table.table tbody tr'))
@@ -175,6 +176,8 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     practitioner = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = practitioner.new_page()
     page.set_default_timeout(10_000)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     sign_in(page, site, "ana@harbour.example")
     page.get_by_role("link", name="Journal").click()
     page.locator(".entry-row", has_text="K-17").first.get_by_role("link").first.click()
@@ -184,8 +187,17 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     assert "K-17" in page.locator("h1").inner_text()
 
     url_before = page.url
+    # While the search runs (its answer held back here), "Searching…" shows.
+    held = []
+    page.route(
+        lambda url: "q=huiselijk" in url,
+        lambda route: route.continue_() if held else held.append(route),
+    )
     page.get_by_label("What does your client need?").press_sequentially("huiselijk", delay=20)
+    page.wait_for_function(f"() => {INDICATOR_VISIBILITY} === 'visible'")
+    held[0].continue_()
     page.locator("#results", has_text=SERVICE).wait_for()
+    page.wait_for_function(f"() => {INDICATOR_VISIBILITY} === 'hidden'")
     page.get_by_label("Category").select_option(label="Domestic violence")
     page.get_by_label("Language spoken").select_option(label="Dutch")
     page.locator("#results", has_not_text=ENGLISH_ONLY).wait_for()
@@ -193,6 +205,9 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     assert any(SERVICE in text for text in texts)
     assert all("Domestic violence" in text and "NL" in text for text in texts)
     assert page.url.startswith(url_before.split("?")[0])
+    # htmx adds no inline style the Content-Security-Policy would refuse (its indicator styles
+    # are off, limen.css has them).
+    assert not [error for error in errors if "Content Security Policy" in error], errors
     screenshot("referrals-pick", page)
 
     page.locator(".result", has_text=SERVICE).get_by_role("link", name="Refer here").click()
