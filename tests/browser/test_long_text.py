@@ -58,6 +58,18 @@ def test_a_referral_and_an_entry_with_an_unbroken_word_fit_the_screen(browser, s
     context.close()
 
 
+SPACING = """() => {
+  const box = selector => document.querySelector(selector).getBoundingClientRect();
+  const card = getComputedStyle(document.querySelector('.directory-search'));
+  const inside = box('.directory-search').bottom - parseFloat(card.paddingBottom)
+    - parseFloat(card.borderBottomWidth);
+  return {
+    underTheButton: box('p.lead').top - box('.section-head .actions').bottom,
+    underTheSearch: inside - box('.directory-search button').bottom,
+  };
+}"""
+
+
 def test_the_directory_in_german_fits_a_phone(browser, site):
     context, page = _page(browser, 375)
     sign_in(page, site, "ana@harbour.example")
@@ -66,4 +78,8 @@ def test_the_directory_in_german_fits_a_phone(browser, site):
     page.goto(f"{site}/directory/")
     assert "Vermittlungsverzeichnis" in page.locator("h1").inner_text().replace("\u00ad", "")
     assert page.evaluate(WIDTH) <= 375
+    # The button under the heading keeps a space above the text below it, and the search card
+    # ends with its button (no empty line kept for the hidden "Suche …").
+    spacing = page.evaluate(SPACING)
+    assert spacing["underTheButton"] >= 6 and spacing["underTheSearch"] <= 2, spacing
     context.close()

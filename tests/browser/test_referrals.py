@@ -187,7 +187,7 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     assert "K-17" in page.locator("h1").inner_text()
 
     url_before = page.url
-    # While the search runs (its answer held back here), "Searching…" shows.
+    # While the search runs (its answer held back here), "Searching…" shows by the count.
     held = []
     page.route(
         lambda url: "q=huiselijk" in url,
@@ -195,6 +195,7 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     )
     page.get_by_label("What does your client need?").press_sequentially("huiselijk", delay=20)
     page.wait_for_function(f"() => {INDICATOR_VISIBILITY} === 'visible'")
+    assert "Searching…" in page.locator("#results p").first.inner_text()
     held[0].continue_()
     page.locator("#results", has_text=SERVICE).wait_for()
     page.wait_for_function(f"() => {INDICATOR_VISIBILITY} === 'hidden'")
