@@ -166,6 +166,11 @@ def test_flags_are_confirmed_and_dismissed_with_the_keyboard(browser, site, scre
     page.goto(f"{site}/journal/entries/{entry.uuid}/")
     cards = page.locator(".flag-card.status-suggested")
     assert cards.count() == 2
+    # Beside this short entry the crossings panel is as tall as its two cards: the page
+    # scrolls, the panel hides nothing in a scroll box of its own.
+    panel = page.locator("#flags")
+    assert panel.evaluate("p => p.scrollHeight <= p.clientHeight + 1")
+    assert panel.bounding_box()["height"] > 900
 
     confirm = cards.first.get_by_role("button", name="Yes, bring it to supervision")
     confirm.focus()
