@@ -3,13 +3,6 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target.matches && target.matches("select[data-autosubmit]")) {
-      target.form.requestSubmit();
-    }
-  });
-
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
@@ -76,6 +69,22 @@
       }
     });
   }
+
+  // The header's drop-down menus (language, account) fold again, as menus do, on Escape (focus
+  // back on the menu's button) or a click or focus elsewhere.
+  Array.prototype.forEach.call(document.querySelectorAll("details[data-dropdown]"), function (menu) {
+    var foldOutside = function (event) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    };
+    document.addEventListener("click", foldOutside);
+    document.addEventListener("focusin", foldOutside);
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
 
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
   // screen-reader users.

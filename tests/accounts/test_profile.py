@@ -83,6 +83,30 @@ def test_language_switch_saves_the_choice_for_signed_in_users(client, demo):
     assert demo.ben.language == "de"
 
 
+def test_every_page_offers_each_language_as_a_button_that_works_without_javascript(client, demo):
+    """The header's language menu is a form with one submit button per language (nothing
+    submits on a change), in each language's own name, the current one marked."""
+    import re
+
+    client.force_login(demo.ben)
+    page = client.get("/journal/?q=debts").content.decode()
+    form = re.search(
+        r'<form class="menu" action="/language/" method="post">(.*?)</form>', page, re.S
+    )
+    buttons = re.findall(
+        r'<button type="submit" name="language" value="(\w+)"[^>]*>([^<]+)<', form[1]
+    )
+    assert buttons == [
+        ("en", "English"),
+        ("nl", "Nederlands"),
+        ("de", "Deutsch"),
+        ("fr", "Français"),
+    ]
+    assert '<input type="hidden" name="next" value="/journal/?q=debts">' in form[1]
+    assert 'value="en" lang="en" aria-current="true"' in form[1]
+    assert "data-autosubmit" not in page and "<select" not in form[1]
+
+
 def test_language_switch_for_visitors_sets_a_cookie(client, db):
     response = client.post(reverse("set_language"), {"language": "fr", "next": "/accounts/login/"})
     assert response.cookies["django_language"].value == "fr"

@@ -172,3 +172,10 @@ def sign_in(page, site: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site}/")
+
+
+def choose_language(page, code: str) -> None:
+    """Switch Limen's language with the header's language menu, and wait for the page in it."""
+    page.locator(".language-menu summary").click()
+    page.locator(f".language-menu button[value={code}]").click()
+    page.wait_for_selector(f"html[lang={code}]")

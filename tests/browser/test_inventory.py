@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import choose_language, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,8 +159,7 @@ def test_a_summary_shared_in_dutch_reaches_the_supervisor_until_revoked(
 
     sign_in(page, site, "ana@harbour.example")
     page.goto(f"{site}/inventory/")
-    page.locator("#language-select").select_option("nl")
-    page.wait_for_function("() => document.documentElement.lang === 'nl'")
+    choose_language(page, "nl")
 
     # The inventory itself speaks Dutch: a step of a new take, then the demo results.
     page.locator("form[action$='/inventory/start/'] button").click()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import choose_language, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,8 +73,7 @@ SPACING = """() => {
 def test_the_directory_in_german_fits_a_phone(browser, site):
     context, page = _page(browser, 375)
     sign_in(page, site, "ana@harbour.example")
-    page.locator("#language-select").select_option("de")
-    page.wait_for_selector("html[lang=de]")
+    choose_language(page, "de")
     page.goto(f"{site}/directory/")
     assert "Vermittlungsverzeichnis" in page.locator("h1").inner_text().replace("\u00ad", "")
     assert page.evaluate(WIDTH) <= 375

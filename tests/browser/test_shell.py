@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import choose_language, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,8 +54,25 @@ def test_admin_sees_only_their_own_organisation(page, site, screenshot):
 
 
 def test_language_switch_shows_the_page_in_dutch(page, site, screenshot):
+    """By keyboard: the menu's button, whose arrow keys change nothing, opens the list; the
+    language changes only when one is chosen."""
     sign_in(page, site, "ana@harbour.example")
-    page.get_by_label("Language").select_option("nl")
+    page.locator(".language-menu summary").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.keyboard.press("Enter")
+    english = page.get_by_role("button", name="English")
+    assert english.get_attribute("aria-current") == "true"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Nederlands"
+    page.keyboard.press("Escape")  # folds the list, back on its button
+    assert not english.is_visible() and page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     page.wait_for_selector("html[lang=nl]")
     assert "Overzicht" in page.locator("nav.main-nav").inner_text()
     screenshot("home-nl")
@@ -123,39 +140,33 @@ def test_the_time_zone_menu_suggests_this_devices_zone(browser, site):
     context.close()
 
 
-# The width the selected language's name needs in the menu: its text, the padding and the arrow.
-NAME_FITS = """() => {
-  const select = document.querySelector('#language-select');
-  const style = getComputedStyle(select);
-  const context = document.createElement('canvas').getContext('2d');
-  context.font = style.font;
-  const text = select.options[select.selectedIndex].text;
-  const needs = context.measureText(text).width + parseFloat(style.paddingLeft)
-    + parseFloat(style.paddingRight) + 16;
-  return select.getBoundingClientRect().width >= needs;
+# The language menu's button shows all it holds: the name (1280 px) or the code (375 px).
+SHOWN_WHOLE = """() => {
+  const summary = document.querySelector('.language-menu summary');
+  return summary.scrollWidth <= summary.clientWidth && summary.getBoundingClientRect().width > 0;
 }"""
-CODE_FITS = """() => {
-  const code = document.querySelector('.language-current');
-  return code.scrollWidth <= code.clientWidth && code.getBoundingClientRect().width > 0;
-}"""
+NAMES = {"de": "Deutsch", "nl": "Nederlands", "fr": "Français", "en": "English"}
 
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_language_menu_shows_each_language_whole(browser, site, width):
-    """At 1280 px the menu shows the language's own name; on a phone its code ("DE ▾"), over
-    which the real menu still opens with the names. Nothing is cut ("Deuts")."""
+    """At 1280 px the menu shows the language's own name; on a phone its code ("DE ▾"), whose
+    list still shows the names. Nothing is cut ("Deuts"), and the header stays one row."""
     context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, site, "admin@harbour.example")  # the longest first name of the demo
-    for code in ["de", "nl", "fr", "en"]:
-        page.locator("#language-select").select_option(code)
-        page.wait_for_selector(f"html[lang={code}]")
+    for code, name in NAMES.items():
+        choose_language(page, code)
+        assert page.evaluate(SHOWN_WHOLE), code
         if width == 375:
-            assert page.locator(".language-current").inner_text().startswith(code.upper())
-            assert page.evaluate(CODE_FITS), code
+            assert page.locator(".language-code").inner_text() == code.upper()
+            assert page.locator(".site-header .bar").bounding_box()["height"] < 60
         else:
-            assert not page.locator(".language-current").is_visible()
-            assert page.evaluate(NAME_FITS), code
+            assert not page.locator(".language-code").is_visible()
+            assert page.locator(".language-name").inner_text() == name
+        page.locator(".language-menu summary").click()
+        assert page.get_by_role("button", name=name).get_attribute("aria-current") == "true"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.keyboard.press("Escape")
     context.close()
