@@ -1,6 +1,7 @@
 """A practitioner's crossing travels through the journal to supervision and back."""
 
 import pytest
+from playwright.sync_api import expect
 
 from journal import services
 from tests.browser.conftest import sign_in
@@ -244,8 +245,8 @@ def test_new_entry_opens_with_focus_in_what_happened(page, site):
     assert "What happened" in focused
     # Saved empty, the page comes back with its error, and focus starts at the error.
     page.get_by_role("button", name="Save and check for crossings").click()
-    page.locator(".form-errors").wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('form-errors')")
+    # The page's script runs once the page is parsed (defer): wait for it, then look.
+    expect(page.locator(".form-errors")).to_be_focused()
     assert "Write something" in page.evaluate("document.activeElement.textContent")
 
 

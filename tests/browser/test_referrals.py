@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from directory import categories
 from tests.browser.conftest import sign_in
@@ -214,8 +215,8 @@ def test_admin_imports_and_practitioner_refers_from_a_journal_entry(
     page.locator(".result", has_text=SERVICE).get_by_role("link", name="Refer here").click()
     # Sent with nothing filled in, the form comes back with focus on its first field in error.
     page.get_by_role("button", name="Record the referral").click()
-    page.locator(".field.has-error").first.wait_for()
-    assert page.evaluate("document.activeElement === document.querySelector('[aria-invalid=true]')")
+    # The page's script runs once the page is parsed (defer): wait for it, then look.
+    expect(page.locator("[aria-invalid=true]").first).to_be_focused()
     assert page.evaluate("document.activeElement.labels[0].textContent") == (
         "Reason for the referral"
     )
