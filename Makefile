@@ -83,8 +83,9 @@ bench: setup
 screenshots: $(STAMP) translations
 	LIMEN_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_screenshots.py
 
-# The slip detector's learned stage is trained from tests/data/slips_corpus.jsonl and
-# tests/data/slips/dev/ (never the blind batches) and committed with the corpus's hash; a test
+# The slip detector's learned stage is trained from tests/data/slips_corpus.jsonl,
+# tests/data/slips/dev/ and the retired blind batches (never the newest, nor any batch before
+# its first score; see journal/slips/corpus.py) and committed with the corpus's hash; a test
 # fails when the corpus changed and this was not run.
 train-detector: $(STAMP)
 	$(BIN)/python manage.py train_slip_model
