@@ -104,6 +104,10 @@ def full_text_match(services: QuerySet[Service], words: list[str] | list[list[st
     return services.alias(document=vector).filter(document=query), SearchRank(vector, query)
 
 
+# How alike a directory word must be to a typed one to stand in for it without PostgreSQL
+# (difflib's ratio; trigram similarity is stricter on short words, looser on long ones).
+CLOSE_WORD_CUTOFF = 0.75
+
 TYPO_SQL = """
 SELECT typed.n, close.word
 FROM unnest(%s::text[]) WITH ORDINALITY AS typed(word, n)
@@ -119,11 +123,19 @@ ORDER BY typed.n, close.score DESC, close.word
 
 
 def typo_corrections(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
-    """For each word, the directory's words closest to it (trigram similarity, the ``%``
-    operator on the trigram index ``referrals_searchword_trgm``), best first; an empty list
-    when some word has no close match at all. One query, however many words were typed."""
+    """For each word, the directory's words closest to it, best first; an empty list when some
+    word has no close match at all. One query, however many words were typed: on PostgreSQL
+    trigram similarity (the ``%`` operator on the trigram index ``referrals_searchword_trgm``),
+    elsewhere difflib over the agency's word list."""
     if not words:
         return []
+    if connection.vendor != "postgresql":
+        vocabulary = list(SearchWord.objects.filter(owner=owner).values_list("word", flat=True))
+        nearest = [
+            difflib.get_close_matches(word, vocabulary, n=limit, cutoff=CLOSE_WORD_CUTOFF)
+            for word in words
+        ]
+        return nearest if all(nearest) else []
     with connection.cursor() as cursor:
         cursor.execute(TYPO_SQL, [list(words), owner.pk, limit])
         rows = cursor.fetchall()
@@ -207,7 +219,7 @@ def service_search(
     if words and not matches.exists():
         # Nothing matches word for word: search with the directory's words closest to each
         # typed word instead, as on PostgreSQL ("schuldhlup" finds "schuldhulp").
-        corrections = close_words(owner, words)
+        corrections = typo_corrections(owner, words)
         if corrections:
             matches = services
             for group in corrections:
@@ -216,23 +228,6 @@ def service_search(
                     alternatives |= Q(search_text__contains=word)
                 matches = matches.filter(alternatives)
     return with_details(matches.order_by("name", "pk"))
-
-
-# How alike a directory word must be to a typed one to stand in for it (difflib's ratio; the
-# trigram similarity PostgreSQL uses is stricter on short words, looser on long ones).
-CLOSE_WORD_CUTOFF = 0.75
-
-
-def close_words(owner: Organisation, words: list[str], limit: int = 3) -> list[list[str]]:
-    """Without PostgreSQL's trigram index: for each word, the agency's words closest to it
-    (difflib, over the agency's word list: one query), best first; an empty list when some word
-    has no close match at all."""
-    vocabulary = list(SearchWord.objects.filter(owner=owner).values_list("word", flat=True))
-    close = [
-        difflib.get_close_matches(word, vocabulary, n=limit, cutoff=CLOSE_WORD_CUTOFF)
-        for word in words
-    ]
-    return close if all(close) else []
 
 
 def _postgres_search(

@@ -125,6 +125,7 @@ def seed(stdout) -> None:
             )
             for session in demo_client.sessions:
                 days, action = session.days_ago, session.suggestions
+                reported = action.removeprefix("report:") if action.startswith("report:") else ""
                 entry = services.entry_create(
                     owner=user, client=client, occurred_at=now - timedelta(days=days, hours=3)
                 )
@@ -146,14 +147,14 @@ def seed(stdout) -> None:
                 entries += 1
                 # What happened is decided on; plans in the reflection stay suggestions.
                 for flag in entry.flags.filter(status=Flag.Status.SUGGESTED, field="notes"):
-                    if action == "confirm" or action.startswith("report:"):
+                    if action == "confirm" or reported:
                         services.flag_confirm(flag=flag, by=user)
                     elif action.startswith("dismiss:"):
                         services.flag_dismiss(flag=flag, by=user, reason=action[8:])
-                if action.startswith("report:") and not entry.flags.filter(
-                    category=action[7:], status=Flag.Status.CONFIRMED
+                if reported and not entry.flags.filter(
+                    category=reported, status=Flag.Status.CONFIRMED
                 ):
-                    services.flag_report(entry=entry, category=action[7:], note="", by=user)
+                    services.flag_report(entry=entry, category=reported, note="", by=user)
                 SessionEntry.objects.filter(pk=entry.pk).update(
                     self_check=_self_check(entry, action, days)
                 )

@@ -47,14 +47,14 @@ def test_a_typo_finds_the_words_closest_to_it_on_every_database(imported, bob):
     assert names(bob, q="schuldhlup xqzzyv") == []
 
 
-def test_close_words_come_from_the_agencys_own_directory(imported, bob):
+def test_typo_corrections_come_from_the_agencys_own_directory(imported, bob):
     from accounts.models import Organisation
-    from directory.search.query import close_words
+    from directory.search.query import typo_corrections
 
-    assert close_words(imported, ["schuldhlup"])[0][0] == "schuldhulp"
-    assert close_words(imported, ["opvangg", "xqzzyv"]) == []
+    assert typo_corrections(imported, ["schuldhlup"])[0][0] == "schuldhulp"
+    assert typo_corrections(imported, ["opvangg", "xqzzyv"]) == []
     other = Organisation.objects.exclude(pk=imported.pk).first()
-    assert close_words(other, ["schuldhlup"]) == []
+    assert typo_corrections(other, ["schuldhlup"]) == []
 
 
 def test_search_folds_case_and_accents(imported, bob):
