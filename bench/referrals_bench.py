@@ -108,6 +108,7 @@ QUERIES = [
         {"category": "domestic_violence", "language": "nl", "city": "Utrecht"},
     ),
     ("text + language + open now", {"q": "opvang", "language": "ar", "open_now": True}),
+    ("category + open now", {"category": "debt_money", "open_now": True}),
     ("browse everything", {}),
 ]
 
