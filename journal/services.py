@@ -118,8 +118,11 @@ def _unchanged(entry: SessionEntry, data: dict[str, Any]) -> bool:
     return all(getattr(entry, name) == value for name, value in data.items())
 
 
-def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> SessionEntry:
+def _apply(
+    entry: SessionEntry, data: dict[str, Any], base_version: int
+) -> tuple[SessionEntry, bool]:
     """Write ``data`` if nobody saved since ``base_version``; otherwise raise EditConflict.
+    Returns the stored entry and whether anything changed.
 
     Data identical to what is stored is no change at all, whatever version it was based on: a
     double submit, two autosave triggers racing, or an idle second tab never count as conflicts
@@ -129,20 +132,28 @@ def _apply(entry: SessionEntry, data: dict[str, Any], base_version: int) -> Sess
     entry = _stored(entry)
     entry.refresh_from_db()
     if _unchanged(entry, data):
-        return entry
+        return entry, False
     changed = SessionEntry.objects.filter(pk=entry.pk, version=base_version).update(
         **data, version=F("version") + 1, updated_at=timezone.now()
     )
     entry.refresh_from_db()
     if not changed:
         raise EditConflict(entry)
-    return entry
+    return entry, True
 
 
 @transaction.atomic
 def entry_autosave(*, entry: SessionEntry, data: dict[str, Any], base_version: int) -> SessionEntry:
-    """Save a draft while the practitioner types. Never overwrites a newer version."""
-    return _apply(entry, data, base_version)
+    """Save the text while the practitioner types. Never overwrites a newer version.
+
+    A saved entry's suggestions follow its text at once, as saving it would make them: every
+    page reads the stored text, so a suggestion must never quote words the entry no longer
+    holds, nor a crossing typed into it wait unseen for a Save that may never come. A draft
+    gets its suggestions when it is first saved."""
+    entry, changed = _apply(entry, data, base_version)
+    if changed and entry.status == SessionEntry.Status.SAVED:
+        _check(entry)
+    return entry
 
 
 @transaction.atomic
@@ -150,15 +161,20 @@ def entry_save(
     *, entry: SessionEntry, data: dict[str, Any], base_version: int, by: User
 ) -> SessionEntry:
     """Save the entry and turn the detector's findings into suggested flags."""
-    entry = _apply(entry, data, base_version)
+    entry, _changed = _apply(entry, data, base_version)
+    entry.status = SessionEntry.Status.SAVED
+    _check(entry)
+    return entry
+
+
+def _check(entry: SessionEntry) -> None:
+    """Read the entry's text with the detector and keep its suggestions in step with it."""
     lang, findings = detect_fields(
         {name: getattr(entry, name) for name in SessionEntry.DETECTED_FIELDS}
     )
     entry.language = lang
-    entry.status = SessionEntry.Status.SAVED
     entry.save(update_fields=["language", "status"])
     flags_suggest(entry=entry, findings=findings)
-    return entry
 
 
 def detect_fields(fields: Mapping[str, str]) -> tuple[str, list[tuple[str, Finding]]]:

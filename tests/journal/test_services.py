@@ -37,6 +37,34 @@ def test_suggestion_disappears_when_its_evidence_is_edited_away(demo, make_entry
     assert entry.flags.count() == 0
 
 
+def test_autosaving_a_saved_entry_keeps_its_suggestions_in_step_with_the_text(demo, make_entry):
+    """Every page reads the stored text: an autosave of a saved entry (the practitioner edits
+    and leaves without pressing Save) drops the suggestion whose words are gone and suggests the
+    crossing typed in, as saving would."""
+    entry = make_entry(demo.ana, "I lent him twenty euros from my own money for the rent.")
+    assert [f.category for f in entry.flags.all()] == ["giving_money"]
+    entry = services.entry_autosave(
+        entry=entry,
+        data={"notes": "We made a budget. I gave him my private phone number."},
+        base_version=entry.version,
+    )
+    assert entry.status == SessionEntry.Status.SAVED
+    assert [(f.category, f.status) for f in entry.flags.all()] == [("out_of_hours", "suggested")]
+    assert all(f.quote in entry.notes for f in entry.flags.all())
+
+
+def test_autosaving_a_draft_suggests_nothing_until_it_is_saved(demo):
+    client = services.client_create(owner=demo.ana, code="T-900")
+    entry = services.entry_create(owner=demo.ana, client=client)
+    entry = services.entry_autosave(
+        entry=entry,
+        data={"notes": "I lent him twenty euros from my own money for the rent."},
+        base_version=entry.version,
+    )
+    assert entry.status == SessionEntry.Status.DRAFT
+    assert not entry.flags.exists()
+
+
 def test_decided_flags_stay_when_the_text_changes(confirmed_flag, demo):
     entry = confirmed_flag.entry
     services.entry_save(
