@@ -167,7 +167,7 @@ def _open_now(services: QuerySet[Service], moment: datetime):
     # the candidates (bounded by the other filters, the page and the capped count), not the
     # number of schedules in the directory.
     rules = Schedule.objects.filter(_open_now_q(moment))
-    return services.filter(
+    return services.exclude(status=Service.Status.TEMPORARILY_CLOSED).filter(
         CorrelatedExists(rules.filter(service=OuterRef("pk")))
         | CorrelatedExists(rules.filter(service_at_location__service=OuterRef("pk")))
     )
@@ -388,10 +388,12 @@ def filter_choices(user: User) -> dict:
 def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
     """Whether each of a page of services is open at ``moment`` (local time), by its own weekly
     hours and those at its locations (as ``open_now``): one query for the page, the union of
-    two index lookups (an ``OR`` across the join to the locations read every schedule)."""
-    ids = {service.pk for service in services}
+    two index lookups (an ``OR`` across the join to the locations read every schedule). A
+    temporarily closed service is not open, whatever its hours say."""
+    closed = Service.Status.TEMPORARILY_CLOSED
+    ids = {service.pk for service in services if service.status != closed}
     if not ids:
-        return {}
+        return {service.pk: False for service in services}
     own = Schedule.objects.filter(service_id__in=ids).annotate(of=F("service_id"))
     at_locations = Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
         of=F("service_at_location__service_id")
@@ -401,11 +403,14 @@ def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
         for schedule in own.order_by().union(at_locations.order_by(), all=True)
         if schedule.is_open_at(moment)
     }
-    return {pk: pk in open_ids for pk in ids}
+    return {service.pk: service.pk in open_ids for service in services}
 
 
 def open_now(service: Service, moment: datetime) -> bool:
-    """Whether a prefetched service is open at ``moment`` (local time)."""
+    """Whether a prefetched service is open at ``moment`` (local time): never while it is
+    temporarily closed."""
+    if service.status == Service.Status.TEMPORARILY_CLOSED:
+        return False
     schedules = list(service.schedules.all())
     for sal in service.at_locations.all():
         schedules.extend(sal.schedules.all())

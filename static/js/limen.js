@@ -93,6 +93,21 @@
     if (focus) { focus.focus(); }
   });
 
+  // Paging through results in place: the link that was used is gone with the old page, and
+  // focus would fall back to the start of the document. The new page's results are brought into
+  // view and their heading takes focus, so the next Tab reaches the first new result.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!trigger || !trigger.closest || !trigger.closest(".pagination")) { return; }
+    var target = event.detail.target;
+    var results = target && target.isConnected ? target : document.getElementById("results");
+    var heading = results && results.querySelector("h2");
+    if (!heading) { return; }
+    results.scrollIntoView({ block: "start" });
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  });
+
   // A form sent back with errors (a whole page, after a post): focus starts at its error summary
   // or its first field in error (Django marks it aria-invalid), not at the top of the page.
   var firstError = document.querySelector(

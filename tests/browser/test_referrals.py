@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from directory import categories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signed_in
 from tests.directory.conftest import package_zip
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -288,3 +288,19 @@ def test_back_and_send_again_records_the_referral_once(browser, site, demo, scre
         assert Referral.objects.filter(reason=reason).count() == 1
         screenshot(f"referrals-sent-twice-{width}", page)
         context.close()
+
+
+def test_paging_the_directory_by_keyboard_moves_to_the_new_results(page, demo_site):
+    """ "Next" swaps the results in place; the link pressed goes with the old page, so the view
+    and focus move to the new results instead of falling back to the start of the page."""
+    signed_in(page, demo_site, "ana@harbour.example")
+    page.goto(f"{demo_site}/directory/")
+    first = page.locator(".result h3 a").first.inner_text()
+    page.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+    expect(page.locator("#results-heading")).to_be_focused()
+    assert page.locator(".result h3 a").first.inner_text() != first
+    assert page.evaluate("document.getElementById('results').getBoundingClientRect().top") < 200
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.result') !== null")

@@ -102,6 +102,28 @@ def test_open_now_uses_schedules_in_the_users_time_zone(imported, bob):
     assert open_names(monday_10) == ["Blijfhuis Voorbeeld"]
 
 
+def test_a_temporarily_closed_service_is_never_open_now(imported, bob):
+    """Its weekly hours still stand for when it reopens, but today nobody answers: the filter,
+    the cards and the service's page all say it is not open."""
+    service = Service.objects.get(owner=imported, hsds_id=SVC2)
+    service.schedules.create(
+        owner=imported,
+        hsds_id="s-office",
+        byday="MO,TU,WE,TH,FR",
+        opens_at="09:00",
+        closes_at="17:00",
+    )
+    monday_10 = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo(bob.time_zone))
+    open_now_search = SearchFilters(open_now=True)
+    assert service in service_search(bob, open_now_search, now=monday_10)
+    Service.objects.filter(pk=service.pk).update(status=Service.Status.TEMPORARILY_CLOSED)
+    assert service not in service_search(bob, open_now_search, now=monday_10)
+    assert service in service_search(bob, SearchFilters(), now=monday_10)  # still listed
+    page = list(with_details(Service.objects.filter(owner=imported), full=True))
+    assert open_now_of(page, monday_10)[service.pk] is False
+    assert not open_now(next(s for s in page if s.pk == service.pk), monday_10)
+
+
 def test_a_page_reads_its_opening_hours_at_once_and_agrees_with_each_service(
     imported, bob, django_assert_num_queries
 ):
