@@ -77,7 +77,9 @@ def test_a_confidential_address_never_places_a_service_in_a_city(imported, bob):
     assert names(bob, city="Amersfoort") == []
 
 
-def test_open_now_uses_schedules_in_the_users_time_zone(imported, bob):
+@pytest.fixture
+def office_hours(imported):
+    """Schuldhulp Domstad, open Monday to Friday from 09:00 to 17:00 (its own weekly hours)."""
     service = Service.objects.get(owner=imported, hsds_id=SVC2)
     service.schedules.create(
         owner=imported,
@@ -87,6 +89,10 @@ def test_open_now_uses_schedules_in_the_users_time_zone(imported, bob):
         opens_at="09:00",
         closes_at="17:00",
     )
+    return service
+
+
+def test_open_now_uses_schedules_in_the_users_time_zone(office_hours, bob):
     monday_10 = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo(bob.time_zone))
     monday_20 = datetime(2025, 6, 2, 20, 0, tzinfo=ZoneInfo(bob.time_zone))
     sunday_10 = datetime(2025, 6, 8, 10, 0, tzinfo=ZoneInfo(bob.time_zone))
@@ -102,17 +108,10 @@ def test_open_now_uses_schedules_in_the_users_time_zone(imported, bob):
     assert open_names(monday_10) == ["Blijfhuis Voorbeeld"]
 
 
-def test_a_temporarily_closed_service_is_never_open_now(imported, bob):
+def test_a_temporarily_closed_service_is_never_open_now(imported, office_hours, bob):
     """Its weekly hours still stand for when it reopens, but today nobody answers: the filter,
     the cards and the service's page all say it is not open."""
-    service = Service.objects.get(owner=imported, hsds_id=SVC2)
-    service.schedules.create(
-        owner=imported,
-        hsds_id="s-office",
-        byday="MO,TU,WE,TH,FR",
-        opens_at="09:00",
-        closes_at="17:00",
-    )
+    service = office_hours
     monday_10 = datetime(2025, 6, 2, 10, 0, tzinfo=ZoneInfo(bob.time_zone))
     open_now_search = SearchFilters(open_now=True)
     assert service in service_search(bob, open_now_search, now=monday_10)
@@ -125,18 +124,11 @@ def test_a_temporarily_closed_service_is_never_open_now(imported, bob):
 
 
 def test_a_page_reads_its_opening_hours_at_once_and_agrees_with_each_service(
-    imported, bob, django_assert_num_queries
+    imported, office_hours, bob, django_assert_num_queries
 ):
     """The cards' "Open now" (``open_now_of``, one query for the page) says what each service's
     page says (``open_now``): its own hours and the hours at its locations."""
-    service = Service.objects.get(owner=imported, hsds_id=SVC2)
-    service.schedules.create(
-        owner=imported,
-        hsds_id="s-office",
-        byday="MO,TU,WE,TH,FR",
-        opens_at="09:00",
-        closes_at="17:00",
-    )
+    service = office_hours
     at_location = service.at_locations.first()
     at_location.schedules.create(
         owner=imported, hsds_id="s-evening", byday="MO", opens_at="18:00", closes_at="21:00"
