@@ -392,17 +392,17 @@ def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
     temporarily closed service is not open, whatever its hours say."""
     closed = Service.Status.TEMPORARILY_CLOSED
     ids = {service.pk for service in services if service.status != closed}
-    if not ids:
-        return {service.pk: False for service in services}
-    own = Schedule.objects.filter(service_id__in=ids).annotate(of=F("service_id"))
-    at_locations = Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
-        of=F("service_at_location__service_id")
-    )
-    open_ids = {
-        schedule.of
-        for schedule in own.order_by().union(at_locations.order_by(), all=True)
-        if schedule.is_open_at(moment)
-    }
+    open_ids = set()
+    if ids:
+        own = Schedule.objects.filter(service_id__in=ids).annotate(of=F("service_id"))
+        at_locations = Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
+            of=F("service_at_location__service_id")
+        )
+        open_ids = {
+            schedule.of
+            for schedule in own.order_by().union(at_locations.order_by(), all=True)
+            if schedule.is_open_at(moment)
+        }
     return {service.pk: service.pk in open_ids for service in services}
 
 

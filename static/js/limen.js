@@ -49,6 +49,22 @@
     }
   }
 
+  // A <details> that lies over the page like a menu folds again as menus do: on a click or
+  // focus elsewhere, or on Escape (focus back on its button); ``folds`` says when it behaves so.
+  var foldLikeAMenu = function (menu, folds) {
+    var foldOutside = function (event) {
+      if (folds() && menu.open && !menu.contains(event.target)) { menu.open = false; }
+    };
+    document.addEventListener("click", foldOutside);
+    document.addEventListener("focusin", foldOutside);
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && folds() && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  };
+
   // On a phone the main navigation folds behind "Menu" (one header row); wider, it is always open.
   var navMenu = document.querySelector("[data-nav-menu]");
   if (navMenu && window.matchMedia) {
@@ -56,34 +72,12 @@
     var fold = function () { navMenu.open = !narrow.matches; };
     fold();
     if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
-    // Folded out, it lies over the page: a tap or focus elsewhere, or Escape, folds it again.
-    var foldOutside = function (event) {
-      if (narrow.matches && navMenu.open && !navMenu.contains(event.target)) { navMenu.open = false; }
-    };
-    document.addEventListener("click", foldOutside);
-    document.addEventListener("focusin", foldOutside);
-    navMenu.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && narrow.matches && navMenu.open) {
-        navMenu.open = false;
-        navMenu.querySelector("summary").focus();
-      }
-    });
+    foldLikeAMenu(navMenu, function () { return narrow.matches; });
   }
 
-  // The header's drop-down menus (language, account) fold again, as menus do, on Escape (focus
-  // back on the menu's button) or a click or focus elsewhere.
+  // The header's drop-down menus (language, account).
   Array.prototype.forEach.call(document.querySelectorAll("details[data-dropdown]"), function (menu) {
-    var foldOutside = function (event) {
-      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
-    };
-    document.addEventListener("click", foldOutside);
-    document.addEventListener("focusin", foldOutside);
-    menu.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && menu.open) {
-        menu.open = false;
-        menu.querySelector("summary").focus();
-      }
-    });
+    foldLikeAMenu(menu, function () { return true; });
   });
 
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
