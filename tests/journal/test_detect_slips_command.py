@@ -36,10 +36,12 @@ def test_valid_lines_produce_one_result_each():
     assert set(flag) == {"category", "start", "end", "quote", "rule"}
     assert flag["category"] == "giving_money" and flag["rule"] == "en.money.lend"
     assert "I lent him twenty euros."[flag["start"] : flag["end"]] == flag["quote"]
-    assert flag["quote"] == "lent him twenty euros"  # the phrase that carries it
+    # The phrase that carries it (with the learned stage, the run of words around it that
+    # writers would mark), not more than its sentence.
+    assert "lent him twenty euros" in flag["quote"] and flag["quote"] in "I lent him twenty euros"
     assert output[1]["lang"] == "nl"
     assert output[1]["flags"][0]["category"] == "out_of_hours"
-    assert output[1]["flags"][0]["quote"] == "mijn privénummer"
+    assert "mijn privénummer" in output[1]["flags"][0]["quote"]
     assert output[2] == {"id": "c", "lang": "en", "flags": []}
 
 
