@@ -106,6 +106,7 @@ def main() -> int:
     import django
 
     django.setup()
+    deliver_demo_reminders()
     sizes = {size: max(round(n * args.scale), 2) for size, n in LARGE.items()}
     print(
         f"pages bench: scale {args.scale:g}: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
@@ -181,6 +182,28 @@ def create_database() -> None:
 # --- Data -----------------------------------------------------------------------------------
 
 
+def deliver_demo_reminders() -> None:
+    """Deliver the demo's reminders as the worker does once they are due, so the demo inbox is
+    the one its people see after ``make run`` (an empty inbox reads no page of reminders)."""
+    from django.db.models import Max
+    from django.test.utils import override_settings
+
+    from reminders import delivery
+    from reminders.models import Reminder
+
+    latest = Reminder.objects.aggregate(latest=Max("deliver_after"))["latest"]
+    if latest is None:
+        return
+    # The e-mails of the digests are kept in memory, not printed.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        delivery.reminders_dispatch(
+            enqueue=lambda recipient_id, token: delivery.digest_deliver(
+                recipient_id=recipient_id, claim_token=token, now=latest
+            ),
+            now=latest,
+        )
+
+
 def demo_people() -> dict:
     """The demo's practitioner and supervisor, and what their pages need."""
     from accounts.models import User
@@ -195,9 +218,20 @@ def demo_people() -> dict:
 def people(practitioner, supervisor, *, password: str) -> dict:
     from boundaries.models import Take
     from directory.models import Service
-    from journal.models import SessionEntry
+    from journal.models import Flag, SessionEntry
 
-    entry = SessionEntry.objects.filter(owner=practitioner).order_by("-occurred_at").first()
+    # The same page in the same state at both sizes: the latest entry with a crossing waiting
+    # for review (its page also says whose queue it waits in; an entry in another state reads
+    # less or more, which would look like growth or shrinkage between the sizes).
+    entry = (
+        SessionEntry.objects.filter(
+            owner=practitioner,
+            flags__status=Flag.Status.CONFIRMED,
+            flags__reviewed_at__isnull=True,
+        )
+        .order_by("-occurred_at")
+        .first()
+    )
     take = (
         Take.objects.filter(user=practitioner, completed_at__isnull=False)
         .order_by("-completed_at")
@@ -277,7 +311,13 @@ def generate_people(organisation, sizes: dict, password: str):
     practitioner = user(
         "practitioner@bench-large.example", "Pia Practitioner", is_practitioner=True
     )
-    supervisor = user("supervisor@bench-large.example", "Sam Supervisor", is_supervisor=True)
+    # A supervisor who does not practise, as the demo's: the same cards at both sizes.
+    supervisor = user(
+        "supervisor@bench-large.example",
+        "Sam Supervisor",
+        is_supervisor=True,
+        is_practitioner=False,
+    )
     team = [practitioner] + [
         user(f"member{i:02d}@bench-large.example", f"Member {i:02d}", is_practitioner=True)
         for i in range(1, sizes["supervisees"])
