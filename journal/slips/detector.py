@@ -430,11 +430,13 @@ def word_windows(
 
 
 def _place(
-    model: meaning.MeaningModel, sentence: Sentence, category: str
+    model: meaning.MeaningModel, sentence: Sentence, category: str, lang: str
 ) -> tuple[int, int, float]:
     """The run of words of ``sentence`` that quotes the crossing best, by the locator: its
-    start, end and locator score (remembered per sentence and category)."""
-    key = ("place", sentence.text, category)
+    start, end and locator score (remembered per sentence and category). A run that ends on a
+    dangling word is carried on to its noun, as a rule's phrase is ("a tenner for" -> "a tenner
+    for the bus")."""
+    key = ("place", lang, sentence.text, category)
     found = model.places.get(key)
     if found is None:
         windows = word_windows(sentence.text, 0)
@@ -442,15 +444,23 @@ def _place(
             [sentence.text[a:b] for a, b, _ in windows], CATEGORIES.index(category)
         )
         best = int(np.argmax(scores))
-        found = (windows[best][0], windows[best][1], float(scores[best]))
+        start, end, words = windows[best]
+        spans = [m.span() for m in WORD_RE.finditer(sentence.text)]
+        first = spans.index(words[0])
+        last = _complete(
+            sentence.text, spans, first, first + len(words), lang, _clauses(sentence.text)
+        )
+        found = (start, spans[last - 1][1], float(scores[best]))
         model.places.put(key, found)
     start, end, score = found
     return sentence.start + start, sentence.start + end, score
 
 
-def _locate(model: meaning.MeaningModel, text: str, sentence: Sentence, category: str):
+def _locate(
+    model: meaning.MeaningModel, text: str, sentence: Sentence, category: str, lang: str
+) -> tuple[int, int]:
     """The run of words of ``sentence`` that quotes the crossing best, by the locator."""
-    start, end, _ = _place(model, sentence, category)
+    start, end, _ = _place(model, sentence, category, lang)
     return start, end
 
 
@@ -540,7 +550,7 @@ def detect(
         if category not in suggestions or score > suggestions[category][0]:
             suggestions[category] = (score, number)
     for category, (score, number) in suggestions.items():
-        start, end, place_score = _place(model, sentences[number], category)
+        start, end, place_score = _place(model, sentences[number], category, lang)
         offer(
             number,
             place_score,

@@ -107,7 +107,7 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
         assert finding.rule == f"meaning.{finding.category}"
         assert 0 < finding.score <= 1
         # A learned highlight is a phrase of its sentence, not the sentence.
-        assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WINDOWS.stop - 1
+        assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WINDOWS.stop - 1 + detector._MAX_CARRY
 
 
 @pytest.mark.parametrize("learned", [False, True])
@@ -215,14 +215,33 @@ def test_the_locator_highlights_the_phrase_that_carries_the_crossing():
         "I gave him twenty euros from my own wallet for the bus"
     )
     _, sentences = read(text, "en")
-    start, end = _locate(model, text, sentences[0], "giving_money")
+    start, end = _locate(model, text, sentences[0], "giving_money", "en")
     quote = text[start:end]
-    assert len(WORD_RE.findall(quote)) <= QUOTE_WINDOWS.stop - 1
+    assert len(WORD_RE.findall(quote)) <= QUOTE_WINDOWS.stop - 1 + detector._MAX_CARRY
     assert "euros" in quote or "wallet" in quote
     assert "job centre" not in quote
     short = "Gave money."
     _, sentences = read(short, "en")
-    assert _locate(model, short, sentences[0], "giving_money") == (0, 10)
+    assert _locate(model, short, sentences[0], "giving_money", "en") == (0, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I gave him a tenner for the bus.", "en"),
+        ("I gave him a tenner from my own wallet for the bus.", "en"),
+        ("Ik heb haar twintig euro uit eigen zak geleend voor de bus.", "nl"),
+        ("Je lui ai prêté vingt euros de ma poche pour son ticket de bus.", "fr"),
+        ("Ich habe ihm zwanzig Euro aus meiner eigenen Tasche für den Bus gegeben.", "de"),
+    ],
+)
+def test_a_highlight_does_not_stop_on_a_dangling_word(text, lang):
+    """A run of words the locator picks is carried on to its noun, as a rule's phrase is: never
+    "a tenner for" or "geleend voor de" while the clause goes on."""
+    [finding] = detect(text, lang)
+    words = WORD_RE.findall(finding.quote)
+    rest = WORD_RE.findall(text[finding.end :])
+    assert not rest or words[-1].lower() not in detector._DANGLING[lang], finding.quote
 
 
 def test_word_windows_cover_every_run_of_words_once():
