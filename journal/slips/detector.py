@@ -515,8 +515,9 @@ def detect(
     # read the category in most strongly (the locator never learned which sentence holds a
     # crossing, only which words in it), then within it the locator's score, the rule's phrase
     # and the locator's own run of words on equal terms (a rule's phrase wins a tie). A head
-    # start for the rule's phrase put fewer highlights on the phrase writers marked, on each of
-    # three retired blind batches scored with the model that had not learned from them.
+    # start for the rule's phrase put fewer highlights on the phrase writers marked, on average
+    # over three retired blind batches scored with the models that had not learned from them
+    # (README, "Evidence: one highlight per category", has the figures per batch).
     offers: dict[str, tuple[tuple[float, float, bool], Finding]] = {}
 
     def offer(number: int, score: float, finding: Finding) -> None:
@@ -572,7 +573,8 @@ def _widen(text: str, finding: Finding, phrases: list[Finding]) -> Finding:
     """A suggestion's run of words that overlaps a rule's phrase of its category is that rule's
     finding, highlighted over both ("a fiver from my own" and "fiver from my own purse" ->
     "a fiver from my own purse"): the rule named the words, and the run is where writers would
-    mark the crossing (on three retired blind batches, more highlights fell on their phrase)."""
+    mark the crossing (with it, more highlights fell on their phrase on whole entries of new
+    writing; the README has the figures)."""
     if finding.source != "meaning":
         return finding
     overlapping = [
