@@ -177,6 +177,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         },
+        # Sessions (read on every request): see SESSION_ENGINE.
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "session",
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -195,6 +201,13 @@ else:
         "progress": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache" / "progress"),
+        },
+        # Every web worker must see a session end at once (a sign-out, a timeout), so sessions
+        # are never kept in one process's memory: files, like the import progress.
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
     BROKER_DIR = DATA_DIR / "broker"
@@ -304,6 +317,10 @@ SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 60 * 60 * 12
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_POLL_URL_NAMES = ["reminders:badge"]
+# Sessions are written to the database and read from the shared "sessions" cache: every page
+# is one query lighter, and a cache that lost a session reads it back from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # Password-reset e-mails: at most 3 per account and 10 per client address an hour.
 PASSWORD_RESET_RATE_WINDOW_SECONDS = 60 * 60

@@ -32,11 +32,11 @@ def test_organisation_page_query_count_does_not_grow_with_members(
     client, demo, django_assert_num_queries
 ):
     client.force_login(demo.admin)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("organisation"))
     for _ in range(40):
         MembershipFactory(organisation=demo.harbour)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("organisation"))
 
 

@@ -108,6 +108,38 @@ def test_the_draft_survives_an_idle_sign_out(client, demo, entry):
     )
 
 
+def test_a_page_reads_the_session_from_the_shared_cache_and_the_database_backs_it(client, demo):
+    """Sessions are read from the "sessions" cache (no query of their own), written through to
+    the database, and read back from it when the cache lost them."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(demo.ana)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in read.captured_queries if "django_session" in q["sql"]]
+    caches[settings.SESSION_CACHE_ALIAS].clear()
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(reverse("home")).status_code == 200
+    assert [q for q in read.captured_queries if "django_session" in q["sql"]]
+
+
+def test_signing_out_ends_the_session_in_the_cache_too(client, demo):
+    """A copied cookie is worth nothing after signing out, in any process: the cache is shared."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    client.force_login(demo.ana)
+    key = client.session.session_key
+    assert SessionStore(session_key=key).get("_auth_user_id") == str(demo.ana.pk)
+    client.post(reverse("logout"))
+    assert SessionStore(session_key=key).load() == {}
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
 def test_password_reset_emails_are_limited_per_account(client, demo):
     for _ in range(settings.PASSWORD_RESET_RATE_PER_ACCOUNT):
         response = client.post(reverse("password_reset"), {"email": "ben@harbour.example"})

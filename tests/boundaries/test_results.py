@@ -107,7 +107,7 @@ def test_results_queries_do_not_grow_with_the_number_of_takes(
     client.force_login(practitioner)
     url = reverse("boundaries:results", args=[takes[-1].uuid])
     client.get(url)  # warm the session and the catalogue's caches
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["section_changes"]) == 5
@@ -122,7 +122,7 @@ def test_home_queries_do_not_grow_with_the_number_of_takes(
     client.force_login(practitioner)
     url = reverse("boundaries:home")
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["history"]) == count
 

@@ -133,9 +133,9 @@ def test_overview_page_renders_each_role_with_a_fixed_number_of_queries(
 ):
     for _ in range(3):
         _entry(demo.ana, "I gave him ten euros from my own pocket for the bus home.")
-    # Session and person (with membership), the supervision links, then one query per card
+    # Person (with membership), the supervision links, then one query per card
     # (a supervisor's own list of supervisees; an admin's member and pair counts: two each).
-    for person, queries in ((demo.ana, 7), (demo.supervisor, 6), (demo.admin, 9)):
+    for person, queries in ((demo.ana, 6), (demo.supervisor, 5), (demo.admin, 8)):
         client.force_login(person)
         with django_assert_num_queries(queries):
             response = client.get(reverse("home"))
@@ -149,7 +149,7 @@ def test_overview_page_renders_each_role_with_a_fixed_number_of_queries(
         reminder = make_reminder(demo.ben)
         Reminder.objects.filter(pk=reminder.pk).update(attempts=1, last_error="refused")
         client.force_login(demo.admin)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             assert "retrying, last error: refused" in client.get(reverse("home")).content.decode()
     client.force_login(demo.ana)
     page = client.get(reverse("home")).content.decode()
@@ -177,7 +177,7 @@ def test_a_practising_supervisor_overview_does_not_grow_with_supervisees(
             quote="ten euros",
         )
     client.force_login(demo.supervisor)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(reverse("home")).content.decode()
     assert f"{supervisees} confirmed crossing" in page
     assert "New session entry" in page

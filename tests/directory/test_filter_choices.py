@@ -12,12 +12,12 @@ from tests.directory.conftest import package_zip, small_tables
 
 pytestmark = pytest.mark.django_db
 
-# A search page with words and a language, its filter lists cached: session, person with
-# membership, the page of results with its count and prefetched details (see test_search.py).
+# A search page with words and a language, its filter lists cached: person with membership,
+# the page of results with its count and prefetched details (see test_search.py).
 # A search with words first reads whether anything matches them word for word, before it would
 # try typo corrections (PostgreSQL: the capped candidates from the index, and it reads the
 # page's providers in a query of their own, see ``with_details``; SQLite: whether one exists).
-QUERIES_SEARCH = 11
+QUERIES_SEARCH = 10
 
 
 def _services(org, admin, n: int, *, start: int = 0, city: str = "Amsterdam") -> None:

@@ -255,7 +255,7 @@ def _many(org, admin, n: int) -> None:
         )
 
 
-# A page of results: session, person with membership, the count, the page of services with its
+# A page of results: person with membership, the count, the page of services with its
 # provider, their categories, languages, phones, locations, addresses, and every opening hour
 # of the page in one query; a person's first search also reads the filter lists (categories,
 # languages and two for places; cached after it). PostgreSQL reads the page's providers in a
@@ -263,7 +263,7 @@ def _many(org, admin, n: int) -> None:
 # whether anything matches them word for word, before it would try typo corrections (PostgreSQL:
 # the capped candidates from the index; SQLite: whether one exists). Open-now stays out: whether
 # a service is open depends on the moment the test runs, and with it whether there is a page.
-QUERIES_RESULTS = 10
+QUERIES_RESULTS = 9
 QUERIES_FILTER_LISTS = 4
 QUERIES_WORDS_EXTRA = 1
 

@@ -97,9 +97,9 @@ def test_referral_is_recorded_with_client_entry_reason_and_consent(client, bob, 
     assert reverse("referrals:referral_detail", args=[referral.uuid]) in page
 
 
-# Session, person with membership, the entry with its client (or, without an entry, the clients
-# to choose from), the service with its provider, its phone numbers.
-QUERIES_FORM = 5
+# Person with membership (the session is read from its cache), the entry with its client (or,
+# without an entry, the clients to choose from), the service with its provider, its phone numbers.
+QUERIES_FORM = 4
 
 
 def test_the_form_reads_only_what_it_shows_beside_the_service(

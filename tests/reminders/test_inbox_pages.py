@@ -10,9 +10,9 @@ from tests.reminders.conftest import make_reminder
 
 pytestmark = pytest.mark.django_db
 
-# Session, user with membership (admins' failed count), the reminders waiting for working hours,
+# User with membership (admins' failed count), the reminders waiting for working hours,
 # the page's count, the page of reminders.
-QUERIES_INBOX = 5
+QUERIES_INBOX = 4
 
 
 def _delivered(recipient, n: int) -> list[Reminder]:
