@@ -180,6 +180,18 @@ def empty(organisation) -> None:
             )
 
 
+def weekly_hours(rng: random.Random) -> dict:
+    """A service's weekly opening hours: office hours mostly, and one in ten open day and night
+    (shelters, crisis lines), so that "open now" finds services whatever the hour of the run."""
+    if rng.random() < 0.1:
+        return {"byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": clock(0), "closes_at": clock(0)}
+    return {
+        "byday": rng.choice(("MO,TU,WE,TH,FR", "MO,TU,WE,TH,FR,SA,SU", "MO,WE,FR")),
+        "opens_at": clock(rng.choice((0, 8, 9, 10))),
+        "closes_at": clock(rng.choice((17, 21, 23))),
+    }
+
+
 def generate(organisation, size: int) -> None:
     """Bulk-insert a directory of ``size`` services, then index it like an import does."""
     from django.db import transaction
@@ -304,16 +316,9 @@ def generate(organisation, size: int) -> None:
             )
             Schedule.objects.bulk_create(
                 [
-                    Schedule(
-                        owner=owner,
-                        hsds_id=hid(),
-                        service=s,
-                        freq="WEEKLY",
-                        byday=rng.choice(("MO,TU,WE,TH,FR", "MO,TU,WE,TH,FR,SA,SU", "MO,WE,FR")),
-                        opens_at=clock(rng.choice((0, 8, 9, 10))),
-                        closes_at=clock(rng.choice((17, 21, 23))),
-                    )
+                    Schedule(owner=owner, hsds_id=hid(), service=s, freq="WEEKLY", **hours)
                     for s in services
+                    for hours in [weekly_hours(rng)]
                 ],
                 batch_size=BATCH,
             )
