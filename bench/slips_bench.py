@@ -96,6 +96,44 @@ def blind_report(results: dict) -> None:
             print(f"    {category:<20} " + "    ".join(parts))
 
 
+JUDGED_DIR = corpus.DATA_DIR / "slips" / "judged"
+
+
+def judged_report(results: dict) -> None:
+    """Evidence as blind judges read it. "Evidence on the crossing" above asks that a highlight
+    overlap the one phrase the writer marked; a text often tells its crossing in more than one
+    phrase. For a batch with a file in tests/data/slips/judged/, judges who never saw the
+    detector, the rules or the writers' phrases were given the category definitions
+    (judged/BRIEF.md) and each correct highlight of the batch's first score, mixed with control
+    highlights (a run of words from a sentence with no marked phrase), and said whether it points
+    at the crossing itself. Printed: the share judged on the crossing, the strict share of the
+    same highlights, and how many controls the judges passed (how lenient they were)."""
+    paths = sorted(JUDGED_DIR.glob("*.jsonl"))
+    if not paths:
+        return
+    print("\nEvidence judged by readers (highlights of a batch's first score)")
+    for path in paths:
+        rows = {r.id: r for r in corpus.blind(corpus.BLIND_DIR / path.name)}
+        verdicts = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        out = {}
+        for kind in ("passage", "entry", "control"):
+            mine = [v for v in verdicts if v["kind"] == kind]
+            on = sum(v["verdict"] == "on" for v in mine)
+            strict = sum(
+                corpus.on_evidence(rows[v["id"]], v["category"], v["start"], v["end"]) for v in mine
+            )
+            out[kind] = {"highlights": len(mine), "judged_on": on, "strict_on": strict}
+        results.setdefault("judged", {})[path.stem] = out
+        p, e, c = out["passage"], out["entry"], out["control"]
+        print(
+            f"  {path.stem}: passages {p['judged_on'] / p['highlights']:.1%} of "
+            f"{p['highlights']} on the crossing (strict {p['strict_on'] / p['highlights']:.1%}), "
+            f"whole entries {e['judged_on'] / e['highlights']:.1%} of {e['highlights']} (strict "
+            f"{e['strict_on'] / e['highlights']:.1%}); controls passed {c['judged_on']} of "
+            f"{c['highlights']}"
+        )
+
+
 def _entry(rows, lang: str, size: int, offset: int) -> list[str]:
     sentences = [r.text for r in rows if r.lang == lang and r.kind == "passage"]
     parts, length, i = [], 0, offset
@@ -203,6 +241,7 @@ def main() -> int:
             args.json.write_text(json.dumps(results, indent=1))
         return 0
     blind_report(results)
+    judged_report(results)
     test_rows = corpus.legacy("test")
     results["legacy_test"] = {
         "rules": corpus.score(test_rows, _predict(False)).summary(),

@@ -75,6 +75,29 @@ def test_each_blind_batch_is_large_and_varied_enough(batch):
             assert category in row.labels and quote in row.text
 
 
+@pytest.mark.parametrize(
+    "judged",
+    sorted((corpus.DATA_DIR / "slips" / "judged").glob("*.jsonl")),
+    ids=lambda p: p.stem,
+)
+def test_judged_highlights_belong_to_their_blind_batch(judged):
+    """Judges' verdicts (bench/slips_bench.py, "Evidence judged by readers") name highlights of
+    a blind batch: a real text, a span inside it, a category it shows; a control never touches
+    a phrase its writer marked."""
+    rows = {r.id: r for r in corpus.blind(corpus.BLIND_DIR / judged.name)}
+    verdicts = [json.loads(line) for line in judged.read_text().splitlines() if line.strip()]
+    assert {v["kind"] for v in verdicts} == {"passage", "entry", "control"}
+    for v in verdicts:
+        row = rows[v["id"]]
+        assert v["verdict"] in ("on", "off") and v["category"] in row.labels
+        assert 0 <= v["start"] < v["end"] <= len(row.text)
+        if v["kind"] == "control":
+            marked = [s for c, _ in row.evidence for s in corpus.evidence_spans(row, c)]
+            assert not any(a < v["end"] and v["start"] < b for a, b in marked), v
+        else:
+            assert v["kind"] == row.kind
+
+
 def test_dev_rows_have_evidence_inside_their_text():
     for row in corpus.dev():
         for category, quote in row.evidence:
