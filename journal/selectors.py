@@ -515,9 +515,12 @@ class JournalGlance:
 def glance(user: User) -> JournalGlance:
     month_start = timezone.localdate().replace(day=1)
     # One query: the entries joined to their flags, so an entry is counted once (distinct).
+    # A draft (opened, never saved) is no session logged.
     counts = SessionEntry.objects.filter(owner=user).aggregate(
         sessions_this_month=Count(
-            "pk", filter=Q(occurred_at__date__gte=month_start), distinct=True
+            "pk",
+            filter=Q(occurred_at__date__gte=month_start, status=SessionEntry.Status.SAVED),
+            distinct=True,
         ),
         to_decide=Count("flags", filter=Q(flags__status=Flag.Status.SUGGESTED)),
     )

@@ -50,6 +50,15 @@ def test_practitioner_sees_sessions_and_crossings_waiting_for_a_decision(demo):
     assert texts["reminders"] == ["No unread reminders."]
 
 
+def test_drafts_are_not_counted_as_sessions_logged(demo):
+    from tests.factories import EntryFactory
+
+    _entry(demo.ana, "We went through the budget plan together.")
+    for _ in range(3):
+        EntryFactory(owner=demo.ana, draft=True)
+    assert _texts(demo.ana, demo.ana.membership)["journal"] == ["1 session logged this month"]
+
+
 def test_supervisor_sees_the_confirmed_crossings_of_their_supervisees_only(demo):
     entry = _entry(demo.ana, "I gave him ten euros from my own pocket for the bus home.")
     flag = entry.flags.get(category="giving_money")
