@@ -456,14 +456,6 @@ def _place(
     return sentence.start + start, sentence.start + end, score
 
 
-def _locate(
-    model: meaning.MeaningModel, text: str, sentence: Sentence, category: str, lang: str
-) -> tuple[int, int]:
-    """The run of words of ``sentence`` that quotes the crossing best, by the locator."""
-    start, end, _ = _place(model, sentence, category, lang)
-    return start, end
-
-
 def _phrase_score(model: meaning.MeaningModel, quote: str, category: str) -> float:
     """The locator's score of a rule's phrase: how closely it matches what a writer would mark."""
     key = ("phrase", quote, category)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, detector, meaning
-from journal.slips.detector import QUOTE_WINDOWS, _locate, read, word_windows
+from journal.slips.detector import QUOTE_WINDOWS, _place, read, word_windows
 from journal.slips.text import WORD_RE
 
 HISTORY = Path(__file__).resolve().parents[2] / "bench" / "slips_history.json"
@@ -238,14 +238,14 @@ def test_the_locator_highlights_the_phrase_that_carries_the_crossing():
         "I gave him twenty euros from my own wallet for the bus"
     )
     _, sentences = read(text, "en")
-    start, end = _locate(model, text, sentences[0], "giving_money", "en")
+    start, end, _ = _place(model, sentences[0], "giving_money", "en")
     quote = text[start:end]
     assert len(WORD_RE.findall(quote)) <= QUOTE_WINDOWS.stop - 1 + detector._MAX_CARRY
     assert "euros" in quote or "wallet" in quote
     assert "job centre" not in quote
     short = "Gave money."
     _, sentences = read(short, "en")
-    assert _locate(model, short, sentences[0], "giving_money", "en") == (0, 10)
+    assert _place(model, sentences[0], "giving_money", "en")[:2] == (0, 10)
 
 
 @pytest.mark.parametrize(
