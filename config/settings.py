@@ -185,6 +185,9 @@ if REDIS_URL:
         },
     }
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, with acknowledgements on a channel closed by a lost connection
+    # failing as connection errors rather than shutting the worker down: see config/broker.py.
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Longer than any task's hard time limit (the directory import's hour), so a running
         # acks_late task is never handed to a second worker; no task carries an ETA or countdown
