@@ -19,6 +19,14 @@ class LoginForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Django's own message says both fields "may be case-sensitive"; here only the password is.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail address or the password is not right. Passwords are case-sensitive; "
+            "e-mail addresses are not."
+        ),
+    }
 
 
 class LocalisedPasswordResetForm(PasswordResetForm):

@@ -162,6 +162,13 @@ class NewEntryForm(RecentClientsMixin, forms.Form):
         self._offer_recent_clients(owner)
 
 
+def _duration_message() -> str:
+    return _("Give a duration between %(min)s and %(max)s minutes.") % {
+        "min": DURATION_MIN_MINUTES,
+        "max": DURATION_MAX_MINUTES,
+    }
+
+
 class EntryForm(forms.ModelForm):
     version = bounds.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -196,8 +203,12 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Saving needs some text; an autosave of an emptied draft keeps it empty.
         self.require_text = require_text
-        self.fields["duration_minutes"].widget.attrs.update(
-            {"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES}
+        duration = self.fields["duration_minutes"]
+        duration.widget.attrs.update({"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES})
+        # The model's bounds (0 and the 32-bit range) would otherwise answer in Django's words,
+        # "Ensure this value is greater than or equal to 0", before the range below is checked.
+        duration.error_messages["min_value"] = duration.error_messages["max_value"] = (
+            _duration_message()
         )
         for name, label in PRINCIPLES:
             self.fields[f"check_{name}"] = forms.ChoiceField(
@@ -237,11 +248,7 @@ class EntryForm(forms.ModelForm):
             )
         duration = cleaned.get("duration_minutes")
         if duration is not None and not DURATION_MIN_MINUTES <= duration <= DURATION_MAX_MINUTES:
-            self.add_error(
-                "duration_minutes",
-                _("Give a duration between %(min)s and %(max)s minutes.")
-                % {"min": DURATION_MIN_MINUTES, "max": DURATION_MAX_MINUTES},
-            )
+            self.add_error("duration_minutes", _duration_message())
         cleaned["self_check"] = {
             name: cleaned.pop(f"check_{name}")
             for name, _label in PRINCIPLES

@@ -39,8 +39,22 @@ def test_wrong_password_shows_a_clear_message_and_keeps_the_address(client, demo
         "/accounts/login/", {"username": "ana@harbour.example", "password": "wrong"}
     )
     assert response.status_code == 200
-    assert b"correct" in response.content
+    message = response.context["form"].non_field_errors()[0]
+    assert message.startswith("The e-mail address or the password is not right.")
+    # Only the password is case-sensitive (test_sign_in_is_case_insensitive).
+    assert "e-mail addresses are not" in message
     assert b'value="ana@harbour.example"' in response.content
+
+
+def test_the_wrong_password_message_is_translated(client, demo):
+    client.cookies["django_language"] = "nl"
+    response = client.post(
+        "/accounts/login/", {"username": "ana@harbour.example", "password": "wrong"}
+    )
+    assert (
+        "Het e-mailadres of het wachtwoord klopt niet."
+        in response.context["form"].non_field_errors()[0]
+    )
 
 
 def test_repeated_failures_lock_the_address_out(client, demo):

@@ -219,3 +219,21 @@ def test_a_code_that_looks_like_a_name_is_noticed(code):
 )
 def test_a_pseudonymous_code_is_not_taken_for_a_name(code):
     assert not code_looks_like_a_name(code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("minutes", ["-5", "0", "601", "99999999999"])
+def test_a_duration_out_of_range_gets_limens_message_not_djangos(minutes):
+    from journal.forms import EntryForm
+
+    form = EntryForm(
+        data={
+            "occurred_at": "2026-03-02T10:00",
+            "duration_minutes": minutes,
+            "setting": "office",
+            "notes": "Talked about the rent.",
+            "version": 1,
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors["duration_minutes"] == ["Give a duration between 1 and 600 minutes."]

@@ -465,6 +465,21 @@ def test_review_inline_saves_and_practitioner_sees_it(client, demo, confirmed_fl
     assert "Harmless or helpful crossing" in body and "Fine this time." in body
 
 
+def test_a_reviewed_crossing_still_in_the_queue_says_how_it_was_reviewed_not_how_long_it_waited(
+    client, demo, confirmed_flag
+):
+    confirmed_flag.outcome = Flag.Outcome.WATCH
+    confirmed_flag.reviewed_at = confirmed_flag.confirmed_at
+    confirmed_flag.reviewed_by = demo.supervisor
+    confirmed_flag.save()
+    client.force_login(demo.supervisor)
+    body = client.get(reverse("journal:review")).content.decode()
+    row = body.split(f'id="review-{confirmed_flag.uuid}"', 1)[1].split("</li>", 1)[0]
+    summary = row.split("<summary>", 1)[1].split("</summary>", 1)[0]
+    state = summary.split('class="muted small queue-waiting">', 1)[1].split("</span>", 1)[0]
+    assert state == f"Reviewed before: {confirmed_flag.get_outcome_display()}"
+
+
 def test_review_queue_is_one_closed_row_per_crossing_with_the_form_inside(
     client, demo, confirmed_flag
 ):
