@@ -495,10 +495,10 @@ def detect(
     # veto bar (the rules carry their own negation, refusal and request logic; the bar drops
     # what the meaning clearly contradicts). The learned stage adds what no rule named.
     count = len(sentences)
-    _, vetoes = model.bars(count)
+    thresholds, vetoes = model.bars(count)
     support = probabilities[:count].copy()
+    pairs = probabilities[count:]
     if count > 1:
-        pairs = probabilities[count:]
         support[:-1] = np.maximum(support[:-1], pairs)
         support[1:] = np.maximum(support[1:], pairs)
     # One highlight per category and text, so the writer sees one clear place. The places the
@@ -527,6 +527,8 @@ def detect(
         for finding in sentence.rule_findings:
             c = CATEGORIES.index(finding.category)
             if support[number, c] < vetoes[c]:
+                continue
+            if _taken_back(sentences, number, pairs, thresholds, c):
                 continue
             phrases.append(finding)
             offer(number, _phrase_score(model, finding.quote, finding.category), finding)
@@ -559,6 +561,15 @@ def detect(
             ),
         )
     return _by_position(_widen(text, f, phrases) for _, f in offers.values())
+
+
+def _taken_back(sentences, number: int, pairs, thresholds, c: int) -> bool:
+    """Whether the next sentence refuses or negates what this one names and the pair of them
+    does not read as the crossing: "I almost gave her my number. I did not." """
+    if number + 1 >= len(sentences):
+        return False
+    following = sentences[number + 1].markers
+    return bool(following[0] or following[2]) and pairs[number, c] < thresholds[c]
 
 
 def _widen(text: str, finding: Finding, phrases: list[Finding]) -> Finding:

@@ -133,6 +133,40 @@ def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
         assert len(WORD_RE.findall(finding.quote)) <= QUOTE_WINDOWS.stop - 1 + detector._MAX_CARRY
 
 
+@pytest.mark.parametrize(
+    ("taken_back", "acted", "lang"),
+    [
+        (
+            "I wondered about giving her my private number. I did not do it.",
+            "I gave her my private number. She has not called yet.",
+            "en",
+        ),
+        (
+            "Ik dacht erover haar mijn privénummer te geven. Dat heb ik niet gedaan.",
+            "Ik heb haar mijn privénummer gegeven. Ze heeft nog niet gebeld.",
+            "nl",
+        ),
+        (
+            "Ich wollte ihr schon meine private Handynummer geben. Ich habe es nicht getan.",
+            "Ich habe ihr meine private Handynummer gegeben. Sie hat noch nicht angerufen.",
+            "de",
+        ),
+        (
+            "Je pensais lui donner mon numéro perso pour le soir. Je ne l'ai pas fait.",
+            "Je lui ai donné mon numéro perso pour le soir. Elle ne l'a pas encore utilisé.",
+            "fr",
+        ),
+    ],
+)
+def test_a_match_the_next_sentence_takes_back_is_dropped(taken_back, acted, lang):
+    """The rules read one sentence; the next one saying it did not happen takes the match back
+    when the two together do not read as the crossing. A crossing followed by an unrelated
+    negation stays."""
+    assert [f.category for f in detect(taken_back, lang, learned=False)] == ["out_of_hours"]
+    assert detect(taken_back, lang) == []
+    assert [(f.category, f.source) for f in detect(acted, lang)] == [("out_of_hours", "rule")]
+
+
 @pytest.mark.parametrize("learned", [False, True])
 def test_a_category_found_twice_is_highlighted_once(learned):
     text = "I lent him twenty euros. Later I gave him ten euros for the bus."
