@@ -237,3 +237,23 @@ def test_a_duration_out_of_range_gets_limens_message_not_djangos(minutes):
     )
     assert not form.is_valid()
     assert form.errors["duration_minutes"] == ["Give a duration between 1 and 600 minutes."]
+
+
+@pytest.mark.django_db
+def test_null_characters_pasted_into_a_note_are_dropped_not_refused():
+    from journal.forms import EntryForm
+
+    form = EntryForm(
+        data={
+            "occurred_at": "2026-03-02T10:00",
+            "duration_minutes": "50",
+            "setting": "office",
+            "notes": "Talked\x00 about the rent.\x00",
+            "felt": "\x00",
+            "version": 1,
+        },
+        require_text=True,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["notes"] == "Talked about the rent."
+    assert form.cleaned_data["felt"] == ""
