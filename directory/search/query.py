@@ -242,7 +242,7 @@ def service_search(
                 for word in group:
                     alternatives |= Q(search_text__contains=word)
                 matches = matches.filter(alternatives)
-    return with_details(matches.order_by("name", "pk"))
+    return with_details(matches.order_by("do_not_refer", "name", "pk"))
 
 
 def _postgres_search(
@@ -270,7 +270,7 @@ def _postgres_search(
     if filters.open_now:
         services = _open_now(services, moment)
     if not words:
-        return services.order_by("name", "pk")
+        return services.order_by("do_not_refer", "name", "pk")
     matches, rank = full_text_match(services, words)
     candidates = _candidates(matches)
     if not candidates:
@@ -285,7 +285,9 @@ def _postgres_search(
     # past that, the page says "more than 1,000 found: add a word or a filter", and the best
     # of those candidates come first. The count is known already (see SearchPaginator), and
     # the page is read by primary key.
-    found = Service.objects.filter(pk__in=candidates).order_by(rank.desc(), "name", "pk")
+    found = Service.objects.filter(pk__in=candidates).order_by(
+        "do_not_refer", rank.desc(), "name", "pk"
+    )
     found.known_count = len(candidates)
     return found
 

@@ -181,6 +181,18 @@ def test_inactive_services_are_not_found_but_do_not_refer_ones_are_with_a_warnin
     assert "Do not refer" in response.content.decode()
 
 
+@pytest.mark.parametrize("q", ["", "voorbeeld domstad"])
+def test_a_service_not_to_refer_to_comes_after_the_others(imported, bob, q):
+    """A warning badge is not enough at the top of the list: the services a practitioner may
+    refer to come first, with or without words, however well the other one matches."""
+    Service.objects.filter(hsds_id=SVC).update(search_text="blijfhuis voorbeeld domstad")
+    if q:
+        Service.objects.filter(hsds_id=SVC2).update(search_text="schuldhulp domstad voorbeeld")
+    assert names(bob, q=q) == ["Blijfhuis Voorbeeld", "Schuldhulp Domstad"]
+    Service.objects.filter(hsds_id=SVC).update(do_not_refer=True)
+    assert names(bob, q=q) == ["Schuldhulp Domstad", "Blijfhuis Voorbeeld"]
+
+
 def test_stale_services_are_marked_in_results(imported, bob, client):
     client.force_login(bob)
     page = client.get(reverse("directory:search"), {"q": "schuldhulp"}).content.decode()
