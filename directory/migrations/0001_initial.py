@@ -13,6 +13,8 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
+from config.migration_operations import SeparateDatabaseAndStateRenderedOnce
+
 
 MOVED_MODELS = [
     "accessibility",
@@ -65,7 +67,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
+        SeparateDatabaseAndStateRenderedOnce(
             state_operations=[
                 migrations.CreateModel(
                     name='DirectoryImport',

@@ -6,6 +6,8 @@ and the referral's foreign key stay exactly as they are in the database.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from config.migration_operations import SeparateDatabaseAndStateRenderedOnce
+
 
 class Migration(migrations.Migration):
 
@@ -15,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
+        SeparateDatabaseAndStateRenderedOnce(
             state_operations=[
                 migrations.RemoveField(
                     model_name='address',
