@@ -82,8 +82,12 @@
 
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
   // screen-reader users.
+  // An outerHTML swap (a review row sent back with its error) replaces the element the event
+  // names: look in its successor, found by the same id.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var focus = event.detail.elt.querySelector && event.detail.elt.querySelector("[data-autofocus]");
+    var where = event.detail.elt;
+    if (where && !where.isConnected && where.id) { where = document.getElementById(where.id); }
+    var focus = where && where.querySelector && where.querySelector("[data-autofocus]");
     if (focus) { focus.focus(); }
   });
 

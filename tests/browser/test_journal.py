@@ -327,6 +327,33 @@ def test_a_review_queue_row_is_read_when_it_opens(browser, site, demo, screensho
     ] * 2
 
 
+def test_a_review_sent_back_with_an_error_keeps_focus_on_the_error(browser, site, demo):
+    """A review the server refuses comes back into its row with the message focused, so a
+    keyboard or screen-reader user hears what to correct instead of starting again at the top."""
+    from journal import services
+    from tests.factories import EntryFactory, FlagFactory
+
+    entry = EntryFactory(owner=demo.ana, client__code="K-53", notes="I lent him ten euros.")
+    flag = FlagFactory(entry=entry, category="giving_money", quote="lent him ten euros")
+    services.flag_confirm(flag=flag, by=demo.ana)
+    page = browser.new_page(locale="en-GB")
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "supervisor@harbour.example")
+    page.goto(f"{site}/journal/review/")
+    row = page.locator(".queue li", has_text="K-53")
+    row.locator("summary").click()
+    row.get_by_label("Crossing to watch").check()
+    comment = row.get_by_label("Comment for the practitioner")
+    comment.evaluate("box => box.removeAttribute('maxlength')")  # as an old browser would send
+    comment.fill("x" * 5_001)
+    row.get_by_role("button", name="Save review").click()
+    error = page.locator(f"#review-{flag.uuid} .error")
+    error.wait_for()
+    assert error.evaluate("node => node === document.activeElement")
+    assert page.locator(f"#review-{flag.uuid} textarea").input_value() == "x" * 5_001
+    page.close()
+
+
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
 def test_the_client_menu_of_the_filter_bar_shows_its_choice_whole(browser, site, demo, language):
     """At 1280 px the client menu is wide enough for "Toutes les personnes accompagnées"."""
