@@ -59,6 +59,12 @@ def engine(lang: str) -> Engine:
     return Engine(rule_set(lang))
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def _kept_whatever_the_meaning(lang: str) -> frozenset[str]:
+    """The ids of the rules whose findings the learned stage does not drop."""
+    return frozenset(rule.id for rule in rule_set(lang).rules if not rule.meaning_may_drop)
+
+
 def _clauses(sentence: str) -> list[int]:
     """The clause number of every word of a sentence (commas, colons, brackets end clauses)."""
     numbers: list[int] = []
@@ -523,10 +529,11 @@ def detect(
             offers[finding.category] = (rank, finding)
 
     phrases: list[Finding] = []
+    kept = _kept_whatever_the_meaning(lang)
     for number, sentence in enumerate(sentences):
         for finding in sentence.rule_findings:
             c = CATEGORIES.index(finding.category)
-            if support[number, c] < vetoes[c]:
+            if support[number, c] < vetoes[c] and finding.rule not in kept:
                 continue
             if _taken_back(sentences, number, pairs, thresholds, c):
                 continue

@@ -97,6 +97,7 @@ _RULE_KEYS = {
     "ordered",
     "unless",
     "ignore_negation",
+    "meaning_may_drop",
     "positive",
     "negative",
 }
@@ -130,6 +131,9 @@ class Rule:
     search_order: tuple[int, ...]
     positive: tuple[str, ...]
     negative: tuple[str, ...]
+    # False for a rule that names what the learned stage was never taught (a promise without the
+    # word "promise"): the meaning does not drop its findings, only the rule's own lists do.
+    meaning_may_drop: bool = True
 
 
 @dataclass
@@ -346,7 +350,7 @@ def load_rule_file(path: Path) -> RuleSet:
         within = raw.get("within", DEFAULT_WITHIN)
         if not isinstance(within, int) or isinstance(within, bool) or within < 1:
             raise _fail(path, where, "within must be a positive whole number")
-        for flag in ("ordered", "ignore_negation"):
+        for flag in ("ordered", "ignore_negation", "meaning_may_drop"):
             if not isinstance(raw.get(flag, False), bool):
                 raise _fail(path, where, f"{flag} must be true or false")
         positive = _strings(raw["positive"], path, f"{where} positive")
@@ -367,6 +371,7 @@ def load_rule_file(path: Path) -> RuleSet:
                 search_order=(),
                 positive=tuple(positive),
                 negative=tuple(negative),
+                meaning_may_drop=raw.get("meaning_may_drop", True),
             )
         )
     by_anchor = _anchor_index(lexicon, rules)

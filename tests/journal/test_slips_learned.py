@@ -4,8 +4,10 @@ re-run while typing, and safe under threads."""
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from journal.slips import CATEGORIES, LANGUAGES, corpus, detect, detector, meaning
@@ -113,6 +115,37 @@ def test_without_the_learned_stage_only_rules_speak():
 def test_rule_findings_are_kept_by_the_combined_detector():
     text = "I lent him twenty euros. Then we talked about his week."
     assert ("giving_money", "rule") in {(f.category, f.source) for f in detect(text, "en")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I told her I'll fix everything, she can just focus on the kids.", "en"),
+        ("Ik heb haar gezegd: ik regel alles, jij hoeft nergens aan te denken.", "nl"),
+        ("Ich habe ihr gesagt: ich kümmere mich um alles, Sie brauchen nichts zu tun.", "de"),
+        ("Je lui ai dit : je m'occupe de tout, vous n'avez plus à vous en faire.", "fr"),
+    ],
+)
+def test_the_meaning_drops_no_finding_of_a_rule_it_may_not_drop(text, lang):
+    """With every veto bar out of reach, an ordinary rule's finding is dropped and a promise
+    rule's (``meaning_may_drop: false``) stays."""
+    model = meaning.load()
+    strict = replace(
+        model, vetoes=np.ones_like(model.vetoes), long_vetoes=np.ones_like(model.long_vetoes)
+    )
+    lent = {
+        "en": "I lent him twenty euros.",
+        "nl": "Ik heb hem twintig euro geleend.",
+        "de": "Ich habe ihm zwanzig Euro geliehen.",
+        "fr": "Je lui ai prêté vingt euros.",
+    }
+    assert "giving_money" in {f.category for f in detect(lent[lang], lang, learned=False)}
+    assert "giving_money" not in {
+        f.category for f in detect(lent[lang], lang, model=strict) if f.source == "rule"
+    }
+    kept = [f for f in detect(text, lang, model=strict) if f.source == "rule"]
+    assert [f.category for f in kept] == ["over_accommodating"]
+    assert kept[0].rule in detector._kept_whatever_the_meaning(lang)
 
 
 def test_learned_findings_say_where_they_come_from_and_repeat_exactly():
