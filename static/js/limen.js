@@ -30,6 +30,31 @@
     }
   });
 
+  // On a phone a table's rows stack and its header row is hidden (limen.css): each cell gets its
+  // column's heading to show before it ("Supervisor: Sara Jansen"). Headings only for screen
+  // readers ("Actions") are left out; a table whose header spans columns is left as it is.
+  function labelTableCells() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.table"), function (table) {
+      var header = table.tHead && table.tHead.rows.length === 1 ? table.tHead.rows[0] : null;
+      if (!header) { return; }
+      var cells = Array.prototype.slice.call(header.cells);
+      if (cells.some(function (cell) { return cell.colSpan !== 1; })) { return; }
+      var headings = cells.map(function (cell) {
+        return cell.querySelector(".visually-hidden") ? "" : cell.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          if (row.cells.length !== headings.length) { return; }
+          Array.prototype.forEach.call(row.cells, function (cell, i) {
+            if (headings[i]) { cell.setAttribute("data-label", headings[i]); }
+          });
+        });
+      });
+    });
+  }
+  labelTableCells();
+  document.addEventListener("htmx:afterSettle", labelTableCells);
+
   // The time-zone menu: this device's zone joins the suggested ones, after the person's own.
   var zoneMenu = document.querySelector("select[data-suggest-browser-zone]");
   var deviceZone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;

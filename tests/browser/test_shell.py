@@ -53,6 +53,30 @@ def test_admin_sees_only_their_own_organisation(page, site, screenshot):
     screenshot("organisation-search")
 
 
+def test_on_a_phone_each_table_cell_shows_its_column_heading(page, site, screenshot):
+    """The header row of a table is hidden on a phone, where its rows stack: each cell says which
+    column it is, also in the member list the search swaps in; a heading only for screen readers
+    ("Actions") is not shown."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, site, "admin@lindenhof.example")
+    page.goto(f"{site}/organisation/")
+
+    def before(cell) -> str:
+        return cell.evaluate("node => getComputedStyle(node, '::before').content")
+
+    pairs = page.locator("table", has=page.locator("th", has_text="Supervisee"))
+    first = pairs.locator("tbody tr").first.locator("td")
+    assert before(first.nth(0)) == '"Supervisor: "'
+    assert before(first.nth(1)) == '"Supervisee: "'
+    assert before(first.nth(3)) in ("none", "normal")
+    assert not pairs.locator("thead").is_visible()
+    page.get_by_label("Find a member").fill("daan")
+    page.wait_for_function("() => !document.querySelector('#members').innerText.includes('chloe@')")
+    member = page.locator("#members tbody tr").first.locator("td").first
+    assert before(member).endswith(': "')
+    screenshot("organisation-phone-tables")
+
+
 def test_language_switch_shows_the_page_in_dutch(page, site, screenshot):
     """By keyboard: the menu's button, whose arrow keys change nothing, opens the list; the
     language changes only when one is chosen."""
