@@ -347,9 +347,12 @@ def test_a_review_sent_back_with_an_error_keeps_focus_on_the_error(browser, site
     comment.evaluate("box => box.removeAttribute('maxlength')")  # as an old browser would send
     comment.fill("x" * 5_001)
     row.get_by_role("button", name="Save review").click()
-    error = page.locator(f"#review-{flag.uuid} .error")
-    error.wait_for()
-    assert error.evaluate("node => node === document.activeElement")
+    error = f"#review-{flag.uuid} .error"
+    page.locator(error).wait_for()
+    # Focus moves when htmx settles the swap, a moment after the message appears.
+    page.wait_for_function(
+        "selector => document.activeElement === document.querySelector(selector)", arg=error
+    )
     assert page.locator(f"#review-{flag.uuid} textarea").input_value() == "x" * 5_001
     page.close()
 
