@@ -223,8 +223,12 @@ class Service(OwnedHSDS):
         constraints = _owned_constraints("service")
         indexes = [
             models.Index(fields=["owner", "assured_date"], name="service_owner_assured"),
-            # Browsing and filtering list by name: the first page is read off this index.
+            # Lists by name (directory upkeep) read their first page off this index; the search
+            # puts the services not to refer to last, and reads its first page off the next.
             models.Index(fields=["owner", "name", "id"], name="service_owner_name"),
+            models.Index(
+                fields=["owner", "do_not_refer", "name", "id"], name="service_owner_referable"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -173,6 +173,14 @@ def _open_now(services: QuerySet[Service], moment: datetime):
     )
 
 
+# Search results: the services a practitioner may refer to first (a "do not refer" one after
+# them, however well it matches), then the best match, then by name; the primary key keeps pages
+# stable. Without words, the first page is read off the index service_owner_referable.
+REFERABLE_FIRST = "do_not_refer"
+BY_NAME = ("name", "pk")
+LISTED_ORDER = (REFERABLE_FIRST, *BY_NAME)
+
+
 def service_search(
     user: User, filters: SearchFilters, *, now: datetime | None = None
 ) -> QuerySet[Service]:
@@ -242,7 +250,7 @@ def service_search(
                 for word in group:
                     alternatives |= Q(search_text__contains=word)
                 matches = matches.filter(alternatives)
-    return with_details(matches.order_by("do_not_refer", "name", "pk"))
+    return with_details(matches.order_by(*LISTED_ORDER))
 
 
 def _postgres_search(
@@ -270,7 +278,7 @@ def _postgres_search(
     if filters.open_now:
         services = _open_now(services, moment)
     if not words:
-        return services.order_by("do_not_refer", "name", "pk")
+        return services.order_by(*LISTED_ORDER)
     matches, rank = full_text_match(services, words)
     candidates = _candidates(matches)
     if not candidates:
@@ -286,7 +294,7 @@ def _postgres_search(
     # of those candidates come first. The count is known already (see SearchPaginator), and
     # the page is read by primary key.
     found = Service.objects.filter(pk__in=candidates).order_by(
-        "do_not_refer", rank.desc(), "name", "pk"
+        REFERABLE_FIRST, rank.desc(), *BY_NAME
     )
     found.known_count = len(candidates)
     return found

@@ -370,6 +370,28 @@ def test_postgres_filters_use_the_filter_vector_index(postgres, imported, bob):
     assert "referrals_service_filter_vector" in plan
 
 
+def test_postgres_browsing_reads_its_first_page_off_the_referable_first_index(
+    postgres, imported, bob
+):
+    from django.utils import timezone
+
+    from directory.search.query import SearchFilters, _postgres_search
+
+    with postgres.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_sort = off")
+        found = _postgres_search(
+            Service.objects.filter(owner=imported), imported, SearchFilters(), [], timezone.now()
+        )
+        sql, params = found[:20].query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_sort")
+    assert "service_owner_referable" in plan
+    assert "Sort" not in plan
+
+
 def test_postgres_trigram_search_forgives_typos(postgres, imported, bob):
     assert names(bob, q="blijfhuiss") == ["Blijfhuis Voorbeeld"]
     assert names(bob, q="schuldhlup") == ["Schuldhulp Domstad"]
