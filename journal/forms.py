@@ -201,14 +201,14 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, require_text: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound:
+        pasted = [n for n in SessionEntry.TEXT_FIELDS if "\x00" in (self.data.get(n) or "")]
+        if pasted:
             # Text pasted from a PDF can carry null characters, which no database column holds
             # and Django refuses outright; they mean nothing in a note, so they are dropped
             # rather than failing the whole field (and the entry with it) as unwritten.
             self.data = self.data.copy()
-            for name in SessionEntry.TEXT_FIELDS:
-                if "\x00" in (self.data.get(name) or ""):
-                    self.data[name] = self.data[name].replace("\x00", "")
+            for name in pasted:
+                self.data[name] = self.data[name].replace("\x00", "")
         # Saving needs some text; an autosave of an emptied draft keeps it empty.
         self.require_text = require_text
         duration = self.fields["duration_minutes"]

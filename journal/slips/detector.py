@@ -9,7 +9,7 @@ import numpy as np
 
 from . import meaning
 from .categories import CATEGORIES, LANGUAGES
-from .engine import Engine, markers
+from .engine import NEGATION, REFUSAL, Engine, markers
 from .language import detect_language_of_words
 from .rules import rule_set
 from .text import CLAUSE_RE, SEGMENT_RE, SENTENCE_RE, WORD_RE
@@ -576,7 +576,7 @@ def _taken_back(sentences, number: int, pairs, thresholds, c: int) -> bool:
     if number + 1 >= len(sentences):
         return False
     following = sentences[number + 1].markers
-    return bool(following[0] or following[2]) and pairs[number, c] < thresholds[c]
+    return bool(following[NEGATION] or following[REFUSAL]) and pairs[number, c] < thresholds[c]
 
 
 def _widen(text: str, finding: Finding, phrases: list[Finding]) -> Finding:

@@ -514,6 +514,10 @@ def _suppressed(start: int, end: int, matched: set[int], context: _Context) -> b
     return False
 
 
+# The places of the signals in ``markers``' answer.
+NEGATION, INSTEAD, REFUSAL, REQUEST, PLAN = range(5)
+
+
 def markers(engine: Engine, words: list[str]) -> tuple[int, int, int, int, int]:
     """Whether a sentence holds a negation, an "instead of", a refusal, a request and a plan
     opener: the same lists the rules use, read as signals by the learned stage."""
@@ -535,7 +539,7 @@ def markers(engine: Engine, words: list[str]) -> tuple[int, int, int, int, int]:
     found = []
     for number, units in enumerate(engine.suppressor_slots):
         positions = [p for unit in units.intersection(present) for p in present[unit]]
-        if number == 4:  # a plan or a colleague's act counts only where it opens the sentence
+        if number == PLAN:  # a plan or a colleague's act counts only where it opens the sentence
             positions = [p for p in positions if p < PLAN_LEAD]
         found.append(1 if positions else 0)
     return tuple(found)  # type: ignore[return-value]

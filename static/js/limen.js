@@ -30,11 +30,21 @@
     }
   });
 
+  // The element an htmx swap put in place. An outerHTML swap (a review row sent back with its
+  // error) replaces the element the event names: its successor is found by the same id.
+  function swapped(event) {
+    var where = event.detail.elt;
+    if (where && !where.isConnected && where.id) { where = document.getElementById(where.id); }
+    return where && where.isConnected ? where : null;
+  }
+
   // On a phone a table's rows stack and its header row is hidden (limen.css): each cell gets its
   // column's heading to show before it ("Supervisor: Sara Jansen"). Headings only for screen
   // readers ("Actions") are left out; a table whose header spans columns is left as it is.
-  function labelTableCells() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.table"), function (table) {
+  function labelTableCells(root) {
+    var inside = root.closest && root.closest("table.table");
+    var tables = inside ? [inside] : root.querySelectorAll("table.table");
+    Array.prototype.forEach.call(tables, function (table) {
       var header = table.tHead && table.tHead.rows.length === 1 ? table.tHead.rows[0] : null;
       if (!header) { return; }
       var cells = Array.prototype.slice.call(header.cells);
@@ -52,8 +62,10 @@
       });
     });
   }
-  labelTableCells();
-  document.addEventListener("htmx:afterSettle", labelTableCells);
+  labelTableCells(document);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    labelTableCells(swapped(event) || document);
+  });
 
   // The time-zone menu: this device's zone joins the suggested ones, after the person's own.
   var zoneMenu = document.querySelector("select[data-suggest-browser-zone]");
@@ -107,11 +119,8 @@
 
   // Focus moves to new content after an htmx swap that asks for it, for keyboard and
   // screen-reader users.
-  // An outerHTML swap (a review row sent back with its error) replaces the element the event
-  // names: look in its successor, found by the same id.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var where = event.detail.elt;
-    if (where && !where.isConnected && where.id) { where = document.getElementById(where.id); }
+    var where = swapped(event);
     var focus = where && where.querySelector && where.querySelector("[data-autofocus]");
     if (focus) { focus.focus(); }
   });
