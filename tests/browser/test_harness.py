@@ -1,0 +1,19 @@
+"""The browser the journeys drive: Chromium as CI launches it, without the window furniture
+no journey uses."""
+
+from tests.browser.conftest import UNUSED_FEATURES, _disable_features_flag
+
+
+def test_playwrights_own_disabled_features_are_kept_beside_ours():
+    (flag,) = _disable_features_flag()
+    features = flag.removeprefix("--disable-features=").split(",")
+    # Two of Playwright's own: page loads keep their timing, routes stay on plain HTTP.
+    assert {"PaintHolding", "HttpsUpgrades", *UNUSED_FEATURES} <= set(features)
+
+
+def test_a_new_context_opens_no_omnibox_popup(browser):
+    context = browser.new_context()
+    context.new_page().set_content("<p>Limen</p>")
+    targets = browser.new_browser_cdp_session().send("Target.getTargets")["targetInfos"]
+    context.close()
+    assert [t["type"] for t in targets] == ["page"], targets
