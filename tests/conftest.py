@@ -69,9 +69,12 @@ def _test_settings(tmp_path_factory):
     """Settings for the whole run, in force before any fixture writes a row.
 
     The production password hasher is deliberately slow; the suite signs people in by the
-    hundred. Each pytest-xdist worker keeps its cache entries apart (its own key prefix on a
-    shared Redis, its own folder for the file-based progress cache): import progress is keyed by
-    row id, and two workers' test databases hand out the same ids.
+    hundred. WhiteNoise finds a static file when it is asked for (its development mode) rather
+    than listing every static file when its middleware starts: every test client starts the
+    middleware afresh, and the listing cost the suite about ten seconds. Each pytest-xdist
+    worker keeps its cache entries apart (its own key prefix on a shared Redis, its own folder
+    for the file-based progress cache): import progress is keyed by row id, and two workers'
+    test databases hand out the same ids.
     """
     from django.conf import settings
     from django.test import override_settings
@@ -83,7 +86,9 @@ def _test_settings(tmp_path_factory):
             options["LOCATION"] = str(tmp_path_factory.mktemp(f"cache-{alias}"))
         caches[alias] = options
     override = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], CACHES=caches
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES=caches,
+        WHITENOISE_AUTOREFRESH=True,
     )
     override.enable()
     yield
