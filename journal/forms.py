@@ -150,12 +150,33 @@ class RecentClientsMixin:
         return client
 
 
+class SessionMomentField(bounds.DateTimeField):
+    """When a session took place: an entry is written about a session that happened, so the
+    moment is at the latest on today's date where the practitioner is (their time zone). The
+    date picker offers nothing later either."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def get_bound_field(self, form, field_name):
+        # Today as the form is shown (the field itself is made once, when Limen starts).
+        self.widget.attrs["max"] = f"{timezone.localdate():%Y-%m-%d}T23:59"
+        return super().get_bound_field(form, field_name)
+
+    def validate(self, value):
+        super().validate(value)
+        # A moment past 2100 gets the range's own message (checked after this).
+        if value is None or value > bounds.LATEST_MOMENT:
+            return
+        if timezone.localtime(value).date() > timezone.localdate():
+            raise forms.ValidationError(
+                _("An entry is about a session that took place: choose today or an earlier day."),
+                code="future",
+            )
+
+
 class NewEntryForm(RecentClientsMixin, forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
-    occurred_at = bounds.DateTimeField(
-        label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    occurred_at = SessionMomentField(label=_("Date and time"))
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,13 +206,10 @@ class EntryForm(forms.ModelForm):
             "next_steps",
         ]
         field_classes = {
-            "occurred_at": bounds.DateTimeField,
+            "occurred_at": SessionMomentField,
             "duration_minutes": bounds.IntegerField,
         }
         widgets = {
-            "occurred_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
             "notes": forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
             "felt": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "went_well": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),

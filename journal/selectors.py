@@ -514,13 +514,13 @@ class JournalGlance:
 
 def glance(user: User) -> JournalGlance:
     month_start = timezone.localdate().replace(day=1)
+    next_month = (month_start + timedelta(days=31)).replace(day=1)
     # One query: the entries joined to their flags, so an entry is counted once (distinct).
     # A draft (opened, never saved) is no session logged.
+    this_month = Q(occurred_at__date__gte=month_start, occurred_at__date__lt=next_month)
     counts = SessionEntry.objects.filter(owner=user).aggregate(
         sessions_this_month=Count(
-            "pk",
-            filter=Q(occurred_at__date__gte=month_start, status=SessionEntry.Status.SAVED),
-            distinct=True,
+            "pk", filter=this_month & Q(status=SessionEntry.Status.SAVED), distinct=True
         ),
         to_decide=Count("flags", filter=Q(flags__status=Flag.Status.SUGGESTED)),
     )

@@ -59,6 +59,19 @@ def test_drafts_are_not_counted_as_sessions_logged(demo):
     assert _texts(demo.ana, demo.ana.membership)["journal"] == ["1 session logged this month"]
 
 
+def test_only_sessions_of_this_month_count_not_earlier_nor_later_ones(demo):
+    """An entry dated next month (saved before future dates were refused) is not "this month"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _entry(demo.ana, "We went through the budget plan together.")
+    now = timezone.now()
+    EntryFactory(owner=demo.ana, occurred_at=now + timedelta(days=40))
+    EntryFactory(owner=demo.ana, occurred_at=now - timedelta(days=40))
+    assert _texts(demo.ana, demo.ana.membership)["journal"] == ["1 session logged this month"]
+
+
 def test_supervisor_sees_the_confirmed_crossings_of_their_supervisees_only(demo):
     entry = _entry(demo.ana, "I gave him ten euros from my own pocket for the bus home.")
     flag = entry.flags.get(category="giving_money")

@@ -156,6 +156,55 @@ def test_a_year_9999_entry_is_refused_and_nobodys_pages_break(
     assert client.get(reverse("admin:journal_sessionentry_changelist")).status_code == 200
 
 
+FUTURE = "An entry is about a session that took place: choose today or an earlier day."
+
+
+@pytest.mark.django_db
+def test_a_session_after_today_is_refused_and_what_was_typed_is_kept(client, demo, confirmed_flag):
+    """Today, late in the evening where the practitioner is, is fine; tomorrow is a slip."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from journal.models import SessionEntry
+
+    entry = confirmed_flag.entry
+    demo.ana.time_zone = "Pacific/Kiritimati"  # fourteen hours ahead of UTC
+    demo.ana.save()
+    client.force_login(demo.ana)
+    with timezone.override("Pacific/Kiritimati"):
+        today = timezone.localdate()
+    tomorrow = f"{today + timedelta(days=1):%Y-%m-%d}T09:00"
+    edit = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=tomorrow, notes="Kept as typed."),
+    )
+    assert edit.status_code == 422
+    page = edit.content.decode()
+    assert FUTURE in page and "Kept as typed." in page
+    assert f'max="{today:%Y-%m-%d}T23:59"' in page  # the picker offers nothing later
+    autosave = client.post(
+        reverse("journal:entry_autosave", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=tomorrow),
+        headers={"HX-Request": "true"},
+    )
+    assert autosave.status_code == 422
+    new = client.post(
+        reverse("journal:entry_new"), {"client": entry.client.pk, "occurred_at": tomorrow}
+    )
+    assert new.status_code == 200 and FUTURE in new.content.decode()
+    assert SessionEntry.objects.get(pk=entry.pk).occurred_at.date() <= today
+
+    tonight = f"{today:%Y-%m-%d}T23:30"
+    saved = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]), _entry_post(entry, occurred_at=tonight)
+    )
+    assert saved.status_code == 302
+    with timezone.override("Pacific/Kiritimati"):
+        assert timezone.localtime(SessionEntry.objects.get(pk=entry.pk).occurred_at).date() == today
+
+
 @pytest.mark.django_db
 def test_filters_and_versions_out_of_range_are_form_errors(client, demo, confirmed_flag):
     from django.urls import reverse
