@@ -175,7 +175,9 @@ class SessionMomentField(bounds.DateTimeField):
 
 
 class NewEntryForm(RecentClientsMixin, forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    client = forms.ModelChoiceField(
+        label=_("Client"), queryset=Client.objects.none(), empty_label=_("Choose a client")
+    )
     occurred_at = SessionMomentField(label=_("Date and time"))
 
     def __init__(self, *args, owner, **kwargs):

@@ -150,7 +150,7 @@ def test_client_filter_lists_only_recent_clients(client, demo):
     select = body[
         body.index('name="client"') : body.index("</select>", body.index('name="client"'))
     ]
-    assert select.count("<option") == RECENT_CLIENTS_IN_FILTER + 1  # and "---------"
+    assert select.count("<option") == RECENT_CLIENTS_IN_FILTER + 1  # and "All clients"
     assert f">{newest.code}<" in select and f">{oldest.code}<" not in select
     assert "type its code in Search" in body
 
