@@ -42,6 +42,17 @@ def _start_writing(client, own) -> str:
     return response.url
 
 
+def test_the_new_entry_page_asks_for_a_client_and_a_day_up_to_today(client, demo):
+    from django.utils import timezone
+
+    services.client_create(owner=demo.ana, code="A-1")
+    client.force_login(demo.ana)
+    page = client.get(reverse("journal:entry_new")).content.decode()
+    assert '<option value="" selected>Choose a client</option>' in page
+    with timezone.override(demo.ana.tzinfo):
+        assert f'max="{timezone.localdate():%Y-%m-%d}T23:59"' in page
+
+
 def test_start_writing_stores_nothing_until_the_first_character(client, demo):
     own = services.client_create(owner=demo.ana, code="A-1")
     client.force_login(demo.ana)
