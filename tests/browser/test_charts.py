@@ -3,8 +3,7 @@ square-then-label, and nothing wider than a phone."""
 
 import pytest
 
-from accounts.demo import DEMO_PASSWORD
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +38,7 @@ def test_the_legend_sets_each_label_beside_its_square(
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         page.set_default_timeout(10_000)
-        sign_in(page, demo_site, email, DEMO_PASSWORD)
+        signed_in(page, demo_site, email)
         page.goto(f"{demo_site}{path}")
         screenshot(f"chart-{screen}-{language}-{width}", page)
         # The bars are drawn: the browser read their coordinates as lengths.

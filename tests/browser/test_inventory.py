@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import choose_language, sign_in
+from tests.browser.conftest import choose_language, sign_in, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -246,7 +246,7 @@ def test_the_comparison_fits_a_375_px_screen(browser, site, demo, language):
     context = browser.new_context(locale="en-GB", viewport={"width": 375, "height": 812})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
     page.goto(f"{site}/inventory/results/{take.uuid}/")
     page.locator("details", has=page.locator("table.scores")).locator("summary").click()
     overflowing = page.evaluate(

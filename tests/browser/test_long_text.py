@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.conftest import choose_language, sign_in
+from tests.browser.conftest import choose_language, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +46,7 @@ def test_a_referral_and_an_entry_with_an_unbroken_word_fit_the_screen(browser, s
         entry=entry,
     )
     context, page = _page(browser, width)
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
     for url in [
         reverse("referrals:referral_detail", args=[referral.uuid]),
         reverse("journal:entry", args=[entry.uuid]),
@@ -72,7 +72,8 @@ SPACING = """() => {
 
 def test_the_directory_in_german_fits_a_phone(browser, site):
     context, page = _page(browser, 375)
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/")
     choose_language(page, "de")
     page.goto(f"{site}/directory/")
     assert "Vermittlungsverzeichnis" in page.locator("h1").inner_text().replace("\u00ad", "")

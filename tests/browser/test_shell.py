@@ -1,8 +1,11 @@
-"""Each demo role signs in and sees the navigation their roles allow; the language switches."""
+"""Each demo role signs in and sees the navigation their roles allow; the language switches.
+
+Only the navigation check signs in through the form; the other checks of the page's frame start
+signed in (``signed_in``)."""
 
 import pytest
 
-from tests.browser.conftest import choose_language, sign_in
+from tests.browser.conftest import choose_language, sign_in, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +34,8 @@ def test_each_role_sees_its_navigation(page, site, screenshot, email):
 
 @pytest.mark.parametrize("email", ["supervisor@harbour.example", "ana@harbour.example"])
 def test_meetings_are_one_click_away_and_marked_as_the_current_page(page, site, email):
-    sign_in(page, site, email)
+    signed_in(page, site, email)
+    page.goto(f"{site}/")
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Meetings").click()
     page.wait_for_url(f"{site}/journal/meetings/")
@@ -41,7 +45,8 @@ def test_meetings_are_one_click_away_and_marked_as_the_current_page(page, site, 
 
 
 def test_admin_sees_only_their_own_organisation(page, site, screenshot):
-    sign_in(page, site, "admin@lindenhof.example")
+    signed_in(page, site, "admin@lindenhof.example")
+    page.goto(f"{site}/")
     page.get_by_role("link", name="Organisation").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Lindenhof Coaching"
     table = page.locator("#members")
@@ -58,7 +63,7 @@ def test_on_a_phone_each_table_cell_shows_its_column_heading(page, site, screens
     column it is, also in the member list the search swaps in; a heading only for screen readers
     ("Actions") is not shown."""
     page.set_viewport_size({"width": 375, "height": 740})
-    sign_in(page, site, "admin@lindenhof.example")
+    signed_in(page, site, "admin@lindenhof.example")
     page.goto(f"{site}/organisation/")
 
     def before(cell) -> str:
@@ -80,7 +85,8 @@ def test_on_a_phone_each_table_cell_shows_its_column_heading(page, site, screens
 def test_language_switch_shows_the_page_in_dutch(page, site, screenshot):
     """By keyboard: the menu's button, whose arrow keys change nothing, opens the list; the
     language changes only when one is chosen."""
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/")
     page.locator(".language-menu summary").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
@@ -128,7 +134,8 @@ def _contrast(first: str, second: str) -> float:
 
 
 def test_keyboard_reaches_the_skip_link_first(page, site):
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
+    page.goto(f"{site}/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert "Skip to main content" in focused
@@ -154,7 +161,7 @@ def test_the_time_zone_menu_suggests_this_devices_zone(browser, site):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
-    sign_in(page, site, "ana@harbour.example")
+    signed_in(page, site, "ana@harbour.example")
     page.goto(f"{site}/accounts/profile/")
     suggested = page.locator("#id_time_zone optgroup").first
     values = suggested.locator("option").evaluate_all("options => options.map(o => o.value)")
@@ -179,7 +186,8 @@ def test_the_language_menu_shows_each_language_whole(browser, site, width):
     context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    sign_in(page, site, "admin@harbour.example")  # the longest first name of the demo
+    signed_in(page, site, "admin@harbour.example")  # the longest first name of the demo
+    page.goto(f"{site}/")
     for code, name in NAMES.items():
         choose_language(page, code)
         assert page.evaluate(SHOWN_WHOLE), code
