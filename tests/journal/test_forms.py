@@ -112,6 +112,30 @@ def _entry_post(entry, **changes):
     return {**data, **changes}
 
 
+def _refused_everywhere(client, entry, occurred_at: str, message: str, **changes) -> str:
+    """The date is refused with ``message`` by the editor, by autosave and by "Start writing";
+    returns the editor's page."""
+    from django.urls import reverse
+
+    edit = client.post(
+        reverse("journal:entry_edit", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=occurred_at, **changes),
+    )
+    assert edit.status_code == 422
+    assert message in edit.content.decode()
+    autosave = client.post(
+        reverse("journal:entry_autosave", args=[entry.uuid]),
+        _entry_post(entry, occurred_at=occurred_at),
+        headers={"HX-Request": "true"},
+    )
+    assert autosave.status_code == 422
+    new = client.post(
+        reverse("journal:entry_new"), {"client": entry.client.pk, "occurred_at": occurred_at}
+    )
+    assert new.status_code == 200 and message in new.content.decode()
+    return edit.content.decode()
+
+
 @pytest.mark.django_db
 def test_a_year_9999_entry_is_refused_and_nobodys_pages_break(
     client, demo, confirmed_flag, kiritimati
@@ -123,22 +147,7 @@ def test_a_year_9999_entry_is_refused_and_nobodys_pages_break(
 
     entry = confirmed_flag.entry
     client.force_login(demo.ana)
-    edit = client.post(
-        reverse("journal:entry_edit", args=[entry.uuid]),
-        _entry_post(entry, occurred_at=YEAR_9999),
-    )
-    assert edit.status_code == 422
-    assert "Give a date between 1900 and 2100." in edit.content.decode()
-    autosave = client.post(
-        reverse("journal:entry_autosave", args=[entry.uuid]),
-        _entry_post(entry, occurred_at=YEAR_9999),
-        headers={"HX-Request": "true"},
-    )
-    assert autosave.status_code == 422
-    new = client.post(
-        reverse("journal:entry_new"), {"client": entry.client.pk, "occurred_at": YEAR_9999}
-    )
-    assert new.status_code == 200 and "Give a date between 1900 and 2100." in new.content.decode()
+    _refused_everywhere(client, entry, YEAR_9999, "Give a date between 1900 and 2100.")
     assert SessionEntry.objects.get(pk=entry.pk).occurred_at.year < 2100
     assert not SessionEntry.objects.filter(occurred_at__year=9999).exists()
 
@@ -176,24 +185,9 @@ def test_a_session_after_today_is_refused_and_what_was_typed_is_kept(client, dem
     with timezone.override("Pacific/Kiritimati"):
         today = timezone.localdate()
     tomorrow = f"{today + timedelta(days=1):%Y-%m-%d}T09:00"
-    edit = client.post(
-        reverse("journal:entry_edit", args=[entry.uuid]),
-        _entry_post(entry, occurred_at=tomorrow, notes="Kept as typed."),
-    )
-    assert edit.status_code == 422
-    page = edit.content.decode()
-    assert FUTURE in page and "Kept as typed." in page
+    page = _refused_everywhere(client, entry, tomorrow, FUTURE, notes="Kept as typed.")
+    assert "Kept as typed." in page
     assert f'max="{today:%Y-%m-%d}T23:59"' in page  # the picker offers nothing later
-    autosave = client.post(
-        reverse("journal:entry_autosave", args=[entry.uuid]),
-        _entry_post(entry, occurred_at=tomorrow),
-        headers={"HX-Request": "true"},
-    )
-    assert autosave.status_code == 422
-    new = client.post(
-        reverse("journal:entry_new"), {"client": entry.client.pk, "occurred_at": tomorrow}
-    )
-    assert new.status_code == 200 and FUTURE in new.content.decode()
     assert SessionEntry.objects.get(pk=entry.pk).occurred_at.date() <= today
 
     tonight = f"{today:%Y-%m-%d}T23:30"
