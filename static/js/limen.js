@@ -63,7 +63,9 @@
     });
   }
   labelTableCells(document);
-  document.addEventListener("htmx:afterSettle", function (event) {
+  // Labelled as soon as the rows are swapped in, before the page is next drawn: waiting for
+  // htmx's settle step (20 ms later) would show the new rows without their headings first.
+  document.addEventListener("htmx:afterSwap", function (event) {
     labelTableCells(swapped(event) || document);
   });
 

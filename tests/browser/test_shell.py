@@ -75,10 +75,21 @@ def test_on_a_phone_each_table_cell_shows_its_column_heading(page, site, screens
     assert before(first.nth(1)) == '"Supervisee: "'
     assert before(first.nth(3)) in ("none", "normal")
     assert not pairs.locator("thead").is_visible()
+    # Rows the search swaps in are labelled before anything else runs: an observer of the swap
+    # sees them labelled already (a label added at htmx's settle step, 20 ms on, would be late).
+    page.evaluate(
+        """() => {
+        window.unlabelled = [];
+        new MutationObserver(() => window.unlabelled.push(
+            document.querySelectorAll('#members tbody td:first-child:not([data-label])').length
+        )).observe(document.querySelector('#members').parentNode, {childList: true});
+        }"""
+    )
     page.get_by_label("Find a member").fill("daan")
     page.wait_for_function("() => !document.querySelector('#members').innerText.includes('chloe@')")
     member = page.locator("#members tbody tr").first.locator("td").first
     assert before(member).endswith(': "')
+    assert page.evaluate("window.unlabelled") == [0]
     screenshot("organisation-phone-tables")
 
 
