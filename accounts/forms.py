@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, WorkingPeriod
 from accounts.time_zones import canonical_zones, time_zone_menu, zone_label
 from config import bounds
+from config.forms import Select
 
 
 class LoginForm(AuthenticationForm):
@@ -69,8 +70,12 @@ class MemberEditForm(RolesMixin):
 
 
 class SupervisionLinkForm(forms.Form):
-    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=User.objects.none())
-    supervisee = forms.ModelChoiceField(label=_("Supervisee"), queryset=User.objects.none())
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervisor"), queryset=User.objects.none(), widget=Select
+    )
+    supervisee = forms.ModelChoiceField(
+        label=_("Supervisee"), queryset=User.objects.none(), widget=Select
+    )
     cadence_weeks = bounds.IntegerField(
         label=_("Meet every (weeks)"), min_value=1, max_value=52, initial=4
     )
@@ -99,7 +104,7 @@ class ProfileForm(forms.Form):
         label=_("Time zone"),
         choices=(),
         help_text=_("The likely ones come first: yours, your colleagues' and this device's."),
-        widget=forms.Select(attrs={"data-suggest-browser-zone": ""}),
+        widget=Select(attrs={"data-suggest-browser-zone": ""}),
     )
 
     def __init__(self, *args, user: User | None = None, **kwargs):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import Select
 from directory.hsds.reader import MAX_UPLOAD_BYTES
 from directory.models import DO_NOT_REFER_REASON_MAX_LENGTH, WEEKDAY_CODES, Service
 from directory.services.upkeep import ServiceData
@@ -44,10 +45,10 @@ class SearchForm(forms.Form):
         },
     )
     category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    language = forms.ChoiceField(label=_("Language spoken"), required=False)
-    city = forms.ChoiceField(label=_("Place"), required=False)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False, widget=Select)
+    city = forms.ChoiceField(label=_("Place"), required=False, widget=Select)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
     def __init__(self, *args, choices: dict, **kwargs):

@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from config import bounds
+from config.forms import Select
 from journal.models import REASON_MAX_LENGTH, Category, Client, Flag, SessionEntry
 from journal.selectors import recent_clients_of
 
@@ -176,7 +177,10 @@ class SessionMomentField(bounds.DateTimeField):
 
 class NewEntryForm(RecentClientsMixin, forms.Form):
     client = forms.ModelChoiceField(
-        label=_("Client"), queryset=Client.objects.none(), empty_label=_("Choose a client")
+        label=_("Client"),
+        queryset=Client.objects.none(),
+        empty_label=_("Choose a client"),
+        widget=Select,
     )
     occurred_at = SessionMomentField(label=_("Date and time"))
 
@@ -349,6 +353,7 @@ class EntryFilterForm(RecentClientsMixin, forms.Form):
         required=False,
         help_text=_("Your most recent clients. To find another, type its code in Search."),
         empty_label=_("All clients"),
+        widget=Select,
     )
     category = forms.ChoiceField(
         label=_("Crossing"), choices=[("", _("Any"))] + list(Category.choices), required=False

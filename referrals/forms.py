@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from config import bounds
+from config.forms import Select
 from referrals.models import Referral
 
 # The follow-up date the form suggests, counted from today.
@@ -49,6 +50,7 @@ class ReferralForm(forms.Form):
                 queryset=clients,
                 to_field_name="uuid",
                 empty_label=_("Choose a client"),
+                widget=Select,
             )
             self.order_fields(["client"])
         if warnings:
