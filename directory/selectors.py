@@ -50,18 +50,14 @@ def services_for_member(user: User) -> QuerySet[Service]:
     return Service.objects.filter(owner=organisation)
 
 
-def with_details(
-    services: QuerySet[Service], *, full: bool = False, join_organization: bool = True
-) -> QuerySet[Service]:
-    """Prefetch what a result card (or, ``full``, a service page) shows: a fixed query count.
-    Results sorted by an expression (a rank) read the provider in a query of its own
-    (``join_organization=False``): joined, PostgreSQL would join every candidate before
-    sorting and keeping one page. A card's opening hours are read for its whole page at once
-    (``directory.search.query.open_now_of``)."""
+def card_lookups() -> list:
+    """What a result card shows from a service's related rows (``directory.search.cards``): its
+    provider, categories, languages, phone numbers and places."""
     locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses", *(["schedules"] if full else [])
+        "location__addresses"
     )
-    lookups = [
+    return [
+        "organization",
         Prefetch(
             "attributes",
             queryset=Attribute.objects.select_related("taxonomy_term").order_by(
@@ -72,25 +68,37 @@ def with_details(
         "phones",
         Prefetch("at_locations", queryset=locations),
     ]
-    if full:
-        lookups += [
-            "schedules",
-            "service_areas",
-            "phones__languages",
-            "contacts",
-            "at_locations__location__phones",
-            "at_locations__location__languages",
-            "at_locations__location__accessibility",
-            "at_locations__location__schedules",
-            "at_locations__phones",
-        ]
-    if join_organization:
-        return services.select_related("organization").prefetch_related(*lookups)
-    return services.prefetch_related("organization", *lookups)
+
+
+def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Prefetch what a service's page shows: a fixed query count."""
+    locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
+        "location__addresses",
+        "location__phones",
+        "location__languages",
+        "location__accessibility",
+        "location__schedules",
+        "phones",
+        "schedules",
+    )
+    return services.select_related("organization").prefetch_related(
+        Prefetch(
+            "attributes",
+            queryset=Attribute.objects.select_related("taxonomy_term").order_by(
+                "taxonomy_term__name"
+            ),
+        ),
+        "languages",
+        "phones__languages",
+        "schedules",
+        "service_areas",
+        "contacts",
+        Prefetch("at_locations", queryset=locations),
+    )
 
 
 def service_for_member(user: User, service_uuid: UUID | str) -> Service:
-    return _get_or_404(with_details(services_for_member(user), full=True), uuid=service_uuid)
+    return _get_or_404(with_details(services_for_member(user)), uuid=service_uuid)
 
 
 def service_for_referral(user: User, service_uuid: UUID | str) -> Service:

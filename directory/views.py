@@ -45,6 +45,7 @@ from directory.models import (
     Subscription,
 )
 from directory.search import query
+from directory.search.cards import result_cards
 from directory.services import api_access, imports, pulls, upkeep
 from directory.services import verification as verifying
 from directory.services.verification import VERIFICATION_LINK_DAYS
@@ -71,11 +72,10 @@ def search_results(request: HttpRequest) -> dict:
     page = query.SearchPaginator(results, query.PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    is_open = query.open_now_of(list(page), _local_now(request))
     return {
         "form": form,
         "page": page,
-        "cards": [{"service": s, "open_now": is_open[s.pk]} for s in page],
+        "cards": result_cards(list(page), _local_now(request)),
         "querystring": params.urlencode(),
         "stale_after_days": STALE_AFTER_DAYS,
     }

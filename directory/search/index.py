@@ -6,11 +6,19 @@ holds the names, descriptions, provider, cities and service areas of a service, 
 the labels of its categories in every language Limen speaks. The filter document holds one token
 per category (``c<id>``), language spoken (``l<code>``) and place (``p<folded name>``) a
 practitioner can filter on, so that on PostgreSQL every filter is one lookup in a GIN index.
+
+What is read off an agency's directory and cached (its filter lists, its result cards) is kept
+under the directory's generation, which every write to it renews (``directory_changed``, called
+by ``service_reindex``, through which every write to a service passes).
 """
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
 
 from directory.languages import language_short
 
@@ -95,9 +103,10 @@ def document_words(document: str) -> set[str]:
     return {w for w in WORD.findall(document) if 3 <= len(w) <= 60 and not w.isdigit()}
 
 
-def index_services(service_model, word_model, service_ids) -> int:
+def index_services(service_model, word_model, service_ids, *, owners: set | None = None) -> int:
     """Recompute the search and filter documents of these services and add their words to the
-    agency's word list. Takes the models so that a migration can run it too."""
+    agency's word list (and their agencies to ``owners``). Takes the models so that a migration
+    can run it too."""
     ids = sorted(set(service_ids))
     done = 0
     for start in range(0, len(ids), INDEX_CHUNK):
@@ -118,6 +127,8 @@ def index_services(service_model, word_model, service_ids) -> int:
             service.search_text = search_document(service)
             service.search_filters = filter_document(service)
             words.update((service.owner_id, w) for w in document_words(service.search_text))
+            if owners is not None:
+                owners.add(service.owner_id)
         service_model.objects.bulk_update(
             services, ["search_text", "search_filters"], batch_size=INDEX_CHUNK
         )
@@ -131,7 +142,36 @@ def index_services(service_model, word_model, service_ids) -> int:
 
 
 def service_reindex(service_ids: Iterable[int]) -> int:
-    """Recompute the search and filter documents of these services (after any write to them)."""
+    """Recompute the search and filter documents of these services (after any write to them),
+    and renew their agencies' directory generation."""
     from directory.models import SearchWord, Service
 
-    return index_services(Service, SearchWord, service_ids)
+    owners: set[int] = set()
+    done = index_services(Service, SearchWord, service_ids, owners=owners)
+    for owner_id in owners:
+        directory_changed(owner_id)
+    return done
+
+
+def _generation_key(owner_id: int) -> str:
+    return f"limen:directory:generation:{owner_id}"
+
+
+def directory_generation(owner_id: int) -> str:
+    """The current generation of an agency's directory: a random token, so that a generation
+    the cache dropped is never taken up again by chance."""
+    key = _generation_key(owner_id)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex[:16], timeout=None)
+        token = cache.get(key)  # the first to add it, if two readers raced
+    return token
+
+
+def directory_changed(owner_id: int) -> None:
+    """The agency's directory was written: what was cached from it is read again. Now, and once
+    the writing transaction commits (a reader in between could otherwise cache what it read
+    before the commit under the new generation)."""
+    key = _generation_key(owner_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Expression
 from django.utils import timezone
@@ -35,18 +35,19 @@ from directory.models import (
 )
 from directory.search.index import (
     category_token,
+    directory_generation,
     fold,
     language_token,
     place_token,
     query_words,
 )
-from directory.selectors import categories_for, services_for_member, with_details
+from directory.selectors import categories_for, services_for_member
 
 PAGE_SIZE = 20
 SEARCH_COUNT_CAP = 1000
 # Places longer than this are left out of the filter's list (they are descriptions, not names).
 FILTER_PLACE_MAX_CHARS = 60
-# Edits and imports forget the cached lists at once; the expiry only bounds a missed path.
+# A write to the directory renews the lists' key at once; the expiry only lets old keys go.
 FILTER_CHOICES_SECONDS = 24 * 60 * 60
 
 
@@ -184,7 +185,8 @@ LISTED_ORDER = (REFERABLE_FIRST, *BY_NAME)
 def service_search(
     user: User, filters: SearchFilters, *, now: datetime | None = None
 ) -> QuerySet[Service]:
-    """Listed services matching the filters, best match first, with their details prefetched."""
+    """Listed services matching the filters, best match first. What their cards show from
+    related rows is read for one page at a time (``directory.search.cards.result_cards``)."""
     services = services_for_member(user).filter(
         status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED]
     )
@@ -192,12 +194,7 @@ def service_search(
     moment = (now or timezone.now()).astimezone(user.tzinfo)
     words = query_words(filters.q)
     if connection.vendor == "postgresql":
-        found = _postgres_search(services, owner, filters, words, moment)
-        known_count = getattr(found, "known_count", None)
-        found = with_details(found, join_organization=known_count is None)
-        if known_count is not None:
-            found.known_count = known_count
-        return found
+        return _postgres_search(services, owner, filters, words, moment)
     # SQLite: each filter is a semi-join on an indexed column ("id IN (SELECT service_id ...)"),
     # and words are substrings of the folded search text.
     if filters.category:
@@ -250,7 +247,7 @@ def service_search(
                 for word in group:
                     alternatives |= Q(search_text__contains=word)
                 matches = matches.filter(alternatives)
-    return with_details(matches.order_by(*LISTED_ORDER))
+    return matches.order_by(*LISTED_ORDER)
 
 
 def _postgres_search(
@@ -332,20 +329,14 @@ SHIPPED_DIGEST = hashlib.sha256(json.dumps(shipped_terms(), sort_keys=True).enco
 
 
 def _filter_choices_key(organisation_id: int) -> str:
-    return f"limen:directory:filter-choices:{SHIPPED_DIGEST}:{organisation_id}"
-
-
-def filter_choices_forget(organisation_id: int) -> None:
-    """Drop an agency's cached filter lists, now and again once the writing transaction
-    commits (a search in between could otherwise cache what it read before the commit)."""
-    key = _filter_choices_key(organisation_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    generation = directory_generation(organisation_id)
+    return f"limen:directory:filter-choices:{SHIPPED_DIGEST}:{organisation_id}:{generation}"
 
 
 def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[str], list[str]]:
     """The categories (id, name and translated labels), language codes and place names of an
-    agency's directory, cached until an edit, a new category or an import changes them.
+    agency's directory, cached until the directory changes (an edit, a new category, an import
+    or a pull: ``directory.search.index.directory_changed``).
     ``order_by()`` drops the models' ordering, which would otherwise be added to the SELECT
     DISTINCT and return every row instead of every value."""
     key = _filter_choices_key(organisation.pk)
@@ -395,6 +386,10 @@ def filter_choices(user: User) -> dict:
     }
 
 
+# What ``Schedule.is_open_at`` reads of a rule.
+OPENING_FIELDS = ("freq", "byday", "opens_at", "closes_at", "valid_from", "valid_to")
+
+
 def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
     """Whether each of a page of services is open at ``moment`` (local time), by its own weekly
     hours and those at its locations (as ``open_now``): one query for the page, the union of
@@ -404,8 +399,9 @@ def open_now_of(services: list[Service], moment: datetime) -> dict[int, bool]:
     ids = {service.pk for service in services if service.status != closed}
     open_ids = set()
     if ids:
-        own = Schedule.objects.filter(service_id__in=ids).annotate(of=F("service_id"))
-        at_locations = Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
+        rules = Schedule.objects.only(*OPENING_FIELDS)
+        own = rules.filter(service_id__in=ids).annotate(of=F("service_id"))
+        at_locations = rules.filter(service_at_location__service_id__in=ids).annotate(
             of=F("service_at_location__service_id")
         )
         open_ids = {

@@ -16,8 +16,7 @@ from accounts.models import Organisation, User
 from accounts.services import audit_log
 from directory.hsds import importer, reader
 from directory.models import DirectoryImport
-from directory.search.index import service_reindex
-from directory.search.query import filter_choices_forget
+from directory.search.index import directory_changed, service_reindex
 
 # An import of this many services or more runs on the worker, with a progress bar.
 ASYNC_IMPORT_SERVICES = 5000
@@ -206,7 +205,7 @@ def import_package(
             organisation, dataset, progress=(lambda p: progress(33 + p // 2)) if progress else None
         )
         service_reindex(touched)
-        filter_choices_forget(organisation.pk)
+        directory_changed(organisation.pk)  # also when no service was touched
         audit_log(
             organisation=organisation,
             actor=by,

@@ -31,8 +31,7 @@ from directory.models import (
     TaxonomyTerm,
     new_hsds_id,
 )
-from directory.search.index import service_reindex
-from directory.search.query import filter_choices_forget
+from directory.search.index import directory_changed, service_reindex
 from directory.services.verification import verification_requests_revoke
 
 # The service's own text fields the admin's form edits, in the form's order.
@@ -146,8 +145,7 @@ def service_save(
     _save_service_areas(service, data.service_areas)
     if data.hours is not None:
         _save_hours(service, data.hours)
-    service_reindex([service.pk])
-    filter_choices_forget(owner.pk)
+    service_reindex([service.pk])  # also renews the directory's generation
     audit_log(
         organisation=owner,
         actor=by,
@@ -359,7 +357,7 @@ def term_create(
         language="en",
         labels={k: v.strip() for k, v in labels.items() if v.strip()},
     )
-    filter_choices_forget(owner.pk)
+    directory_changed(owner.pk)
     audit_log(
         organisation=owner,
         actor=by,
