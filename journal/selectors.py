@@ -333,6 +333,15 @@ def with_review_links(flags: Iterable[Flag]) -> None:
         flag.item_url = item_link(flag.uuid)
 
 
+def with_entry_links(entries: Iterable[SessionEntry]) -> list[SessionEntry]:
+    """The entries, each with its ``url``, the URL reversed once for all of them."""
+    entry_link = _uuid_link("journal:entry")
+    entries = list(entries)
+    for entry in entries:
+        entry.url = entry_link(entry.uuid)
+    return entries
+
+
 def shared_entries_for(supervisor: User, *, practitioner: User | None = None):
     entries = (
         SessionEntry.objects.filter(

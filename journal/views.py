@@ -562,7 +562,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "practitioner": practitioner,
         "category": category,
         "categories": Category.choices,
-        "shared": shared[:SHARED_SHOWN],
+        "shared": selectors.with_entry_links(shared[:SHARED_SHOWN]),
     }
     template = "journal/review_queue.html#queue" if request.htmx else "journal/review_queue.html"
     return render(request, template, context)

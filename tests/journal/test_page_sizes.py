@@ -1,6 +1,7 @@
 """The review queue and the journal list at size: the queries each page makes are pinned and the
 same for a few rows as for many, and the journal's client filter lists recent clients only."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from journal.forms import RECENT_CLIENTS_IN_FILTER
 from journal.models import Client, Flag, SessionEntry
 from journal.selectors import review_queue_counts
+from journal.views import SHARED_SHOWN
 from tests.factories import EntryFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +64,14 @@ def _entries(owner, n: int, *, confirmed: bool = False, shared: bool = False) ->
 
 @pytest.mark.parametrize("n", [3, 60])
 def test_review_queue_queries_do_not_grow_with_flags(client, demo, django_assert_num_queries, n):
-    _entries(demo.ana, n, confirmed=True, shared=True)
+    entries = _entries(demo.ana, n, confirmed=True, shared=True)
     client.force_login(demo.supervisor)
     with django_assert_num_queries(QUERIES_REVIEW_QUEUE):
-        assert client.get(reverse("journal:review")).status_code == 200
+        response = client.get(reverse("journal:review"))
+    # Each shared entry links to its own page (the URL is reversed once for the list).
+    links = re.findall(r'<li class="entry-row"><a href="([^"]+)"', response.content.decode())
+    assert len(set(links)) == len(links) == min(n, SHARED_SHOWN)
+    assert set(links) <= {reverse("journal:entry", args=[e.uuid]) for e in entries}
 
 
 def test_review_queue_reads_only_the_columns_it_shows(client, demo):
