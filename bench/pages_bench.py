@@ -48,6 +48,8 @@ HOST = "127.0.0.1"
 SEED = 20260315
 BATCH = 5_000
 CONCURRENCY = 4
+# Each page is measured in this many rounds, demo and large size side by side in each.
+ROUNDS = 4
 PAGE_SECONDS_MAX = 20.0
 DEMO_PASSWORD = "limen-demo-2026"
 BENCH_PASSWORD = "limen-bench-2026"
@@ -779,19 +781,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def serve_and_measure(plans: dict, queries: dict, *, requests: int):
+    """Every page at both sizes, in ``ROUNDS`` rounds of a share of the requests each: a page at
+    demo size and at large size one after the other (the order turned every round), so that the
+    shared machine's load, which drifts over minutes, weighs on both sizes and the floors alike."""
     port = free_port()
     server = start_server(port)
-    results: list[dict] = []
     errors: list[dict] = []
     try:
         pids = workers(server)
-        total_pages = sum(len(plan) for plan in plans.values())
-        done = 0
+        browsers: dict[tuple[str, str], Browser] = {}
         for size, plan in plans.items():
-            browsers: dict[str, Browser] = {}
             for item in plan:
                 role, who = item["who"], item["people"]
-                if role not in browsers:
+                if (size, role) not in browsers:
                     browser = Browser(port)
                     if role == "api":
                         browser.headers["Authorization"] = (
@@ -799,44 +801,64 @@ def serve_and_measure(plans: dict, queries: dict, *, requests: int):
                         )
                     else:
                         browser.sign_in(who[role].email, who["password"])
-                    browsers[role] = browser
-                budget = min(PAGE_SECONDS_MAX, (remaining() - 30) / max(total_pages - done, 1))
-                done += 1
-                if budget < 1:
-                    errors.append({"page": item["page"], "size": size, "error": "out of time"})
-                    continue
-                load(browsers[role], item, CONCURRENCY * 3, budget)  # warm up
-                before = cpu_seconds(pids)
-                run = load(browsers[role], item, requests, budget)
-                cpu = cpu_seconds(pids) - before
-                count = len(run["latencies"])
-                bad = [s for s in run["statuses"] if s >= 400]
-                if bad:
-                    errors.append(
-                        {
-                            "page": item["page"],
-                            "size": size,
-                            "statuses": sorted(set(bad)),
-                            "count": len(bad),
-                        }
-                    )
-                results.append(
-                    {
-                        "page": item["page"],
-                        "size": size,
-                        "queries": queries[size][item["page"]],
-                        "requests": count,
-                        "rps": round(count / run["elapsed"], 1),
-                        "p50_ms": round(percentile(run["latencies"], 0.50), 1),
-                        "p95_ms": round(percentile(run["latencies"], 0.95), 1),
-                        "p99_ms": round(percentile(run["latencies"], 0.99), 1),
-                        "cpu_ms": round(cpu * 1000 / count, 1),
-                    }
-                )
-                print_row(results[-1])
+                    browsers[size, role] = browser
+        items = {(size, item["page"]): item for size, plan in plans.items() for item in plan}
+        pages = list(dict.fromkeys(item["page"] for plan in plans.values() for item in plan))
+        runs = {key: {"latencies": [], "statuses": [], "elapsed": 0.0, "cpu": 0.0} for key in items}
+        share = max(requests // ROUNDS, 1)
+        left = ROUNDS * len(items)
+        for round_ in range(ROUNDS):
+            sizes = list(plans) if round_ % 2 == 0 else list(reversed(plans))
+            for page in pages:
+                for size in sizes:
+                    item = items.get((size, page))
+                    if item is None:
+                        continue
+                    budget = min(PAGE_SECONDS_MAX, (remaining() - 30) / max(left, 1))
+                    left -= 1
+                    if budget < 0.5:
+                        errors.append({"page": page, "size": size, "error": "out of time"})
+                        continue
+                    browser = browsers[size, item["who"]]
+                    if round_ == 0:
+                        load(browser, item, CONCURRENCY * 3, budget)  # warm up
+                    before = cpu_seconds(pids)
+                    run = load(browser, item, share, budget)
+                    total = runs[size, page]
+                    total["cpu"] += cpu_seconds(pids) - before
+                    total["elapsed"] += run["elapsed"]
+                    total["latencies"] += run["latencies"]
+                    total["statuses"] += run["statuses"]
+            print(f"  round {round_ + 1} of {ROUNDS} done", flush=True)
         memory = worker_memory_mb(workers(server))
     finally:
         stop_server(server)
+    results: list[dict] = []
+    for size in plans:
+        for page in pages:
+            run = runs.get((size, page))
+            count = len(run["latencies"]) if run else 0
+            if not count:
+                continue
+            bad = [s for s in run["statuses"] if s >= 400]
+            if bad:
+                errors.append(
+                    {"page": page, "size": size, "statuses": sorted(set(bad)), "count": len(bad)}
+                )
+            results.append(
+                {
+                    "page": page,
+                    "size": size,
+                    "queries": queries[size][page],
+                    "requests": count,
+                    "rps": round(count / run["elapsed"], 1),
+                    "p50_ms": round(percentile(run["latencies"], 0.50), 1),
+                    "p95_ms": round(percentile(run["latencies"], 0.95), 1),
+                    "p99_ms": round(percentile(run["latencies"], 0.99), 1),
+                    "cpu_ms": round(run["cpu"] * 1000 / count, 1),
+                }
+            )
+            print_row(results[-1])
     for size in plans:
         rows = [r for r in results if r["size"] == size]
         floors = {r["page"][:2]: r for r in rows if r["page"].startswith(("B1", "B2"))}
