@@ -1,19 +1,23 @@
 """Result cards of a directory search.
 
-What a card shows from a service's related rows (its provider and places, description,
-categories, languages and first phone number) is rendered once per language and kept in the
-cache under the directory's generation and the service's last change: a page of twenty results
-reads its cards in one round trip to the cache, and only the cards not found there are read from
-the database (five prefetches for all of them together) and rendered. What changes by the minute
-or with the reader (open now, the badges read off the service's own row, the refer button) is
-rendered with every page (``directory/_card.html``).
+A card's heading and what it shows from the service's related rows (its provider and places,
+description, categories, languages and first phone number) are rendered once per language and
+kept in the cache under the directory's generation and the service's last change: a page of
+twenty results reads its cards in one round trip to the cache, and only the cards not found
+there are read from the database (five prefetches for all of them together) and rendered. What
+changes by the minute or with the reader (open now, the badges read off the service's own row,
+the refer button) is rendered with every page (``directory/_card.html``).
 """
 
+import functools
+import hashlib
 from datetime import datetime
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -25,17 +29,34 @@ from directory.selectors import card_lookups
 
 # Cards seen within the hour stay cached; a write to the directory renews their keys at once.
 CARD_SECONDS = 60 * 60
+DETAILS_TEMPLATE = "directory/_card_details.html"
+
+
+@functools.cache
+def _release() -> str:
+    """A digest of this module and the cached template: a release that changes what a card
+    caches, or how, starts with fresh cards rather than read the old ones."""
+    source = get_template(DETAILS_TEMPLATE).template.source.encode()
+    return hashlib.sha256(Path(__file__).read_bytes() + source).hexdigest()[:12]
 
 
 def _key(generation: str, service: Service, language: str) -> str:
     changed = service.updated_at.timestamp() if service.updated_at else 0
-    return f"limen:directory:card:{service.owner_id}:{generation}:{service.pk}:{changed}:{language}"
+    return (
+        f"limen:directory:card:{_release()}:{service.owner_id}:{generation}:{service.pk}:"
+        f"{changed}:{language}"
+    )
 
 
 def _details(service: Service) -> dict[str, SafeString]:
     phone = next(iter(service.phones.all()), None)
     return {
-        "details": render_to_string("directory/_card_details.html", {"s": service}),
+        "heading": format_html(
+            '<h3><a href="{}">{}</a></h3>',
+            reverse("directory:service", args=[service.uuid]),
+            service.name,
+        ),
+        "details": render_to_string(DETAILS_TEMPLATE, {"s": service}),
         "phone": format_html('<a href="tel:{0}">{0}</a>', phone.number) if phone else "",
     }
 

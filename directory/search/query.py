@@ -180,6 +180,19 @@ def _open_now(services: QuerySet[Service], moment: datetime):
 REFERABLE_FIRST = "do_not_refer"
 BY_NAME = ("name", "pk")
 LISTED_ORDER = (REFERABLE_FIRST, *BY_NAME)
+# What a result card reads off a service's own row (directory/_card.html, _card_details.html,
+# the cache key of ``directory.search.cards``): not the search documents, which are long.
+RESULT_COLUMNS = (
+    "uuid",
+    "owner",
+    "organization",
+    "name",
+    "description",
+    "status",
+    "do_not_refer",
+    "assured_date",
+    "updated_at",
+)
 
 
 def service_search(
@@ -194,7 +207,12 @@ def service_search(
     moment = (now or timezone.now()).astimezone(user.tzinfo)
     words = query_words(filters.q)
     if connection.vendor == "postgresql":
-        return _postgres_search(services, owner, filters, words, moment)
+        found = _postgres_search(services, owner, filters, words, moment)
+        known_count = getattr(found, "known_count", None)
+        found = found.only(*RESULT_COLUMNS)
+        if known_count is not None:
+            found.known_count = known_count
+        return found
     # SQLite: each filter is a semi-join on an indexed column ("id IN (SELECT service_id ...)"),
     # and words are substrings of the folded search text.
     if filters.category:
@@ -247,7 +265,7 @@ def service_search(
                 for word in group:
                     alternatives |= Q(search_text__contains=word)
                 matches = matches.filter(alternatives)
-    return matches.order_by(*LISTED_ORDER)
+    return matches.order_by(*LISTED_ORDER).only(*RESULT_COLUMNS)
 
 
 def _postgres_search(

@@ -49,12 +49,15 @@ def test_an_edit_shows_on_the_next_search(
     client.force_login(bob)
     card = _card(client)
     assert "020 111 1111" in card and "Stichting Noord" in card and "Amsterdam" in card
+    link = reverse("directory:service", args=[service.uuid])
+    assert f'<h3><a href="{link}">Shelter Noord</a></h3>' in card
     assert _card(client) == card  # from the cache, the same
     with django_capture_on_commit_callbacks(execute=True):
         _shelter(
             org,
             alice,
             service=service,
+            name="Shelter Zuid",
             phone="020 222 2222",
             organization_name="Stichting Zuid",
             city="Haarlem",
@@ -64,6 +67,7 @@ def test_an_edit_shows_on_the_next_search(
     assert "020 222 2222" in card and "020 111 1111" not in card
     assert "Stichting Zuid" in card and "Haarlem" in card and "Amsterdam" not in card
     assert ">AR<" in card
+    assert f'<h3><a href="{link}">Shelter Zuid</a></h3>' in card
 
 
 def test_the_service_row_is_read_live(org, alice, bob, client):
