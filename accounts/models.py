@@ -130,6 +130,11 @@ class Organisation(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Renewed, in the writing transaction, by every write to the agency's directory
+    # (``directory.search.index.directory_changed``); what is cached from the directory is kept
+    # under it. Read with the membership every request reads, so it costs no query, and every
+    # process sees it change at the commit, whatever cache each of them has.
+    directory_generation = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("organisation")

@@ -75,7 +75,7 @@ def search_results(request: HttpRequest) -> dict:
     return {
         "form": form,
         "page": page,
-        "cards": result_cards(list(page), _local_now(request)),
+        "cards": result_cards(organisation_of(request.user), list(page), _local_now(request)),
         "querystring": params.urlencode(),
         "stale_after_days": STALE_AFTER_DAYS,
     }

@@ -22,8 +22,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from accounts.models import Organisation
 from directory.models import Service
-from directory.search.index import directory_generation
 from directory.search.query import open_now_of
 from directory.selectors import card_lookups
 
@@ -40,11 +40,11 @@ def _release() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + source).hexdigest()[:12]
 
 
-def _key(generation: str, service: Service, language: str) -> str:
+def _key(organisation: Organisation, service: Service, language: str) -> str:
     changed = service.updated_at.timestamp() if service.updated_at else 0
     return (
-        f"limen:directory:card:{_release()}:{service.owner_id}:{generation}:{service.pk}:"
-        f"{changed}:{language}"
+        f"limen:directory:card:{_release()}:{organisation.pk}:{organisation.directory_generation}:"
+        f"{service.pk}:{changed}:{language}"
     )
 
 
@@ -61,12 +61,14 @@ def _details(service: Service) -> dict[str, SafeString]:
     }
 
 
-def result_cards(services: list[Service], moment: datetime) -> list[dict]:
-    """One page of services as cards: each service, whether it is open at ``moment``, and its
-    details from the cache or, when missing there, read and rendered now."""
+def result_cards(
+    organisation: Organisation, services: list[Service], moment: datetime
+) -> list[dict]:
+    """One page of the organisation's services as cards: each service, whether it is open at
+    ``moment``, and its heading and details from the cache or, when missing there, read and
+    rendered now."""
     language = get_language()
-    generations = {owner: directory_generation(owner) for owner in {s.owner_id for s in services}}
-    keys = {s.pk: _key(generations[s.owner_id], s, language) for s in services}
+    keys = {s.pk: _key(organisation, s, language) for s in services}
     cached = cache.get_many(keys.values()) if keys else {}
     missing = [s for s in services if keys[s.pk] not in cached]
     if missing:

@@ -8,17 +8,16 @@ per category (``c<id>``), language spoken (``l<code>``) and place (``p<folded na
 practitioner can filter on, so that on PostgreSQL every filter is one lookup in a GIN index.
 
 What is read off an agency's directory and cached (its filter lists, its result cards) is kept
-under the directory's generation, which every write to it renews (``directory_changed``, called
-by ``service_reindex``, through which every write to a service passes).
+under the directory's generation (``Organisation.directory_generation``), which every write to it
+renews (``directory_changed``, called by ``service_reindex``, through which every write to a
+service passes).
 """
 
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
 
 from directory.languages import language_short
 
@@ -153,25 +152,11 @@ def service_reindex(service_ids: Iterable[int]) -> int:
     return done
 
 
-def _generation_key(owner_id: int) -> str:
-    return f"limen:directory:generation:{owner_id}"
-
-
-def directory_generation(owner_id: int) -> str:
-    """The current generation of an agency's directory: a random token, so that a generation
-    the cache dropped is never taken up again by chance."""
-    key = _generation_key(owner_id)
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, uuid.uuid4().hex[:16], timeout=None)
-        token = cache.get(key)  # the first to add it, if two readers raced
-    return token
-
-
 def directory_changed(owner_id: int) -> None:
-    """The agency's directory was written: what was cached from it is read again. Now, and once
-    the writing transaction commits (a reader in between could otherwise cache what it read
-    before the commit under the new generation)."""
-    key = _generation_key(owner_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """The agency's directory was written: renew its generation, in the writing transaction, so
+    that what was cached from the directory is read again from the moment the write commits."""
+    from accounts.models import Organisation
+
+    Organisation.objects.filter(pk=owner_id).update(
+        directory_generation=F("directory_generation") + 1
+    )

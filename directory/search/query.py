@@ -35,7 +35,6 @@ from directory.models import (
 )
 from directory.search.index import (
     category_token,
-    directory_generation,
     fold,
     language_token,
     place_token,
@@ -346,9 +345,11 @@ SHIPPED_DIGEST = hashlib.sha256(json.dumps(shipped_terms(), sort_keys=True).enco
 ]
 
 
-def _filter_choices_key(organisation_id: int) -> str:
-    generation = directory_generation(organisation_id)
-    return f"limen:directory:filter-choices:{SHIPPED_DIGEST}:{organisation_id}:{generation}"
+def _filter_choices_key(organisation: Organisation) -> str:
+    return (
+        f"limen:directory:filter-choices:{SHIPPED_DIGEST}:{organisation.pk}:"
+        f"{organisation.directory_generation}"
+    )
 
 
 def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[str], list[str]]:
@@ -357,7 +358,7 @@ def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[s
     or a pull: ``directory.search.index.directory_changed``).
     ``order_by()`` drops the models' ordering, which would otherwise be added to the SELECT
     DISTINCT and return every row instead of every value."""
-    key = _filter_choices_key(organisation.pk)
+    key = _filter_choices_key(organisation)
     cached = cache.get(key)
     if cached is not None:
         return cached

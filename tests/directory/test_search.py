@@ -449,7 +449,7 @@ def test_postgres_text_search_counts_from_its_candidates(
         assert SearchPaginator(results, 5).count == 7
     page = list(SearchPaginator(results, 5).get_page(2))
     assert [s.name for s in page] == ["Shelter 005", "Shelter 006"]
-    cards = result_cards(page, timezone.now())
+    cards = result_cards(org, page, timezone.now())
     assert "Provider 5" in cards[0]["details"] and "Provider 6" in cards[1]["details"]
     monkeypatch.setattr(SearchPaginator, "cap", 5)
     assert SearchPaginator(service_search(bob, SearchFilters(q="shelter")), 5).capped
