@@ -398,8 +398,12 @@ def filter_choices(user: User) -> dict:
         return {"categories": [], "languages": [], "cities": []}
     terms, codes, cities = _filter_values(user, organisation)
     return {
-        # Terms enough for their id and their label in the reader's language.
-        "categories": [TaxonomyTerm(pk=pk, name=name, labels=labels) for pk, name, labels in terms],
+        # Terms enough for their id and their label in the reader's language, in the order of
+        # those labels (not of the English names).
+        "categories": sorted(
+            (TaxonomyTerm(pk=pk, name=name, labels=labels) for pk, name, labels in terms),
+            key=lambda term: fold(term.label),
+        ),
         "languages": sorted(((c, language_label(c)) for c in codes), key=lambda x: fold(x[1])),
         "cities": cities,
     }

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from directory.search.index import fold
 from directory.search.query import filter_choices
 from directory.services.imports import import_package
 from directory.services.upkeep import ServiceData, service_save, term_create
@@ -113,3 +114,12 @@ def test_search_page_queries_do_not_grow_with_the_directory(
         response = client.get(reverse("directory:search"), {"q": "opvang", "language": "nl"})
     assert response.status_code == 200
 
+
+@pytest.mark.parametrize("language", ["en", "nl", "de", "fr"])
+def test_categories_are_listed_in_the_order_of_their_labels(bob, language):
+    """In the reader's language: "Huiselijk geweld" comes after "Crisislijnen" in Dutch, not in
+    the place of "Domestic violence"."""
+    with translation.override(language):
+        labels = [term.label for term in filter_choices(bob)["categories"]]
+    assert len(labels) > 5
+    assert labels == sorted(labels, key=fold)
