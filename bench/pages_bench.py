@@ -83,7 +83,9 @@ def main() -> int:
         help="multiply the large sizes (or BENCH_SCALE)",
     )
     parser.add_argument("--rebuild", action="store_true", help="generate the large data again")
-    parser.add_argument("--requests", type=int, default=200, help="requests per page (at most)")
+    parser.add_argument(
+        "--requests", type=int, default=600, help="requests per page and size (at most)"
+    )
     parser.add_argument("--output", default=str(HERE / "results.json"))
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
