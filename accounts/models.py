@@ -130,10 +130,10 @@ class Organisation(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Renewed, in the writing transaction, by every write to the agency's directory
-    # (``directory.search.index.directory_changed``); what is cached from the directory is kept
-    # under it. Read with the membership every request reads, so it costs no query, and every
-    # process sees it change at the commit, whatever cache each of them has.
+    # Renewed, in the writing transaction, by every write that changes what a search shows of the
+    # agency's directory (``directory.search.index.directory_generation_renew``); what is cached
+    # from the directory is kept under it. Read with the membership every request reads, so it
+    # costs no query, and every process sees it change at the commit, whatever its cache.
     directory_generation = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
@@ -143,6 +143,24 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """An existing agency is saved without its directory generation, which only
+        ``directory_generation_renew`` writes: a form (the Django admin's) that read the row
+        before a directory write would otherwise put the old generation back, and with it what
+        was cached under it."""
+        if (
+            self.pk is not None
+            and not self._state.adding
+            and not kwargs.get("force_insert")
+            and kwargs.get("update_fields") is None
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "directory_generation"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

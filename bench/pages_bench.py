@@ -789,6 +789,8 @@ def serve_and_measure(plans: dict, queries: dict, *, requests: int):
     port = free_port()
     server = start_server(port)
     errors: list[dict] = []
+    pages: list[str] = []
+    runs: dict = {}
     try:
         pids = workers(server)
         browsers: dict[tuple[str, str], Browser] = {}
@@ -819,7 +821,8 @@ def serve_and_measure(plans: dict, queries: dict, *, requests: int):
                     budget = min(PAGE_SECONDS_MAX, (remaining() - 30) / max(left, 1))
                     left -= 1
                     if budget < 0.5:
-                        errors.append({"page": page, "size": size, "error": "out of time"})
+                        if round_ == ROUNDS - 1:  # said once, after the last round
+                            errors.append({"page": page, "size": size, "error": "out of time"})
                         continue
                     browser = browsers[size, item["who"]]
                     if round_ == 0:

@@ -183,6 +183,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "session",
         },
+        # What searches read off an agency's directory (filter lists, result cards): many
+        # entries, kept apart from the default cache's rate-limit counters.
+        "directory": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "directory",
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     # kombu's Redis transport, with acknowledgements on a channel closed by a lost connection
@@ -199,6 +206,15 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Filter lists and result cards, in each process's memory: up to 250 pages of twenty
+        # cards, never crowding the default cache's rate-limit counters out. Each process
+        # keeps its own; the directory generation, in the database, tells them all when the
+        # directory changed (directory/search/cards.py).
+        "directory": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "directory",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
         # The worker writes an import's progress while its transaction is still open; the web
         # process must see it, so this one is shared through files rather than process memory.
         "progress": {

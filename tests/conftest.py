@@ -200,17 +200,18 @@ def charlie(demo):
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit_counts():
-    """Rate-limit counters (password reset) and the directory's filter lists live in the cache:
-    each test starts without any.
+    """Rate-limit counters (password reset) and the directory's filter lists and result cards
+    live in caches: each test starts without any.
     On Redis only those keys go: the same database is the Celery broker."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if redis_client is None:
-        cache.clear()
-    else:
-        client = redis_client(write=True)
-        for pattern in ("limen:password-reset:*", "limen:directory:filter-choices:*"):
+    for alias, pattern in (("default", "limen:password-reset:*"), ("directory", "limen:*")):
+        cache = caches[alias]
+        redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+        if redis_client is None:
+            cache.clear()
+        else:
+            client = redis_client(write=True)
             for key in client.scan_iter(match=f"test-{WORKER}:*{pattern}"):
                 client.delete(key)
     yield

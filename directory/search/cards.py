@@ -4,7 +4,7 @@ A card's heading and what it shows from the service's related rows (its provider
 description, categories, languages and first phone number) are rendered once per language and
 kept in the cache under the directory's generation and the service's last change: a page of
 twenty results reads its cards in one round trip to the cache, and only the cards not found
-there are read from the database (five prefetches for all of them together) and rendered. What
+there are read from the database (six prefetches for all of them together) and rendered. What
 changes by the minute or with the reader (open now, the badges read off the service's own row,
 the refer button) is rendered with every page (``directory/_card.html``).
 """
@@ -14,7 +14,7 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -24,20 +24,23 @@ from django.utils.translation import get_language
 
 from accounts.models import Organisation
 from directory.models import Service
-from directory.search.query import open_now_of
+from directory.search.query import DIRECTORY_CACHE, SHIPPED_DIGEST, open_now_of
 from directory.selectors import card_lookups
 
-# Cards seen within the hour stay cached; a write to the directory renews their keys at once.
+# A card stays cached an hour from when it was rendered; a write to the directory renews the keys
+# at once.
 CARD_SECONDS = 60 * 60
 DETAILS_TEMPLATE = "directory/_card_details.html"
 
 
 @functools.cache
 def _release() -> str:
-    """A digest of this module and the cached template: a release that changes what a card
-    caches, or how, starts with fresh cards rather than read the old ones."""
+    """A digest of this module, the cached template and the shipped categories: a release that
+    changes what a card caches, or how, starts with fresh cards rather than read the old ones.
+    Computed once per process: with DEBUG on, restart after editing the template."""
     source = get_template(DETAILS_TEMPLATE).template.source.encode()
-    return hashlib.sha256(Path(__file__).read_bytes() + source).hexdigest()[:12]
+    code = Path(__file__).read_bytes() + SHIPPED_DIGEST.encode()  # the categories' labels too
+    return hashlib.sha256(code + source).hexdigest()[:12]
 
 
 def _key(organisation: Organisation, service: Service, language: str) -> str:
@@ -69,6 +72,7 @@ def result_cards(
     rendered now."""
     language = get_language()
     keys = {s.pk: _key(organisation, s, language) for s in services}
+    cache = caches[DIRECTORY_CACHE]
     cached = cache.get_many(keys.values()) if keys else {}
     missing = [s for s in services if keys[s.pk] not in cached]
     if missing:

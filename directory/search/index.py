@@ -8,22 +8,24 @@ per category (``c<id>``), language spoken (``l<code>``) and place (``p<folded na
 practitioner can filter on, so that on PostgreSQL every filter is one lookup in a GIN index.
 
 What is read off an agency's directory and cached (its filter lists, its result cards) is kept
-under the directory's generation (``Organisation.directory_generation``), which every write to it
-renews (``directory_changed``, called by ``service_reindex``, through which every write to a
-service passes).
+under the directory's generation (``Organisation.directory_generation``), renewed by every write
+that changes what a search shows (``directory_generation_renew``, called by ``service_reindex``,
+through which every such write to a service passes; a write to the service's own row alone, such
+as its status, also changes its ``updated_at``, which is part of a card's key).
 """
 
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable
-
-from django.db.models import F
 
 from directory.languages import language_short
 
 WORD = re.compile(r"\w+", re.UNICODE)
 NOT_TOKEN = re.compile(r"[\W_]+", re.UNICODE)
 INDEX_CHUNK = 500
+# Organisation.directory_generation is a PostgreSQL bigint: 63 random bits fit it.
+GENERATION_BITS = 63
 
 
 def fold(text: str) -> str:
@@ -147,16 +149,18 @@ def service_reindex(service_ids: Iterable[int]) -> int:
 
     owners: set[int] = set()
     done = index_services(Service, SearchWord, service_ids, owners=owners)
-    for owner_id in owners:
-        directory_changed(owner_id)
+    for owner_id in sorted(owners):  # rows locked in one order, whoever writes
+        directory_generation_renew(owner_id)
     return done
 
 
-def directory_changed(owner_id: int) -> None:
-    """The agency's directory was written: renew its generation, in the writing transaction, so
-    that what was cached from the directory is read again from the moment the write commits."""
+def directory_generation_renew(owner_id: int) -> None:
+    """The agency's directory was written: give it a new generation, in the writing transaction,
+    so that what was cached from the directory is read again from the moment the write commits.
+    A random one, never a count: after a restore from a backup the next write must not take up
+    a generation the cache still holds entries of from the timeline the restore discarded."""
     from accounts.models import Organisation
 
     Organisation.objects.filter(pk=owner_id).update(
-        directory_generation=F("directory_generation") + 1
+        directory_generation=secrets.randbits(GENERATION_BITS)
     )

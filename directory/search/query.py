@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -48,6 +48,8 @@ SEARCH_COUNT_CAP = 1000
 FILTER_PLACE_MAX_CHARS = 60
 # A write to the directory renews the lists' key at once; the expiry only lets old keys go.
 FILTER_CHOICES_SECONDS = 24 * 60 * 60
+# The cache alias of what searches read off a directory (settings.CACHES).
+DIRECTORY_CACHE = "directory"
 
 
 @dataclass
@@ -355,11 +357,11 @@ def _filter_choices_key(organisation: Organisation) -> str:
 def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[str], list[str]]:
     """The categories (id, name and translated labels), language codes and place names of an
     agency's directory, cached until the directory changes (an edit, a new category, an import
-    or a pull: ``directory.search.index.directory_changed``).
+    or a pull: ``directory.search.index.directory_generation_renew``).
     ``order_by()`` drops the models' ordering, which would otherwise be added to the SELECT
     DISTINCT and return every row instead of every value."""
     key = _filter_choices_key(organisation)
-    cached = cache.get(key)
+    cached = caches[DIRECTORY_CACHE].get(key)
     if cached is not None:
         return cached
     terms = [tuple(t) for t in categories_for(user).values_list("pk", "name", "labels")]
@@ -387,7 +389,7 @@ def _filter_values(user: User, organisation: Organisation) -> tuple[list, list[s
     )
     places = sorted((c for c in cities if c and len(c) <= FILTER_PLACE_MAX_CHARS), key=fold)
     values = (terms, codes, places)
-    cache.set(key, values, FILTER_CHOICES_SECONDS)
+    caches[DIRECTORY_CACHE].set(key, values, FILTER_CHOICES_SECONDS)
     return values
 
 

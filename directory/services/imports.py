@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from accounts.services import audit_log
 from directory.hsds import importer, reader
 from directory.models import DirectoryImport
-from directory.search.index import directory_changed, service_reindex
+from directory.search.index import directory_generation_renew, service_reindex
 
 # An import of this many services or more runs on the worker, with a progress bar.
 ASYNC_IMPORT_SERVICES = 5000
@@ -205,7 +205,7 @@ def import_package(
             organisation, dataset, progress=(lambda p: progress(33 + p // 2)) if progress else None
         )
         service_reindex(touched)
-        directory_changed(organisation.pk)  # also when no service was touched
+        directory_generation_renew(organisation.pk)  # also when no service was touched
         audit_log(
             organisation=organisation,
             actor=by,

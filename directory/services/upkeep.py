@@ -31,7 +31,7 @@ from directory.models import (
     TaxonomyTerm,
     new_hsds_id,
 )
-from directory.search.index import directory_changed, service_reindex
+from directory.search.index import directory_generation_renew, service_reindex
 from directory.services.verification import verification_requests_revoke
 
 # The service's own text fields the admin's form edits, in the form's order.
@@ -357,7 +357,7 @@ def term_create(
         language="en",
         labels={k: v.strip() for k, v in labels.items() if v.strip()},
     )
-    directory_changed(owner.pk)
+    directory_generation_renew(owner.pk)
     audit_log(
         organisation=owner,
         actor=by,

@@ -1,5 +1,8 @@
 """Limen's select menu writes exactly the HTML of Django's own template, only faster."""
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.utils.translation import gettext_lazy, override
@@ -42,6 +45,17 @@ def test_the_same_html_as_djangos_select(choices, value, attrs):
     assert ours == theirs
     if choices:
         assert "<option" in ours
+
+
+@pytest.mark.parametrize(
+    "label",
+    [Decimal("1.5"), 1234567, date(2026, 3, 1), datetime(2026, 1, 1, 12, tzinfo=UTC), None],
+)
+def test_dates_and_numbers_shown_as_the_template_shows_them(label):
+    choices = [("a", label), (f"Group {label}", [("b", label)])]
+    with override("nl"):
+        ours = Select(choices=choices).render("x", "a")
+        assert ours == forms.Select(choices=choices).render("x", "a")
 
 
 def test_the_same_html_in_another_language():
