@@ -50,50 +50,45 @@ def services_for_member(user: User) -> QuerySet[Service]:
     return Service.objects.filter(owner=organisation)
 
 
+def _categories() -> Prefetch:
+    """A service's categories with their terms, by name."""
+    return Prefetch(
+        "attributes",
+        queryset=Attribute.objects.select_related("taxonomy_term").order_by("taxonomy_term__name"),
+    )
+
+
+def _places(*more: str) -> Prefetch:
+    """A service's locations with their addresses (and ``more`` of what is at them)."""
+    locations = ServiceAtLocation.objects.select_related("location")
+    return Prefetch(
+        "at_locations", queryset=locations.prefetch_related("location__addresses", *more)
+    )
+
+
 def card_lookups() -> list:
     """What a result card shows from a service's related rows (``directory.search.cards``): its
     provider, categories, languages, phone numbers and places."""
-    locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses"
-    )
-    return [
-        "organization",
-        Prefetch(
-            "attributes",
-            queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                "taxonomy_term__name"
-            ),
-        ),
-        "languages",
-        "phones",
-        Prefetch("at_locations", queryset=locations),
-    ]
+    return ["organization", _categories(), "languages", "phones", _places()]
 
 
 def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
     """Prefetch what a service's page shows: a fixed query count."""
-    locations = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses",
-        "location__phones",
-        "location__languages",
-        "location__accessibility",
-        "location__schedules",
-        "phones",
-        "schedules",
-    )
     return services.select_related("organization").prefetch_related(
-        Prefetch(
-            "attributes",
-            queryset=Attribute.objects.select_related("taxonomy_term").order_by(
-                "taxonomy_term__name"
-            ),
-        ),
+        _categories(),
         "languages",
         "phones__languages",
         "schedules",
         "service_areas",
         "contacts",
-        Prefetch("at_locations", queryset=locations),
+        _places(
+            "location__phones",
+            "location__languages",
+            "location__accessibility",
+            "location__schedules",
+            "phones",
+            "schedules",
+        ),
     )
 
 

@@ -204,8 +204,9 @@ def import_package(
         touched = importer.apply(
             organisation, dataset, progress=(lambda p: progress(33 + p // 2)) if progress else None
         )
-        service_reindex(touched)
-        directory_generation_renew(organisation.pk)  # also when no service was touched
+        service_reindex(touched)  # renews the directory's generation
+        if not touched:  # categories or providers alone may have changed
+            directory_generation_renew(organisation.pk)
         audit_log(
             organisation=organisation,
             actor=by,
